@@ -1,0 +1,99 @@
+package types
+
+import "github.com/invopop/jsonschema"
+
+// Action is a message of category action that tells what happened to a group
+// member (joined, left, kicked, ...), in the sdk profile: the documentation's
+// Action. As in the documentation's example, data holds by, for and on
+// directly.
+type Action struct {
+	MessageHeader
+	// Sender is the user who performed the action.
+	Sender User `json:"sender"`
+	// Type is groupMember (the documentation's messageType of an action).
+	Type ActionType `json:"type"`
+	// Status is the status of the message.
+	Status string `json:"status,omitempty"`
+	// Action is what happened: joined, left, kicked, banned, unbanned,
+	// invited, scopeChanged or added.
+	Action MemberAction `json:"action"`
+	// ActionBy is the entity that performed the action.
+	ActionBy AppEntity `json:"actionBy"`
+	// ActionOn is the entity the action was performed on; actions a user
+	// takes on themselves (joined, left) have none.
+	ActionOn *AppEntity `json:"actionOn,omitempty"`
+	// ActionFor is the entity the action was performed for: the group.
+	ActionFor AppEntity `json:"actionFor"`
+	// Message is the SDK's default text for the action, such as
+	// "SUPERHERO1 joined Avengers".
+	Message string `json:"message"`
+	// Data repeats the action and carries its entities.
+	Data ActionData `json:"data"`
+}
+
+// RESTAction is an action message as CometChat's REST API v3 sends it: the
+// sender is a uid, the action and its entities sit under data.entities.
+type RESTAction struct {
+	MessageHeader
+	WireFields
+	// Sender is the uid of the user who performed the action.
+	Sender string `json:"sender" jsonschema:"minLength=1"`
+	// Type is groupMember.
+	Type ActionType `json:"type"`
+	// Data holds the action and its entities.
+	Data RESTActionData `json:"data"`
+}
+
+// ActionEntities holds who an action was by, for and on.
+type ActionEntities struct {
+	// By wraps the user who performed the action.
+	By EntityRef `json:"by"`
+	// For wraps the group the action was for.
+	For EntityRef `json:"for"`
+	// On wraps the user the action was performed on; absent when a user
+	// acted on themselves.
+	On *EntityRef `json:"on,omitempty"`
+}
+
+// JSONSchemaExtend pins the entity types: by a user, for a group, on a user.
+func (ActionEntities) JSONSchemaExtend(s *jsonschema.Schema) {
+	pinEntityType(s, "by", EntityUser)
+	pinEntityType(s, "for", EntityGroup)
+	pinEntityType(s, "on", EntityUser)
+}
+
+// ActionData is the data of an action in the sdk profile.
+type ActionData struct {
+	// Action is what happened.
+	Action MemberAction `json:"action"`
+	ActionEntities
+}
+
+// RESTActionData is the data of an action in the rest profile.
+type RESTActionData struct {
+	// Action is what happened.
+	Action MemberAction `json:"action"`
+	// Entities holds who the action was by, for and on.
+	Entities ActionEntities `json:"entities"`
+}
+
+// Kind returns KindAction.
+func (*Action) Kind() Kind { return KindAction }
+
+// Profile returns ProfileSDK.
+func (*Action) Profile() Profile { return ProfileSDK }
+
+// Kind returns KindAction.
+func (*RESTAction) Kind() Kind { return KindAction }
+
+// Profile returns ProfileREST.
+func (*RESTAction) Profile() Profile { return ProfileREST }
+
+// JSONSchemaExtend pins the category.
+func (Action) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", CategoryAction) }
+
+// JSONSchemaExtend pins the category.
+func (RESTAction) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", CategoryAction) }
+
+// JSONSchemaExtend pins the entity types, as ActionEntities does.
+func (ActionData) JSONSchemaExtend(s *jsonschema.Schema) { ActionEntities{}.JSONSchemaExtend(s) }

@@ -1,0 +1,337 @@
+package types
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// A DecodeError says why a document could not be decoded. Path is the JSON
+// Pointer of the offending value ("" for the whole document).
+type DecodeError struct {
+	Path string
+	Msg  string
+}
+
+func (e *DecodeError) Error() string {
+	if e.Path == "" {
+		return e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+// Decode decodes one JSON document into the concrete type of its kind and
+// profile, as Detect tells them: a *User, *Group or *GroupMember, or one of
+// the message types (*TextMessage or *RESTTextMessage, and so on).
+//
+// Decode checks structure, not conformance: a document that decodes may
+// still break the schema (a missing required field decodes as a zero value),
+// which is what package validate reports. Decode does insist that object keys
+// are spelled exactly as the model spells them, unlike encoding/json, so that
+// it never reads {"Text": ...} as the text the schema says is missing.
+func Decode(data []byte) (Document, error) {
+	k, p, err := Detect(data)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeAs(data, k, p)
+}
+
+// DecodeAs decodes data as kind k in profile p.
+func DecodeAs(data []byte, k Kind, p Profile) (Document, error) {
+	doc := New(k, p)
+	if doc == nil {
+		return nil, &DecodeError{Msg: fmt.Sprintf("unknown kind %q or profile %q", k, p)}
+	}
+	if err := checkKeys(data, doc); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, doc); err != nil {
+		return nil, &DecodeError{Msg: describeJSONError(err)}
+	}
+	return doc, nil
+}
+
+// New returns a new, empty value of the concrete type of kind k in profile
+// p, or nil when either is unknown. Users, groups and members have one type in
+// both profiles.
+func New(k Kind, p Profile) Document {
+	if p != ProfileSDK && p != ProfileREST {
+		return nil
+	}
+	rest := p == ProfileREST
+	switch k {
+	case KindUser:
+		return new(User)
+	case KindGroup:
+		return new(Group)
+	case KindGroupMember:
+		return new(GroupMember)
+	case KindTextMessage:
+		if rest {
+			return new(RESTTextMessage)
+		}
+		return new(TextMessage)
+	case KindMediaMessage:
+		if rest {
+			return new(RESTMediaMessage)
+		}
+		return new(MediaMessage)
+	case KindCustomMessage:
+		if rest {
+			return new(RESTCustomMessage)
+		}
+		return new(CustomMessage)
+	case KindAction:
+		if rest {
+			return new(RESTAction)
+		}
+		return new(Action)
+	case KindCall:
+		if rest {
+			return new(RESTCall)
+		}
+		return new(Call)
+	}
+	return nil
+}
+
+// Detect tells the kind and profile of one JSON document by the rules the
+// CometChat SDK decodes by, with keys matched exactly:
+//
+//   - A document with a category is a message. Category message dispatches on
+//     type: text is a TextMessage; image, video, audio and file a
+//     MediaMessage; custom a CustomMessage; any other type is an error.
+//     Category custom is a CustomMessage whatever its type, action an Action,
+//     call a Call; any other category is an error.
+//   - Otherwise a document with a uid is a GroupMember when it also has a
+//     scope or a joinedAt, and a User when not.
+//   - Otherwise a document with a guid is a Group (a group returned to a
+//     member carries that member's scope, but never a uid).
+//
+// A message whose sender is a string is in the rest profile, one whose sender
+// is an object in the sdk profile. Without a telling sender, fields only one
+// profile has decide, and sdk is the default. A user, group or member is in
+// the rest profile when it has a field or value only that profile documents.
+func Detect(data []byte) (Kind, Profile, error) {
+	top, err := object(data)
+	if err != nil {
+		return "", "", err
+	}
+	if raw, ok := top["category"]; ok {
+		k, err := messageKind(raw, top)
+		if err != nil {
+			return "", "", err
+		}
+		return k, messageProfile(top), nil
+	}
+	var k Kind
+	switch {
+	case has(top, "uid") && (has(top, "scope") || has(top, "joinedAt")):
+		k = KindGroupMember
+	case has(top, "uid"):
+		k = KindUser
+	case has(top, "guid"):
+		k = KindGroup
+	default:
+		return "", "", &DecodeError{Msg: "cannot tell the kind: the document has no category (a message), " +
+			"uid (a user or group member) or guid (a group)"}
+	}
+	return k, entityProfile(k, top), nil
+}
+
+// object parses data as one JSON object and returns its members.
+func object(data []byte) (map[string]json.RawMessage, error) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, &DecodeError{Msg: "empty document: expected a JSON object"}
+	}
+	if !json.Valid(data) {
+		var v any
+		err := json.Unmarshal(data, &v)
+		return nil, &DecodeError{Msg: "not JSON: " + describeJSONError(err)}
+	}
+	if data[0] != '{' {
+		return nil, &DecodeError{Msg: "not an object: the document is " + jsonTypeOf(data) +
+			"; decode one object at a time"}
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, &DecodeError{Msg: describeJSONError(err)}
+	}
+	return top, nil
+}
+
+func messageKind(raw json.RawMessage, top map[string]json.RawMessage) (Kind, error) {
+	var cat string
+	if json.Unmarshal(raw, &cat) != nil {
+		return "", &DecodeError{Path: "/category", Msg: "category is " + jsonTypeOf(raw) + ", expected a string"}
+	}
+	switch Category(cat) {
+	case CategoryAction:
+		return KindAction, nil
+	case CategoryCall:
+		return KindCall, nil
+	case CategoryCustom:
+		return KindCustomMessage, nil
+	case CategoryMessage:
+	default:
+		return "", &DecodeError{Path: "/category", Msg: fmt.Sprintf(
+			"unknown category %q: expected one of message, custom, action, call%s", cat, hint(cat, Category("").Values(ProfileSDK)))}
+	}
+	rawType, ok := top["type"]
+	if !ok {
+		return "", &DecodeError{Path: "/type", Msg: `a message of category "message" needs a type: text, image, video, audio, file or custom`}
+	}
+	var typ string
+	if json.Unmarshal(rawType, &typ) != nil {
+		return "", &DecodeError{Path: "/type", Msg: "type is " + jsonTypeOf(rawType) + ", expected a string"}
+	}
+	switch MessageType(typ) {
+	case MessageText:
+		return KindTextMessage, nil
+	case MessageImage, MessageVideo, MessageAudio, MessageFile:
+		return KindMediaMessage, nil
+	case MessageCustom:
+		return KindCustomMessage, nil
+	}
+	return "", &DecodeError{Path: "/type", Msg: fmt.Sprintf(
+		"message type %q is not valid for category \"message\": expected one of text, image, video, audio, file, custom%s",
+		typ, hint(typ, MessageType("").Values(ProfileSDK)))}
+}
+
+// sdkOnlyKeys are top-level message keys that only the sdk profile has.
+var sdkOnlyKeys = []string{"text", "url", "file", "customData", "subType", "metadata", "actionBy",
+	"actionOn", "actionFor", "message", "callInitiator", "callReceiver", "sessionId", "initiatedAt"}
+
+// restOnlyKeys are top-level message keys that only the rest profile has.
+var restOnlyKeys = []string{"conversationId", "updatedAt", "parentId", "editedAt", "editedBy",
+	"deletedAt", "deletedBy", "tags", "replyCount"}
+
+func messageProfile(top map[string]json.RawMessage) Profile {
+	if s, ok := top["sender"]; ok {
+		switch jsonTypeOf(s) {
+		case "a string":
+			return ProfileREST
+		case "an object":
+			return ProfileSDK
+		}
+	}
+	for _, k := range sdkOnlyKeys {
+		if has(top, k) {
+			return ProfileSDK
+		}
+	}
+	for _, k := range restOnlyKeys {
+		if has(top, k) {
+			return ProfileREST
+		}
+	}
+	return ProfileSDK
+}
+
+func entityProfile(k Kind, top map[string]json.RawMessage) Profile {
+	only := profileOnlyFields(New(k, ProfileSDK))
+	for key := range top {
+		if only[key] == ProfileREST {
+			return ProfileREST
+		}
+	}
+	if k != KindGroup && string(bytes.TrimSpace(top["status"])) == `"`+string(UserAvailable)+`"` {
+		return ProfileREST
+	}
+	return ProfileSDK
+}
+
+func has(top map[string]json.RawMessage, key string) bool {
+	_, ok := top[key]
+	return ok
+}
+
+// jsonTypeOf names the JSON type of a valid JSON value, with its article.
+func jsonTypeOf(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "empty"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// hint suggests the documented value that v differs from only in case.
+func hint(v string, values []string) string {
+	for _, w := range values {
+		if strings.EqualFold(v, w) {
+			return fmt.Sprintf("; did you mean %q?", w)
+		}
+	}
+	return ""
+}
+
+// describeJSONError turns an encoding/json error into one line that names
+// the place and the problem.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("%s (at byte %d)", syn.Error(), syn.Offset)
+	case errors.As(err, &typ):
+		where := typ.Field
+		if where == "" {
+			where = "value"
+		}
+		return fmt.Sprintf("%s: got %s, expected %s", where, article(typ.Value), jsonTypeFor(typ.Type))
+	case err != nil:
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	return "invalid JSON"
+}
+
+// article puts "a" or "an" before a JSON type name.
+func article(v string) string {
+	if strings.HasPrefix(v, "object") || strings.HasPrefix(v, "array") {
+		return "an " + v
+	}
+	return "a " + v
+}
+
+// jsonTypeFor names the JSON type a Go type decodes from.
+func jsonTypeFor(t reflect.Type) string {
+	switch t {
+	case reflect.TypeOf(Timestamp(0)):
+		return "a whole number of Unix seconds"
+	case reflect.TypeOf(Flag(false)):
+		return `one of false, true, 0, 1, "0", "1"`
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return t.String()
+}

@@ -1,0 +1,213 @@
+package types_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ccconform/ccconform/types"
+)
+
+// wantType is the concrete type each kind decodes to, by profile.
+var wantType = map[types.Profile]map[types.Kind]types.Document{
+	types.ProfileSDK: {
+		types.KindUser: &types.User{}, types.KindGroup: &types.Group{}, types.KindGroupMember: &types.GroupMember{},
+		types.KindTextMessage: &types.TextMessage{}, types.KindMediaMessage: &types.MediaMessage{},
+		types.KindCustomMessage: &types.CustomMessage{}, types.KindAction: &types.Action{}, types.KindCall: &types.Call{},
+	},
+	types.ProfileREST: {
+		types.KindUser: &types.User{}, types.KindGroup: &types.Group{}, types.KindGroupMember: &types.GroupMember{},
+		types.KindTextMessage: &types.RESTTextMessage{}, types.KindMediaMessage: &types.RESTMediaMessage{},
+		types.KindCustomMessage: &types.RESTCustomMessage{}, types.KindAction: &types.RESTAction{}, types.KindCall: &types.RESTCall{},
+	},
+}
+
+func TestDecodeFixtures(t *testing.T) {
+	seen := map[types.Profile]map[types.Kind]bool{types.ProfileSDK: {}, types.ProfileREST: {}}
+	for dir, p := range map[string]types.Profile{"../fixtures/docs": types.ProfileSDK, "../fixtures/rest": types.ProfileREST} {
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		for _, path := range paths {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name, _, _ := strings.Cut(filepath.Base(path), "-")
+			k, err := types.ParseKind(strings.TrimSuffix(name, ".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := types.Decode(raw)
+			if err != nil {
+				t.Errorf("%s: %v", path, err)
+				continue
+			}
+			if want := reflect.TypeOf(wantType[p][k]); reflect.TypeOf(doc) != want {
+				t.Errorf("%s: decoded as %T, want %v", path, doc, want)
+			}
+			if gotK, gotP, _ := types.Detect(raw); gotK != k || gotP != p {
+				t.Errorf("%s: detected %s/%s, want %s/%s", path, gotP, gotK, p, k)
+			}
+			seen[p][k] = true
+			roundTrip(t, path, doc)
+		}
+	}
+	for p, kinds := range wantType {
+		for k := range kinds {
+			if !seen[p][k] {
+				t.Errorf("no fixture of %s in profile %s", k, p)
+			}
+		}
+	}
+}
+
+// roundTrip checks that encoding doc and decoding the result gives doc back,
+// of the same kind.
+func roundTrip(t *testing.T, where string, doc types.Document) {
+	t.Helper()
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Errorf("%s: encoding: %v", where, err)
+		return
+	}
+	again, err := types.Decode(b)
+	if err != nil {
+		t.Errorf("%s: decoding the encoded value: %v\n%s", where, err, b)
+		return
+	}
+	if !reflect.DeepEqual(doc, again) {
+		t.Errorf("%s: round trip changed the value:\nbefore %#v\nafter  %#v", where, doc, again)
+	}
+}
+
+func TestDecodeKeepsFields(t *testing.T) {
+	raw, _ := os.ReadFile("../fixtures/docs/call-initiated.json")
+	doc, err := types.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := doc.(*types.Call)
+	if c.SessionID != "1547222109e29120fc966fbe714253787ff1c06b0fb193b185" || c.Status != types.CallInitiated ||
+		c.Data.On.Call == nil || c.Data.On.Call.SessionID != c.SessionID || c.CallReceiver.User == nil ||
+		c.CallReceiver.User.UID != "superhero1" || c.Sender.UID != "superhero10" || c.SentAt != 1547222109 {
+		t.Errorf("call lost fields: %+v", c)
+	}
+	raw, _ = os.ReadFile("../fixtures/rest/action.json")
+	doc, err = types.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := doc.(*types.RESTAction)
+	if a.Data.Action != types.ActionUnbanned || a.Data.Entities.For.Group == nil || a.Data.Entities.For.Group.GUID != "project-group" ||
+		a.Data.Entities.On == nil || a.Data.Entities.On.User.UID != "cometchat-uid-3" || a.Sender != "cometchat-uid-4" {
+		t.Errorf("rest action lost fields: %+v", a)
+	}
+	raw, _ = os.ReadFile("../fixtures/docs/groupMember-admin.json")
+	doc, _ = types.Decode(raw)
+	m := doc.(*types.GroupMember)
+	if m.IsBanned == nil || !bool(*m.IsBanned) || m.Scope != types.ScopeAdmin || m.UID != "SUPERHERO1" {
+		t.Errorf("member lost fields: %+v", m)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		doc     string
+		kind    types.Kind
+		profile types.Profile
+	}{
+		{`{"uid":"a","name":"A","status":"online"}`, types.KindUser, types.ProfileSDK},
+		{`{"uid":"a","name":"A","status":"available"}`, types.KindUser, types.ProfileREST},
+		{`{"uid":"a","name":"A","status":"offline","createdAt":1}`, types.KindUser, types.ProfileREST},
+		{`{"uid":"a","guid":"g","scope":"admin"}`, types.KindGroupMember, types.ProfileSDK},
+		{`{"uid":"a","joinedAt":1}`, types.KindGroupMember, types.ProfileSDK},
+		// A group returned to a member carries the member's scope, never a uid.
+		{`{"guid":"g","name":"G","type":"public","scope":"admin","joinedAt":1}`, types.KindGroup, types.ProfileREST},
+		{`{"guid":"g","name":"G","type":"public","createdAt":1}`, types.KindGroup, types.ProfileSDK},
+		{`{"category":"message","type":"text","sender":"a"}`, types.KindTextMessage, types.ProfileREST},
+		{`{"category":"message","type":"text","sender":{"uid":"a"}}`, types.KindTextMessage, types.ProfileSDK},
+		{`{"category":"message","type":"video"}`, types.KindMediaMessage, types.ProfileSDK},
+		{`{"category":"message","type":"audio","conversationId":"x"}`, types.KindMediaMessage, types.ProfileREST},
+		{`{"category":"message","type":"custom"}`, types.KindCustomMessage, types.ProfileSDK},
+		{`{"category":"custom","type":"poll","sender":"a"}`, types.KindCustomMessage, types.ProfileREST},
+		{`{"category":"custom"}`, types.KindCustomMessage, types.ProfileSDK},
+		{`{"category":"action","type":"groupMember","sender":"a"}`, types.KindAction, types.ProfileREST},
+		{`{"category":"call","type":"audio","sessionId":"s"}`, types.KindCall, types.ProfileSDK},
+		// A category wins over uid or guid.
+		{`{"category":"call","uid":"a","guid":"g"}`, types.KindCall, types.ProfileSDK},
+	}
+	for _, tt := range tests {
+		k, p, err := types.Detect([]byte(tt.doc))
+		if err != nil || k != tt.kind || p != tt.profile {
+			t.Errorf("Detect(%s) = %s, %s, %v; want %s, %s", tt.doc, k, p, err, tt.kind, tt.profile)
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	deep := strings.Repeat(`{"metadata":`, 20000) + "{}" + strings.Repeat("}", 20000)
+	tests := []struct{ doc, want string }{
+		{``, "empty document"},
+		{`   `, "empty document"},
+		{`{"uid":"a",`, "not JSON"},
+		{`{"uid":"a"} x`, "not JSON"},
+		{`[{"uid":"a"}]`, "not an object: the document is an array"},
+		{`"text"`, "not an object: the document is a string"},
+		{`null`, "not an object"},
+		{`{"name":"A"}`, "cannot tell the kind"},
+		{`{"category":"sticker"}`, `unknown category "sticker"`},
+		{`{"category":"Message","type":"text"}`, `did you mean "message"?`},
+		{`{"category":7}`, "category is a number, expected a string"},
+		{`{"category":"message"}`, "needs a type"},
+		{`{"category":"message","type":"sticker"}`, `message type "sticker" is not valid for category "message"`},
+		{`{"category":"message","type":"TEXT"}`, `did you mean "text"?`},
+		{`{"category":"message","type":["text"]}`, "type is an array"},
+		{`{"category":"message","type":"text","Text":"hi"}`, `/Text: key "Text" differs from the model's "text" only in case`},
+		{`{"category":"message","type":"text","sender":{"UID":"a"}}`, `/sender/UID`},
+		{`{"category":"message","type":"text","data":{"entities":{"sender":{"entityType":"user","entity":{"NAME":"x"}}}}}`, `/data/entities/sender/entity/NAME`},
+		{`{"uid":"a","name":"A","status":"online","lastActiveAt":"yesterday"}`, `lastActiveAt: got a string "yesterday", expected a whole number of Unix seconds`},
+		{`{"uid":"a","name":"A","status":"online","lastActiveAt":1.5}`, "lastActiveAt: got a number 1.5, expected a whole number"},
+		{`{"uid":"a","name":"A","status":"online","lastActiveAt":99999999999999999999999}`, "lastActiveAt: got a number 99999999999999999999999, expected a whole number"},
+		{`{"uid":["a"]}`, "uid: got an array, expected a string"},
+		{`{"uid":"a","scope":"admin","isBanned":"yes"}`, `isBanned: got a string "yes", expected one of false`},
+		{`{"category":"message","type":"text","data":{"entities":{"sender":{"entityType":"robot","entity":{}}}}}`, `/data/entities/sender/entityType: entityType "robot"`},
+		{`{"category":"message","type":"text","data":{"entities":{"sender":{"entity":{"uid":"a"}}}}}`, "/data/entities/sender: entity wrapper has no entityType"},
+		{deep, "not JSON"},
+		{"{\"uid\":\"a\xff\"}", ""}, // invalid UTF-8 is replaced, not fatal
+	}
+	for _, tt := range tests {
+		_, err := types.Decode([]byte(tt.doc))
+		short := tt.doc
+		if len(short) > 60 {
+			short = short[:60] + "..."
+		}
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("Decode(%q): unexpected error %v", short, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Decode(%q) error = %v; want it to contain %q", short, err, tt.want)
+		}
+	}
+}
+
+// TestDecodeHostileNeverPanics feeds truncations of every fixture to the
+// decoder: each must fail or succeed, never panic, and what succeeds must
+// round-trip.
+func TestDecodeHostileNeverPanics(t *testing.T) {
+	paths, _ := filepath.Glob("../fixtures/*/*.json")
+	for _, path := range paths {
+		raw, _ := os.ReadFile(path)
+		for i := 0; i < len(raw); i += 7 {
+			for _, b := range [][]byte{raw[:i], append(append([]byte{}, raw[:i]...), '}')} {
+				if doc, err := types.Decode(b); err == nil {
+					roundTrip(t, path, doc)
+				}
+			}
+		}
+	}
+}

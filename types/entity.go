@@ -1,0 +1,222 @@
+package types
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/invopop/jsonschema"
+)
+
+// EntityRef is the wrapper {"entity": ..., "entityType": ...} in which a
+// message's data carries full objects: its sender and receiver, and who an
+// action or call was by, for and on. The entityType says which of User, Group
+// or CallEntity the entity is; exactly one of the three fields is set.
+type EntityRef struct {
+	User  *User
+	Group *Group
+	Call  *CallEntity
+}
+
+// Type returns the entity type the set field stands for, or "" when none is
+// set.
+func (r EntityRef) Type() EntityType {
+	switch {
+	case r.User != nil:
+		return EntityUser
+	case r.Group != nil:
+		return EntityGroup
+	case r.Call != nil:
+		return EntityCall
+	}
+	return ""
+}
+
+// UserRef wraps u.
+func UserRef(u User) EntityRef { return EntityRef{User: &u} }
+
+// GroupRef wraps g.
+func GroupRef(g Group) EntityRef { return EntityRef{Group: &g} }
+
+// MarshalJSON writes the wrapper with the entity type of the set field, or
+// null when no field is set.
+func (r EntityRef) MarshalJSON() ([]byte, error) {
+	var entity any
+	switch r.Type() {
+	case EntityUser:
+		entity = r.User
+	case EntityGroup:
+		entity = r.Group
+	case EntityCall:
+		entity = r.Call
+	default:
+		return []byte("null"), nil
+	}
+	return json.Marshal(struct {
+		Entity     any        `json:"entity"`
+		EntityType EntityType `json:"entityType"`
+	}{entity, r.Type()})
+}
+
+// UnmarshalJSON reads the wrapper, decoding the entity as its entityType
+// says.
+func (r *EntityRef) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Entity     json.RawMessage `json:"entity"`
+		EntityType *EntityType     `json:"entityType"`
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	if w.EntityType == nil {
+		return errors.New("entity wrapper has no entityType")
+	}
+	if len(w.Entity) == 0 || string(w.Entity) == "null" {
+		return errors.New("entity wrapper has no entity")
+	}
+	*r = EntityRef{}
+	switch *w.EntityType {
+	case EntityUser:
+		r.User = new(User)
+		return json.Unmarshal(w.Entity, r.User)
+	case EntityGroup:
+		r.Group = new(Group)
+		return json.Unmarshal(w.Entity, r.Group)
+	case EntityCall:
+		r.Call = new(CallEntity)
+		return json.Unmarshal(w.Entity, r.Call)
+	}
+	return fmt.Errorf("entityType %q is not one of user, group, call", *w.EntityType)
+}
+
+// JSONSchema describes the wrapper: the entity's schema follows its
+// entityType.
+func (EntityRef) JSONSchema() *jsonschema.Schema {
+	branch := func(t EntityType, def string) *jsonschema.Schema {
+		return &jsonschema.Schema{
+			If: &jsonschema.Schema{
+				Properties: props("entityType", &jsonschema.Schema{Const: string(t)}),
+				Required:   []string{"entityType"},
+			},
+			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: "#/$defs/" + def})},
+		}
+	}
+	return &jsonschema.Schema{
+		Type:        "object",
+		Description: "A full object wrapped with its type: a user, a group or a call.",
+		Properties: props(
+			"entity", &jsonschema.Schema{Type: "object", Description: "The user, group or call itself."},
+			"entityType", &jsonschema.Schema{Ref: "#/$defs/EntityType", Description: "What the entity is: user, group or call."},
+		),
+		Required:             []string{"entity", "entityType"},
+		AdditionalProperties: jsonschema.FalseSchema,
+		AllOf: []*jsonschema.Schema{
+			branch(EntityUser, "User"),
+			branch(EntityGroup, "Group"),
+			branch(EntityCall, "CallEntity"),
+		},
+	}
+}
+
+// AppEntity is the documentation's AppEntity: what an action was by, on or
+// for, and who a call was to. It is a User, a Group or a Call, told apart by
+// shape: an object with a guid is a Group, one with a sessionId is a Call, any
+// other a User. Exactly one of the three fields is set.
+type AppEntity struct {
+	User  *User
+	Group *Group
+	Call  *Call
+}
+
+// MarshalJSON writes the set entity, or null when none is set.
+func (e AppEntity) MarshalJSON() ([]byte, error) {
+	switch {
+	case e.User != nil:
+		return json.Marshal(e.User)
+	case e.Group != nil:
+		return json.Marshal(e.Group)
+	case e.Call != nil:
+		return json.Marshal(e.Call)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON decodes the entity as its shape says.
+func (e *AppEntity) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return err
+	}
+	*e = AppEntity{}
+	switch {
+	case keys["guid"] != nil:
+		e.Group = new(Group)
+		return json.Unmarshal(b, e.Group)
+	case keys["sessionId"] != nil:
+		e.Call = new(Call)
+		return json.Unmarshal(b, e.Call)
+	}
+	e.User = new(User)
+	return json.Unmarshal(b, e.User)
+}
+
+// JSONSchema describes the entity by shape, as UnmarshalJSON reads it.
+func (AppEntity) JSONSchema() *jsonschema.Schema {
+	has := func(key string) *jsonschema.Schema { return &jsonschema.Schema{Required: []string{key}} }
+	return &jsonschema.Schema{
+		Type:        "object",
+		Description: "A user, a group (it has a guid) or a call (it has a sessionId).",
+		If:          has("guid"),
+		Then:        &jsonschema.Schema{Ref: "#/$defs/Group"},
+		Else: &jsonschema.Schema{
+			If:   has("sessionId"),
+			Then: &jsonschema.Schema{Ref: "#/$defs/Call"},
+			Else: &jsonschema.Schema{Ref: "#/$defs/User"},
+		},
+	}
+}
+
+// CallEntity is a call as the entity of data.on in a call message: the wire
+// form of the call, whose session id is spelled sessionid.
+type CallEntity struct {
+	// SessionID is the call's session id (spelled sessionid here).
+	SessionID string `json:"sessionid" jsonschema:"minLength=1"`
+	// Status is where the call is in its life.
+	Status CallStatus `json:"status"`
+	// Type says whether the call is audio or video.
+	Type CallType `json:"type"`
+	// InitiatedAt is when the call was started, in Unix seconds.
+	InitiatedAt Timestamp `json:"initiatedAt"`
+	// Sender is the uid of the user who started the call.
+	Sender string `json:"sender,omitempty"`
+	// Receiver is the uid or guid the call was made to.
+	Receiver string `json:"receiver,omitempty"`
+	// ReceiverType says whether the call was made to a user or a group.
+	ReceiverType ReceiverType `json:"receiverType,omitempty"`
+	// Data carries the call's sender and receiver as full objects.
+	Data *CallEntityData `json:"data,omitempty"`
+	// WSChannel is the realtime channel the call's signalling uses.
+	WSChannel *WSChannel `json:"wsChannel,omitempty"`
+}
+
+// CallEntityData holds a call entity's sender and receiver objects.
+type CallEntityData struct {
+	// Entities holds the call's sender and receiver.
+	Entities MessageEntities `json:"entities"`
+}
+
+// WSChannel names the realtime channel of a call.
+type WSChannel struct {
+	// Identity is the caller's identity on the channel.
+	Identity string `json:"identity"`
+	// Secret is the channel's secret.
+	Secret string `json:"secret"`
+	// Service is the channel's service name.
+	Service string `json:"service"`
+}

@@ -1,0 +1,133 @@
+package types
+
+import (
+	"github.com/invopop/jsonschema"
+	orderedmap "github.com/pb33f/ordered-map/v2"
+)
+
+// MessageHeader holds the fields every message has, whatever its category and
+// profile. It is embedded in each message type, so its fields sit at the top
+// level of the message.
+type MessageHeader struct {
+	// ID identifies the message uniquely; CometChat assigns it and writes it
+	// as a string of digits.
+	ID string `json:"id" jsonschema:"minLength=1"`
+	// MUID is a second id that developers may set for their own use.
+	MUID string `json:"muid,omitempty"`
+	// Receiver is the uid of the user or the guid of the group the message
+	// was sent to.
+	Receiver string `json:"receiver" jsonschema:"minLength=1"`
+	// ReceiverType says whether the receiver is a user or a group.
+	ReceiverType ReceiverType `json:"receiverType"`
+	// Category is the message's category (the documentation's
+	// messageCategory): message, custom, action or call.
+	Category Category `json:"category"`
+	// SentAt is when the message was sent, in Unix seconds.
+	SentAt Timestamp `json:"sentAt"`
+	// DeliveredAt is when the message was delivered, in Unix seconds; absent
+	// until it is.
+	DeliveredAt Timestamp `json:"deliveredAt,omitempty"`
+	// ReadAt is when the message was read, in Unix seconds; absent until it
+	// is.
+	ReadAt Timestamp `json:"readAt,omitempty"`
+}
+
+// Header returns the message's header.
+func (h *MessageHeader) Header() *MessageHeader { return h }
+
+// WireFields holds the fields CometChat's REST API v3 adds to every message.
+// It is embedded in the rest profile's message types.
+type WireFields struct {
+	// ConversationID names the conversation the message belongs to:
+	// <uid>_user_<uid> between two users, group_<guid> in a group.
+	ConversationID string `json:"conversationId,omitempty"`
+	// UpdatedAt is when the message was last changed, in Unix seconds.
+	UpdatedAt Timestamp `json:"updatedAt,omitempty"`
+	// ParentID is the id of the message this one replies to in a thread.
+	ParentID string `json:"parentId,omitempty"`
+	// EditedAt is when the message was last edited, in Unix seconds.
+	EditedAt Timestamp `json:"editedAt,omitempty"`
+	// EditedBy is the uid of whoever last edited the message.
+	EditedBy string `json:"editedBy,omitempty"`
+	// DeletedAt is when the message was deleted, in Unix seconds.
+	DeletedAt Timestamp `json:"deletedAt,omitempty"`
+	// DeletedBy is the uid of whoever deleted the message.
+	DeletedBy string `json:"deletedBy,omitempty"`
+	// Tags are labels given to the message.
+	Tags []string `json:"tags,omitempty"`
+	// ReplyCount is how many replies the message has in its thread.
+	ReplyCount *int64 `json:"replyCount,omitempty" jsonschema:"minimum=0"`
+}
+
+// Message is implemented by the ten message types (five kinds, two profiles).
+type Message interface {
+	Document
+	// Header returns the fields every message has.
+	Header() *MessageHeader
+	// Profile returns the profile whose shape the type has.
+	Profile() Profile
+}
+
+// Document is implemented by the concrete type of every kind, in either
+// profile: what Decode returns.
+type Document interface {
+	// Kind returns the kind of the document.
+	Kind() Kind
+}
+
+// MessageEntities holds a message's sender and receiver as full objects
+// (data.entities), which is where CometChat's SDK reads them from.
+type MessageEntities struct {
+	// Sender wraps the sending user; its entityType is user.
+	Sender EntityRef `json:"sender"`
+	// Receiver wraps the receiving user or group; its entityType matches the
+	// message's receiverType.
+	Receiver EntityRef `json:"receiver"`
+}
+
+// JSONSchemaExtend pins the sender's entity type to user.
+func (MessageEntities) JSONSchemaExtend(s *jsonschema.Schema) {
+	pinEntityType(s, "sender", EntityUser)
+}
+
+// pinEntityType narrows property prop of s, an EntityRef, to entity type t.
+func pinEntityType(s *jsonschema.Schema, prop string, t EntityType) {
+	p, ok := s.Properties.Get(prop)
+	if !ok {
+		return
+	}
+	s.Properties.Set(prop, &jsonschema.Schema{
+		Description: p.Description,
+		AllOf: []*jsonschema.Schema{
+			{Ref: p.Ref},
+			{Properties: props("entityType", &jsonschema.Schema{Const: string(t)})},
+		},
+	})
+}
+
+// pin replaces property prop of s with a string that must be one of values,
+// keeping its description.
+func pin[T ~string](s *jsonschema.Schema, prop string, values ...T) {
+	p, ok := s.Properties.Get(prop)
+	if !ok {
+		return
+	}
+	n := &jsonschema.Schema{Type: "string", Description: p.Description}
+	if len(values) == 1 {
+		n.Const = string(values[0])
+	} else {
+		for _, v := range values {
+			n.Enum = append(n.Enum, string(v))
+		}
+	}
+	s.Properties.Set(prop, n)
+}
+
+// props builds an ordered property map from name, schema pairs.
+func props(kv ...any) *orderedmap.OrderedMap[string, *jsonschema.Schema] {
+	p := jsonschema.NewProperties()
+	for i := 0; i+1 < len(kv); i += 2 {
+		p.Set(kv[i].(string), kv[i+1].(*jsonschema.Schema))
+	}
+	return p
+}

@@ -1,0 +1,68 @@
+package types
+
+import "github.com/invopop/jsonschema"
+
+// TextMessage is a message of category message and type text, in the sdk
+// profile: the documentation's TextMessage.
+type TextMessage struct {
+	MessageHeader
+	// Sender is the user who sent the message.
+	Sender User `json:"sender"`
+	// Type is always text.
+	Type MessageType `json:"type"`
+	// Text is the text of the message.
+	Text string `json:"text"`
+	// Status is the status of the message.
+	Status string `json:"status,omitempty"`
+	// Metadata is extra information sent along with the message and
+	// received without any processing.
+	Metadata Metadata `json:"metadata,omitempty"`
+	// Data repeats the text and carries the sender and receiver objects.
+	Data TextMessageData `json:"data"`
+}
+
+// RESTTextMessage is a text message as CometChat's REST API v3 sends it: the
+// sender is a uid, the text and metadata sit under data.
+type RESTTextMessage struct {
+	MessageHeader
+	WireFields
+	// Sender is the uid of the user who sent the message.
+	Sender string `json:"sender" jsonschema:"minLength=1"`
+	// Type is always text.
+	Type MessageType `json:"type"`
+	// Data holds the text, the metadata and the sender and receiver objects.
+	Data TextMessageData `json:"data"`
+}
+
+// TextMessageData is the data of a text message.
+type TextMessageData struct {
+	// Text is the text of the message.
+	Text string `json:"text"`
+	// Metadata is extra information sent along with the message (REST API).
+	Metadata Metadata `json:"metadata,omitempty" profile:"rest"`
+	// Entities holds the sender and receiver objects.
+	Entities MessageEntities `json:"entities"`
+}
+
+// Kind returns KindTextMessage.
+func (*TextMessage) Kind() Kind { return KindTextMessage }
+
+// Profile returns ProfileSDK.
+func (*TextMessage) Profile() Profile { return ProfileSDK }
+
+// Kind returns KindTextMessage.
+func (*RESTTextMessage) Kind() Kind { return KindTextMessage }
+
+// Profile returns ProfileREST.
+func (*RESTTextMessage) Profile() Profile { return ProfileREST }
+
+// JSONSchemaExtend pins the category and type.
+func (TextMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinText(s) }
+
+// JSONSchemaExtend pins the category and type.
+func (RESTTextMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinText(s) }
+
+func pinText(s *jsonschema.Schema) {
+	pin(s, "category", CategoryMessage)
+	pin(s, "type", MessageText)
+}
