@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -138,28 +137,25 @@ func fixtures(t *testing.T) []fixture {
 	t.Helper()
 	var out []fixture
 	for dir, p := range map[string]types.Profile{"../fixtures/docs": types.ProfileSDK, "../fixtures/rest": types.ProfileREST} {
-		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || filepath.Ext(path) != ".json" {
-				return err
-			}
+		paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range paths {
 			raw, err := os.ReadFile(path)
 			if err != nil {
-				return err
+				t.Fatal(err)
 			}
 			name, _, _ := strings.Cut(strings.TrimSuffix(filepath.Base(path), ".json"), "-")
 			k, err := types.ParseKind(name)
 			if err != nil {
-				return err
+				t.Fatal(err)
 			}
 			var doc map[string]any
 			if err := json.Unmarshal(raw, &doc); err != nil {
-				return err
+				t.Fatalf("%s: %v", path, err)
 			}
 			out = append(out, fixture{path, k, p, doc, raw})
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 	}
 	if len(out) < 20 {

@@ -335,3 +335,17 @@ func jsonTypeFor(t reflect.Type) string {
 	}
 	return t.String()
 }
+
+// DetectProfile tells the profile of data taken as kind k, by the rules of
+// Detect; it is for documents whose kind is known. It returns ProfileSDK when
+// data is not an object.
+func DetectProfile(data []byte, k Kind) Profile {
+	top, err := object(data)
+	if err != nil {
+		return ProfileSDK
+	}
+	if k.IsMessage() {
+		return messageProfile(top)
+	}
+	return entityProfile(k, top)
+}

@@ -40,8 +40,9 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"schema":  {"print or write the JSON Schemas of the data model", runSchema},
-	"version": {"print ccconform's version", runVersion},
+	"schema":   {"print or write the JSON Schemas of the data model", runSchema},
+	"validate": {"check payloads against the data model", runValidate},
+	"version":  {"print ccconform's version", runVersion},
 }
 
 func main() {

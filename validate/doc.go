@@ -1,0 +1,14 @@
+// Package validate checks JSON documents against the CometChat Pro data
+// model: the generated schema of each document's kind and profile, then the
+// cross-field rules a schema cannot express (see Rules), and returns a
+// Verdict for each document.
+//
+// A Validator checks one document (Validator.Check), or every document of a
+// stream (Validator.Stream): a single object, a JSON array of objects, NDJSON,
+// or a REST envelope {"data": ..., "meta": ...}, unwrapped. Streams are read
+// in bounded memory, checked on every core, and reported in input order. A
+// broken document gets a verdict with its location and the run goes on.
+//
+// Check fails a testing.TB with readable violations, for services that emit
+// CometChat payloads and want to check them in their own tests.
+package validate

@@ -1,0 +1,107 @@
+// Package report writes the verdicts of package validate for people and for
+// CI systems: text, JSON lines, JUnit XML and GitHub workflow annotations.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/ccconform/ccconform/validate"
+)
+
+// Formats lists the names New accepts.
+func Formats() []string { return []string{"text", "json", "junit", "github"} }
+
+// Writer writes verdicts as they come, then a summary.
+type Writer interface {
+	// Verdict writes one document's verdict.
+	Verdict(v validate.Verdict) error
+	// Close writes the summary and flushes what is buffered.
+	Close(s *Summary) error
+}
+
+// Options tune a Writer.
+type Options struct {
+	// Color writes text with ANSI colours; set it only for a terminal.
+	Color bool
+	// Strict tells the summary that undocumented fields were violations.
+	Strict bool
+}
+
+// New returns a Writer of the named format over w.
+func New(format string, w io.Writer, opts Options) (Writer, error) {
+	switch format {
+	case "text":
+		return &textWriter{w: w, opts: opts}, nil
+	case "json":
+		return newJSONWriter(w), nil
+	case "junit":
+		return newJUnitWriter(w)
+	case "github":
+		return &githubWriter{w: w}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats(), ", "))
+}
+
+// Summary counts the verdicts of a run.
+type Summary struct {
+	Documents    int            `json:"documents"`
+	Valid        int            `json:"valid"`
+	Invalid      int            `json:"invalid"`
+	ByRule       map[string]int `json:"byRule"`
+	ByKind       map[string]int `json:"byKind"`
+	InvalidKind  map[string]int `json:"invalidByKind"`
+	ByProfile    map[string]int `json:"byProfile"`
+	Undocumented int            `json:"undocumentedFields"`
+	// Errors counts inputs that could not be read.
+	Errors int `json:"inputErrors"`
+}
+
+// NewSummary returns an empty summary.
+func NewSummary() *Summary {
+	return &Summary{ByRule: map[string]int{}, ByKind: map[string]int{}, InvalidKind: map[string]int{}, ByProfile: map[string]int{}}
+}
+
+// Add counts v.
+func (s *Summary) Add(v validate.Verdict) {
+	s.Documents++
+	kind := string(v.Kind)
+	if kind == "" {
+		kind = "unknown"
+	}
+	s.ByKind[kind]++
+	if v.Profile != "" {
+		s.ByProfile[string(v.Profile)]++
+	}
+	s.Undocumented += len(v.Undocumented)
+	if v.OK() {
+		s.Valid++
+		return
+	}
+	s.Invalid++
+	s.InvalidKind[kind]++
+	for _, x := range v.Violations {
+		s.ByRule[x.Rule]++
+	}
+}
+
+// counts writes a map as "a 1, b 2", ordered by key.
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Line is the summary in one line.
+func (s *Summary) Line() string {
+	return fmt.Sprintf("%d documents: %d valid, %d invalid", s.Documents, s.Valid, s.Invalid)
+}

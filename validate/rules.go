@@ -1,0 +1,430 @@
+package validate
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/ccconform/ccconform/types"
+)
+
+// Rule is a cross-field rule: a fact about a document that its schema
+// cannot express. Each has a stable id that verdicts report.
+type Rule struct {
+	// ID names the rule in verdicts and in docs/rules.md.
+	ID string
+	// Description says in one line what the rule checks.
+	Description string
+	check       func(d *doc) []Violation
+}
+
+// Rules lists the cross-field rules, in the order they run.
+func Rules() []Rule { return rules }
+
+var rules = []Rule{
+	{"category-type", "A message's category and type are a pair the model allows for its kind (message/text, message/image, custom/<any>, action/groupMember, call/audio, ...).", checkCategoryType},
+	{"sender-entity", "The message's sender (the uid, or the sender object's uid and name) names the same user as data.entities.sender.entity (data.by for actions and calls).", checkSender},
+	{"receiver-entity", "The message's receiver and receiverType agree with the receiver entity and its entityType (data.entities.receiver; data.for for actions and calls).", checkReceiver},
+	{"text-data", "A text message's text equals data.text.", checkText},
+	{"media-url", "A media message's url equals data.url.", checkMediaURL},
+	{"custom-data", "A custom message's customData and subType equal data.customData and data.subType.", checkCustomData},
+	{"timestamp-unit", "Timestamps are Unix seconds: a value of 10^11 or more is flagged as milliseconds.", checkTimestampUnit},
+	{"timestamp-order", "Timestamps are ordered: sentAt <= deliveredAt <= readAt, createdAt <= updatedAt, and a group's createdAt <= joinedAt.", checkTimestampOrder},
+	{"call-entity", "A call's sessionId, status and type agree with the call entity in data.on (sessionid, status, type), and its action with data.action.", checkCallEntity},
+	{"call-parties", "A call's callInitiator is its sender and its callReceiver is its receiver.", checkCallParties},
+	{"action-data", "An action's action, actionBy, actionOn and actionFor agree with data.action and data.by, data.on and data.for.", checkActionData},
+	{"action-target", "Actions done to a member (kicked, banned, unbanned, scopeChanged, added, invited) name that member in data.on; joined and left name none.", checkActionTarget},
+	{"group-password", "A password group carries its password (sdk profile); a public or private group carries none.", checkGroupPassword},
+}
+
+// doc is a parsed document with its kind and profile, for the rules.
+type doc struct {
+	m       map[string]any
+	kind    types.Kind
+	profile types.Profile
+}
+
+func (d *doc) get(path ...string) (any, bool) {
+	var v any = d.m
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[p]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+func (d *doc) str(path ...string) (string, bool) {
+	v, ok := d.get(path...)
+	s, isStr := v.(string)
+	return s, ok && isStr
+}
+
+func (d *doc) int(path ...string) (int64, bool) {
+	v, ok := d.get(path...)
+	if !ok {
+		return 0, false
+	}
+	return intValue(v)
+}
+
+func intValue(v any) (int64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return i, err == nil
+}
+
+func ptr(path ...string) string {
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteByte('/')
+		b.WriteString(escape(p))
+	}
+	return b.String()
+}
+
+func join(path []string, more ...string) []string {
+	return append(append([]string{}, path...), more...)
+}
+
+// entityPath is where a message keeps the entity in role: sender or receiver
+// for a text, media or custom message; by, for or on for an action or call.
+func (d *doc) entityPath(role string) []string {
+	switch d.kind {
+	case types.KindAction, types.KindCall:
+		switch role {
+		case "sender":
+			role = "by"
+		case "receiver":
+			role = "for"
+		}
+		if d.profile == types.ProfileSDK {
+			return []string{"data", role}
+		}
+	}
+	return []string{"data", "entities", role}
+}
+
+// mismatch is a violation at path, whose value actual disagrees with the
+// value expected at related.
+func mismatch(rule string, path []string, actual, expected string, related []string) Violation {
+	return Violation{Pointer: ptr(path...), Rule: rule, Expected: fmt.Sprintf("%q", expected), Actual: fmt.Sprintf("%q", actual),
+		Message: fmt.Sprintf("is %q, but %s is %q; they must agree", actual, dotted(ptr(related...)), expected), related: ptr(related...)}
+}
+
+func checkCategoryType(d *doc) []Violation {
+	if !d.kind.IsMessage() {
+		return nil
+	}
+	cat, ok1 := d.str("category")
+	typ, ok2 := d.str("type")
+	if !ok1 || !ok2 {
+		return nil
+	}
+	allowed := map[types.Kind]map[string][]string{
+		types.KindTextMessage:   {"message": {"text"}},
+		types.KindMediaMessage:  {"message": {"image", "video", "audio", "file"}},
+		types.KindCustomMessage: {"message": {"custom"}, "custom": nil},
+		types.KindAction:        {"action": {"groupMember"}},
+		types.KindCall:          {"call": {"audio", "video"}},
+	}[d.kind]
+	typesOK, catOK := allowed[cat]
+	if !catOK {
+		var cats []string
+		for _, c := range types.Category("").Values(d.profile) {
+			if _, ok := allowed[c]; ok {
+				cats = append(cats, fmt.Sprintf("%q", c))
+			}
+		}
+		return []Violation{{Pointer: "/category", Rule: "category-type", Actual: fmt.Sprintf("%q", cat), Expected: strings.Join(cats, " or "),
+			Message: fmt.Sprintf("category %q is not one a %s has: use %s", cat, d.kind, strings.Join(cats, " or "))}}
+	}
+	if typesOK == nil {
+		return nil // any type goes with category custom
+	}
+	for _, t := range typesOK {
+		if t == typ {
+			return nil
+		}
+	}
+	return []Violation{{Pointer: "/type", Rule: "category-type", Actual: fmt.Sprintf("%q", typ), Expected: strings.Join(typesOK, ", "),
+		Message: fmt.Sprintf("type %q is not allowed with category %q in a %s: use %s%s", typ, cat, d.kind,
+			strings.Join(typesOK, ", "), didYouMean(typ, anys(typesOK)))}}
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func checkSender(d *doc) []Violation {
+	if !d.kind.IsMessage() {
+		return nil
+	}
+	var vs []Violation
+	ent := join(d.entityPath("sender"), "entity")
+	if d.profile == types.ProfileREST {
+		uid, ok1 := d.str("sender")
+		euid, ok2 := d.str(join(ent, "uid")...)
+		if ok1 && ok2 && uid != euid {
+			vs = append(vs, mismatch("sender-entity", join(ent, "uid"), euid, uid, []string{"sender"}))
+		}
+		return vs
+	}
+	for _, f := range []string{"uid", "name"} {
+		s, ok1 := d.str("sender", f)
+		e, ok2 := d.str(join(ent, f)...)
+		if ok1 && ok2 && s != e {
+			vs = append(vs, mismatch("sender-entity", join(ent, f), e, s, []string{"sender", f}))
+		}
+	}
+	return vs
+}
+
+func checkReceiver(d *doc) []Violation {
+	if !d.kind.IsMessage() {
+		return nil
+	}
+	rt, okType := d.str("receiverType")
+	if rt != string(types.ReceiverUser) && rt != string(types.ReceiverGroup) {
+		return nil
+	}
+	var vs []Violation
+	path := d.entityPath("receiver")
+	if et, ok := d.str(join(path, "entityType")...); okType && ok && et != rt {
+		vs = append(vs, mismatch("receiver-entity", join(path, "entityType"), et, rt, []string{"receiverType"}))
+		return vs
+	}
+	idKey := "uid"
+	if rt == string(types.ReceiverGroup) {
+		idKey = "guid"
+	}
+	recv, ok1 := d.str("receiver")
+	id, ok2 := d.str(join(path, "entity", idKey)...)
+	if ok1 && ok2 && recv != id {
+		vs = append(vs, mismatch("receiver-entity", join(path, "entity", idKey), id, recv, []string{"receiver"}))
+	}
+	return vs
+}
+
+// sameValue reports a mismatch when both top and data fields are present and
+// differ.
+func sameValue(d *doc, rule string, top []string, data []string) []Violation {
+	a, ok1 := d.get(top...)
+	b, ok2 := d.get(data...)
+	if !ok1 || !ok2 || reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return []Violation{{Pointer: ptr(data...), Rule: rule, Expected: show(a), Actual: show(b),
+		Message: fmt.Sprintf("is %s, but %s is %s; they must agree", show(b), dotted(ptr(top...)), show(a)), related: ptr(top...)}}
+}
+
+func checkText(d *doc) []Violation {
+	if d.kind != types.KindTextMessage || d.profile != types.ProfileSDK {
+		return nil
+	}
+	return sameValue(d, "text-data", []string{"text"}, []string{"data", "text"})
+}
+
+func checkMediaURL(d *doc) []Violation {
+	if d.kind != types.KindMediaMessage || d.profile != types.ProfileSDK {
+		return nil
+	}
+	return sameValue(d, "media-url", []string{"url"}, []string{"data", "url"})
+}
+
+func checkCustomData(d *doc) []Violation {
+	if d.kind != types.KindCustomMessage || d.profile != types.ProfileSDK {
+		return nil
+	}
+	return append(sameValue(d, "custom-data", []string{"customData"}, []string{"data", "customData"}),
+		sameValue(d, "custom-data", []string{"subType"}, []string{"data", "subType"})...)
+}
+
+// timestampKeys are the model's timestamp fields, wherever they appear.
+var timestampKeys = map[string]bool{
+	"sentAt": true, "deliveredAt": true, "readAt": true, "createdAt": true, "updatedAt": true,
+	"lastActiveAt": true, "joinedAt": true, "initiatedAt": true, "editedAt": true, "deletedAt": true,
+	"blockedAt": true, "blockedByMeAt": true, "deactivatedAt": true,
+}
+
+// millis is the smallest value read as milliseconds: 10^11 seconds is the
+// year 5138, while milliseconds since 1973 are above it.
+const millis = 100_000_000_000
+
+func checkTimestampUnit(d *doc) []Violation {
+	var vs []Violation
+	var walk func(v any, path []string)
+	walk = func(v any, path []string) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				switch k {
+				case "metadata", "customData", "tags":
+					continue
+				}
+				p := join(path, k)
+				if timestampKeys[k] {
+					if n, ok := intValue(c); ok && n >= millis {
+						vs = append(vs, Violation{Pointer: ptr(p...), Rule: "timestamp-unit", Actual: fmt.Sprint(n), Expected: fmt.Sprint(n / 1000),
+							Message: fmt.Sprintf("%d looks like milliseconds; timestamps are Unix seconds (%d)", n, n/1000)})
+					}
+					continue
+				}
+				walk(c, p)
+			}
+		case []any:
+			for i, c := range x {
+				walk(c, join(path, fmt.Sprint(i)))
+			}
+		}
+	}
+	walk(d.m, nil)
+	return vs
+}
+
+func checkTimestampOrder(d *doc) []Violation {
+	seconds := func(k string) (int64, bool) {
+		n, ok := d.int(k)
+		return n, ok && n < millis
+	}
+	var vs []Violation
+	order := func(before, after string) bool {
+		a, ok1 := seconds(before)
+		b, ok2 := seconds(after)
+		if ok1 && ok2 && b < a {
+			vs = append(vs, Violation{Pointer: "/" + after, Rule: "timestamp-order", Actual: fmt.Sprint(b), Expected: fmt.Sprintf(">= %d", a),
+				Message: fmt.Sprintf("%d is before %s (%d)", b, before, a)})
+			return false
+		}
+		return ok1 && ok2
+	}
+	if d.kind.IsMessage() {
+		if _, ok := d.get("deliveredAt"); ok {
+			order("sentAt", "deliveredAt")
+			order("deliveredAt", "readAt")
+		} else {
+			order("sentAt", "readAt")
+		}
+		order("sentAt", "updatedAt")
+	}
+	order("createdAt", "updatedAt")
+	if d.kind == types.KindGroup {
+		order("createdAt", "joinedAt")
+	}
+	return vs
+}
+
+func checkCallEntity(d *doc) []Violation {
+	if d.kind != types.KindCall {
+		return nil
+	}
+	on := join(d.entityPath("on"), "entity")
+	if d.profile == types.ProfileREST {
+		return append(sameValue(d, "call-entity", []string{"data", "action"}, join(on, "status")),
+			sameValue(d, "call-entity", []string{"type"}, join(on, "type"))...)
+	}
+	var vs []Violation
+	vs = append(vs, sameValue(d, "call-entity", []string{"sessionId"}, join(on, "sessionid"))...)
+	vs = append(vs, sameValue(d, "call-entity", []string{"status"}, join(on, "status"))...)
+	vs = append(vs, sameValue(d, "call-entity", []string{"type"}, join(on, "type"))...)
+	vs = append(vs, sameValue(d, "call-entity", []string{"action"}, []string{"data", "action"})...)
+	return vs
+}
+
+func checkCallParties(d *doc) []Violation {
+	if d.kind != types.KindCall || d.profile != types.ProfileSDK {
+		return nil
+	}
+	var vs []Violation
+	vs = append(vs, sameValue(d, "call-parties", []string{"sender", "uid"}, []string{"callInitiator", "uid"})...)
+	recv, ok := d.str("receiver")
+	if !ok {
+		return vs
+	}
+	for _, key := range []string{"uid", "guid"} {
+		if id, ok := d.str("callReceiver", key); ok && id != recv {
+			vs = append(vs, mismatch("call-parties", []string{"callReceiver", key}, id, recv, []string{"receiver"}))
+		}
+	}
+	return vs
+}
+
+func checkActionData(d *doc) []Violation {
+	if d.kind != types.KindAction || d.profile != types.ProfileSDK {
+		return nil
+	}
+	var vs []Violation
+	vs = append(vs, sameValue(d, "action-data", []string{"action"}, []string{"data", "action"})...)
+	vs = append(vs, sameValue(d, "action-data", []string{"actionBy", "uid"}, []string{"data", "by", "entity", "uid"})...)
+	vs = append(vs, sameValue(d, "action-data", []string{"actionFor", "guid"}, []string{"data", "for", "entity", "guid"})...)
+	_, top := d.get("actionOn")
+	_, data := d.get("data", "on")
+	switch {
+	case top && data:
+		vs = append(vs, sameValue(d, "action-data", []string{"actionOn", "uid"}, []string{"data", "on", "entity", "uid"})...)
+	case top:
+		vs = append(vs, Violation{Pointer: "/data/on", Rule: "action-data", Expected: "present", Actual: "missing",
+			Message: "is missing, but actionOn is present; they must agree"})
+	case data:
+		vs = append(vs, Violation{Pointer: "/actionOn", Rule: "action-data", Expected: "present", Actual: "missing",
+			Message: "is missing, but data.on is present; they must agree"})
+	}
+	return vs
+}
+
+func checkActionTarget(d *doc) []Violation {
+	if d.kind != types.KindAction {
+		return nil
+	}
+	action, ok := d.str("data", "action")
+	if !ok {
+		return nil
+	}
+	onPath := d.entityPath("on")
+	_, hasOn := d.get(onPath...)
+	switch types.MemberAction(action) {
+	case types.ActionKicked, types.ActionBanned, types.ActionUnbanned, types.ActionScopeChanged, types.ActionAdded, types.ActionInvited:
+		if !hasOn {
+			return []Violation{{Pointer: ptr(onPath...), Rule: "action-target", Expected: "present", Actual: "missing",
+				Message: fmt.Sprintf("is missing: a %q action names the member it was done to", action)}}
+		}
+	case types.ActionJoined, types.ActionLeft:
+		if hasOn {
+			return []Violation{{Pointer: ptr(onPath...), Rule: "action-target", Expected: "missing", Actual: "present",
+				Message: fmt.Sprintf("is present: a %q action is done by a member to themselves and names no other", action)}}
+		}
+	}
+	return nil
+}
+
+func checkGroupPassword(d *doc) []Violation {
+	if d.kind != types.KindGroup {
+		return nil
+	}
+	typ, ok := d.str("type")
+	if !ok {
+		return nil
+	}
+	pw, has := d.str("password")
+	switch {
+	case typ == string(types.GroupPassword) && (!has || pw == "") && d.profile == types.ProfileSDK:
+		return []Violation{{Pointer: "/password", Rule: "group-password", Expected: "a password", Actual: "missing",
+			Message: "is missing: a group of type password carries its password"}}
+	case (typ == string(types.GroupPublic) || typ == string(types.GroupPrivate)) && has && pw != "":
+		return []Violation{{Pointer: "/password", Rule: "group-password", Expected: "missing", Actual: "a password",
+			Message: fmt.Sprintf("is set, but a %s group has no password: remove it or make the group's type password", typ)}}
+	}
+	return nil
+}

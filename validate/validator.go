@@ -1,0 +1,261 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ccconform/ccconform/schema"
+	"github.com/ccconform/ccconform/types"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Options choose how documents are checked. The zero value detects each
+// document's kind and profile and allows undocumented fields.
+type Options struct {
+	// Kind checks every document as this kind; "" detects each document's
+	// kind as types.Detect does.
+	Kind types.Kind
+	// Profile checks every document in this profile; "" detects it.
+	Profile types.Profile
+	// Strict makes undocumented fields violations (rule unknown-field).
+	Strict bool
+	// Pointer, a JSON Pointer such as /rawMessage, picks the document out of
+	// each value read, instead of unwrapping REST envelopes.
+	Pointer string
+	// Workers is how many documents are checked at once; 0 means one per
+	// core.
+	Workers int
+}
+
+// Validator checks documents against the model. It is safe for concurrent
+// use.
+type Validator struct {
+	opts Options
+	set  *schema.Set
+}
+
+// New returns a Validator with the given options, or an error that names a
+// bad option.
+func New(opts Options) (*Validator, error) {
+	if opts.Kind != "" {
+		if _, err := types.ParseKind(string(opts.Kind)); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Profile != "" {
+		if _, err := types.ParseProfile(string(opts.Profile)); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Pointer != "" && !strings.HasPrefix(opts.Pointer, "/") {
+		return nil, fmt.Errorf("pointer %q is not a JSON Pointer: it starts with /, as in /rawMessage", opts.Pointer)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	set, err := schema.Compiled()
+	if err != nil {
+		return nil, err
+	}
+	return &Validator{opts: opts, set: set}, nil
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// Check checks one JSON document as it is: no envelope is unwrapped and no
+// pointer applied. The verdict's Location is left for the caller to fill.
+func (v *Validator) Check(data []byte) Verdict {
+	vd := Verdict{Location: Location{Index: -1}}
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, bom))
+	if len(data) == 0 {
+		vd.Violations = []Violation{{Rule: RuleJSON, Message: "empty document: expected a JSON object"}}
+		return vd
+	}
+	if !utf8.Valid(data) {
+		vd.Violations = append(vd.Violations, Violation{Rule: RuleJSON,
+			Message: fmt.Sprintf("invalid UTF-8 at byte %d: JSON text must be UTF-8", invalidUTF8(data))})
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		vd.Violations = append(vd.Violations, syntaxViolation(data, err))
+		return vd
+	}
+	m, ok := inst.(map[string]any)
+	if !ok {
+		vd.Violations = append(vd.Violations, Violation{Rule: RuleType, Expected: "object", Actual: jsonType(inst),
+			Message: fmt.Sprintf("the document is %s; expected a JSON object", article(jsonType(inst)))})
+		return vd
+	}
+	for _, p := range duplicateKeys(data) {
+		vd.Violations = append(vd.Violations, Violation{Pointer: p, Rule: RuleDuplicateKey,
+			Message: "key appears twice in its object; parsers disagree on which value counts, so remove one"})
+	}
+
+	vd.Kind, vd.Profile = v.opts.Kind, v.opts.Profile
+	if vd.Kind == "" {
+		k, p, err := types.Detect(data)
+		if err != nil {
+			var de *types.DecodeError
+			msg, at := err.Error(), ""
+			if errors.As(err, &de) {
+				msg, at = de.Msg, de.Path
+			}
+			vd.Violations = append(vd.Violations, Violation{Pointer: at, Rule: RuleKind, Message: msg})
+			vd.Violations = sortViolations(vd.Violations)
+			return vd
+		}
+		vd.Kind = k
+		if vd.Profile == "" {
+			vd.Profile = p
+		}
+	}
+	if vd.Profile == "" {
+		vd.Profile = types.DetectProfile(data, vd.Kind)
+	}
+
+	sv, undocumented := schemaViolations(v.set.Schema(vd.Profile, string(vd.Kind)).Validate(inst), v.opts.Strict)
+	sv = dropWrongBranches(sv)
+	vd.Undocumented = undocumented
+	d := &doc{m: m, kind: vd.Kind, profile: vd.Profile}
+	var rv []Violation
+	for _, r := range rules {
+		rv = append(rv, r.check(d)...)
+	}
+	// One fault, one violation. A category/type pair the kind does not
+	// allow is reported by the rule that names the pair, not also by the
+	// schema's enum; a rule does not compare a value that is already
+	// rejected; and of the rules that fault one value, the first speaks.
+	rejected := map[string]bool{}
+	for _, r := range rv {
+		if r.Rule == "category-type" {
+			sv = dropAt(sv, r.Pointer)
+			rejected[r.Pointer] = true
+		}
+	}
+	for _, s := range sv {
+		if s.Rule != RuleUnknownField {
+			rejected[s.Pointer] = true
+		}
+	}
+	seen := map[string]bool{}
+	kept := rv[:0]
+	for _, r := range rv {
+		if r.Rule == "category-type" || !rejected[r.Pointer] && !rejected[r.related] && !seen[r.Pointer] {
+			kept = append(kept, r)
+			seen[r.Pointer] = true
+		}
+	}
+	rv = kept
+	vd.Violations = sortViolations(append(append(vd.Violations, sv...), rv...))
+	return vd
+}
+
+// dropWrongBranches drops what an entity's schema says when the entityType
+// that chose that schema is itself rejected: checked against the wrong
+// schema, the entity's faults are noise.
+func dropWrongBranches(vs []Violation) []Violation {
+	var wrong []string
+	for _, v := range vs {
+		if v.Rule == RuleEnum && strings.HasSuffix(v.Pointer, "/entityType") {
+			wrong = append(wrong, strings.TrimSuffix(v.Pointer, "entityType")+"entity/")
+		}
+	}
+	if len(wrong) == 0 {
+		return vs
+	}
+	out := vs[:0]
+outer:
+	for _, v := range vs {
+		for _, w := range wrong {
+			if strings.HasPrefix(v.Pointer, w) {
+				continue outer
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func dropAt(vs []Violation, pointer string) []Violation {
+	out := vs[:0]
+	for _, v := range vs {
+		if v.Pointer != pointer {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// syntaxViolation describes a JSON syntax error in data with its line and
+// column.
+func syntaxViolation(data []byte, err error) Violation {
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineCol(data, syn.Offset)
+		return Violation{Rule: RuleJSON, Message: fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, syn.Error())}
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return Violation{Rule: RuleJSON, Message: "truncated JSON: the document ends inside a value"}
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if strings.Contains(msg, "after top-level value") {
+		msg = "more than one JSON value in one document: " + msg + "; put one document per line (NDJSON) or wrap them in an array"
+	}
+	return Violation{Rule: RuleJSON, Message: "malformed JSON: " + msg}
+}
+
+// lineCol gives the 1-based line and column of byte offset off in data.
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n') - 1
+	return line, col
+}
+
+func invalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func article(t string) string {
+	switch t {
+	case "object", "array":
+		return "an " + t
+	case "null":
+		return t
+	}
+	return "a " + t
+}

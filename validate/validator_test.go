@@ -1,0 +1,145 @@
+package validate_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+)
+
+// TestSchemaViolations checks that schema faults become violations with the
+// right rule, pointer and a message a person reads.
+func TestSchemaViolations(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	cases := []struct {
+		name, fixture string
+		mutate        func(map[string]any)
+		rule, pointer string
+		message       string
+	}{
+		{"missing required", "docs/user-online.json", del("/name"), "required", "/name", "required field is missing"},
+		{"missing nested required", "docs/textMessage-user-offline.json", del("/sender/status"), "required", "/sender/status", "required field is missing"},
+		{"enum", "docs/textMessage-user-offline.json", set("/sender/status", "away"), "enum", "/sender/status", `"away" is not one of online, offline`},
+		{"enum case", "docs/textMessage-group-online.json", set("/receiverType", "GROUP"), "enum", "/receiverType", `did you mean "group"?`},
+		{"const", "docs/textMessage-user-offline.json", set("/data/entities/sender/entityType", "group"), "enum", "/data/entities/sender/entityType", `"group" is not "user"`},
+		{"call status misspelt", "docs/call-initiated.json", set("/data/on/entity/status", "canceled"), "enum", "/data/on/entity/status", `did you mean "cancelled"?`},
+		{"type", "docs/textMessage-user-offline.json", set("/sentAt", "1547017662"), "type", "/sentAt", "expected integer, found string"},
+		{"id as number", "rest/textMessage.json", set("/id", 1), "type", "/id", "expected string, found number"},
+		{"nullable file", "docs/mediaMessage-user-offline.json", set("/file", 7), "type", "/file", "expected string or null, found number"},
+		{"format", "docs/user-online.json", set("/avatar", "not a url"), "format", "/avatar", `"not a url" is not a valid uri`},
+		{"empty uid", "docs/user-online.json", set("/uid", ""), "value", "/uid", "must not be empty"},
+		{"negative timestamp", "docs/user-online.json", set("/lastActiveAt", -1), "value", "/lastActiveAt", "below the minimum 0"},
+		{"media without url", "rest/mediaMessage.json", both(del("/data/url"), del("/data/attachments")), "required", "/data", "needs one of url or attachments"},
+		{"entity type decides the entity", "rest/customMessage.json", del("/data/entities/receiver/entity/guid"), "required", "/data/entities/receiver/entity/guid", "missing"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := load(t, c.fixture)
+			c.mutate(doc)
+			raw, _ := json.Marshal(doc)
+			vd := v.Check(raw)
+			if len(vd.Violations) != 1 {
+				t.Fatalf("want one violation, got %v", vd.Violations)
+			}
+			got := vd.Violations[0]
+			if got.Rule != c.rule || got.Pointer != c.pointer || !strings.Contains(got.Message, c.message) {
+				t.Errorf("got %s at %s: %q; want %s at %s containing %q", got.Rule, got.Pointer, got.Message, c.rule, c.pointer, c.message)
+			}
+		})
+	}
+}
+
+func TestStrictReportsUndocumentedFields(t *testing.T) {
+	doc := load(t, "docs/user-online.json")
+	doc["nickname"] = "shellhead"
+	doc["metadata"].(map[string]any)["anything"] = "free-form, never undocumented"
+	raw, _ := json.Marshal(doc)
+
+	lax := newValidator(t, validate.Options{}).Check(raw)
+	if !lax.OK() || len(lax.Undocumented) != 1 || lax.Undocumented[0] != "/nickname" {
+		t.Errorf("without strict: want valid with /nickname counted, got %v, undocumented %v", lax.Violations, lax.Undocumented)
+	}
+	strict := newValidator(t, validate.Options{Strict: true}).Check(raw)
+	if len(strict.Violations) != 1 || strict.Violations[0].Rule != "unknown-field" || strict.Violations[0].Pointer != "/nickname" {
+		t.Errorf("with strict: want one unknown-field at /nickname, got %v", strict.Violations)
+	}
+	// A REST-only field is undocumented in the sdk profile.
+	doc = load(t, "docs/user-online.json")
+	doc["conversationId"] = "a_user_b"
+	raw, _ = json.Marshal(doc)
+	sdk := newValidator(t, validate.Options{Strict: true, Profile: types.ProfileSDK}).Check(raw)
+	rest := newValidator(t, validate.Options{Strict: true, Profile: types.ProfileREST}).Check(raw)
+	if sdk.OK() || !rest.OK() {
+		t.Errorf("conversationId: sdk %v, rest %v; want a violation in sdk only", sdk.Violations, rest.Violations)
+	}
+}
+
+func TestDocumentFaults(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	user := `{"uid":"a","name":"A","status":"online"}`
+	cases := []struct {
+		name, doc, rule, pointer, message string
+	}{
+		{"empty", "", "json", "", "empty document"},
+		{"malformed", `{"uid":"a",,}`, "json", "", "line 1, column 12"},
+		{"malformed second line", "{\n\"uid\": tru}", "json", "", "line 2"},
+		{"truncated", `{"uid":"a","name":"A`, "json", "", "truncated JSON"},
+		{"two values", user + user, "json", "", "more than one JSON value"},
+		{"array", `[1]`, "type", "", "the document is an array"},
+		{"string", `"hi"`, "type", "", "a string"},
+		{"no kind", `{"name":"A"}`, "kind", "", "cannot tell the kind"},
+		{"unknown category", `{"category":"poll"}`, "kind", "/category", `unknown category "poll"`},
+		{"type not for category", `{"category":"message","type":"sticker"}`, "kind", "/type", `"sticker" is not valid for category "message"`},
+		{"duplicate key", `{"uid":"a","name":"A","status":"online","name":"B"}`, "duplicate-key", "/name", "appears twice"},
+		{"duplicate escaped key", `{"uid":"a","name":"A","status":"online","n\u0061me":"B"}`, "duplicate-key", "/name", "appears twice"},
+		{"duplicate nested key", `{"uid":"a","name":"A","status":"online","metadata":{"k":[{"x":1,"x":2}]}}`, "duplicate-key", "/metadata/k/0/x", "appears twice"},
+		{"invalid UTF-8", "{\"uid\":\"a\",\"name\":\"A\xff\",\"status\":\"online\"}", "json", "", "invalid UTF-8 at byte 20"},
+		{"number beyond 64 bits", `{"uid":"a","name":"A","status":"online","lastActiveAt":123456789012345678901234567890}`, "value", "/lastActiveAt", "above the maximum"},
+		{"deep nesting", `{"uid":"a","name":"A","status":"online","metadata":` + strings.Repeat(`{"a":`, 10001) + `1` + strings.Repeat(`}`, 10002), "json", "", "exceeded max depth"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			vd := v.Check([]byte(c.doc))
+			if len(vd.Violations) != 1 {
+				t.Fatalf("want one violation, got %v", vd.Violations)
+			}
+			got := vd.Violations[0]
+			if got.Rule != c.rule || got.Pointer != c.pointer || !strings.Contains(got.Message, c.message) {
+				t.Errorf("got %s at %q: %q; want %s at %q containing %q", got.Rule, got.Pointer, got.Message, c.rule, c.pointer, c.message)
+			}
+		})
+	}
+	// A byte-order mark is tolerated.
+	if vd := v.Check(append([]byte{0xEF, 0xBB, 0xBF}, user...)); !vd.OK() {
+		t.Errorf("BOM: %v", vd.Violations)
+	}
+}
+
+func TestForcedKindAndProfile(t *testing.T) {
+	raw, _ := json.Marshal(load(t, "docs/mediaMessage-user-offline.json"))
+	vd := newValidator(t, validate.Options{Kind: types.KindTextMessage}).Check(raw)
+	if vd.Kind != types.KindTextMessage {
+		t.Fatalf("kind %s, want textMessage", vd.Kind)
+	}
+	found := false
+	for _, x := range vd.Violations {
+		if x.Rule == "category-type" && x.Pointer == "/type" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("a media message checked as a text message: want category-type at /type, got %v", vd.Violations)
+	}
+	rest := newValidator(t, validate.Options{Profile: types.ProfileREST}).Check(raw)
+	if rest.Profile != types.ProfileREST || rest.OK() {
+		t.Errorf("an sdk media message checked as rest: profile %s, violations %v", rest.Profile, rest.Violations)
+	}
+	if _, err := validate.New(validate.Options{Kind: "sticker"}); err == nil {
+		t.Error("New accepted kind sticker")
+	}
+	if _, err := validate.New(validate.Options{Pointer: "rawMessage"}); err == nil || !strings.Contains(err.Error(), "starts with /") {
+		t.Errorf("New with pointer rawMessage: %v", err)
+	}
+}
