@@ -22,7 +22,7 @@ type Call struct {
 	InitiatedAt Timestamp `json:"initiatedAt"`
 	// Metadata is additional data sent along with the call (the
 	// documentation's metaData).
-	Metadata Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitzero"`
 	// CallInitiator is the user who started the call.
 	CallInitiator User `json:"callInitiator"`
 	// CallReceiver is the user or group the call was made to.
@@ -54,9 +54,11 @@ type CallEntities struct {
 	On EntityRef `json:"on"`
 }
 
-// JSONSchemaExtend pins the entity types: by a user, on a call.
+// JSONSchemaExtend pins the entity types: by a user, for a user or a group,
+// on a call.
 func (CallEntities) JSONSchemaExtend(s *jsonschema.Schema) {
 	pinEntityType(s, "by", EntityUser)
+	pinEntityType(s, "for", EntityUser, EntityGroup)
 	pinEntityType(s, "on", EntityCall)
 }
 

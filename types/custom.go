@@ -22,7 +22,7 @@ type CustomMessage struct {
 	Status string `json:"status,omitempty"`
 	// Metadata is extra information sent along with the message and
 	// received without any processing.
-	Metadata Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitzero"`
 	// Data repeats the custom data and carries the sender and receiver
 	// objects.
 	Data CustomMessageData `json:"data"`
@@ -51,7 +51,7 @@ type CustomMessageData struct {
 	// Text is a text shown where the custom message cannot be (REST API).
 	Text string `json:"text,omitempty" profile:"rest"`
 	// Metadata is extra information sent along with the message (REST API).
-	Metadata Metadata `json:"metadata,omitempty" profile:"rest"`
+	Metadata Metadata `json:"metadata,omitzero" profile:"rest"`
 	// Entities holds the sender and receiver objects.
 	Entities MessageEntities `json:"entities"`
 }

@@ -46,6 +46,9 @@ func DecodeAs(data []byte, k Kind, p Profile) (Document, error) {
 	if doc == nil {
 		return nil, &DecodeError{Msg: fmt.Sprintf("unknown kind %q or profile %q", k, p)}
 	}
+	if _, err := object(data); err != nil {
+		return nil, err
+	}
 	if err := checkKeys(data, doc); err != nil {
 		return nil, err
 	}
@@ -152,6 +155,9 @@ func object(data []byte) (map[string]json.RawMessage, error) {
 	if !json.Valid(data) {
 		var v any
 		err := json.Unmarshal(data, &v)
+		if err != nil && strings.Contains(err.Error(), "exceeded max depth") {
+			return nil, &DecodeError{Msg: "nested more than 10000 levels deep: no document of the model is"}
+		}
 		return nil, &DecodeError{Msg: "not JSON: " + describeJSONError(err)}
 	}
 	if data[0] != '{' {
@@ -167,7 +173,7 @@ func object(data []byte) (map[string]json.RawMessage, error) {
 
 func messageKind(raw json.RawMessage, top map[string]json.RawMessage) (Kind, error) {
 	var cat string
-	if json.Unmarshal(raw, &cat) != nil {
+	if jsonTypeOf(raw) != "a string" || json.Unmarshal(raw, &cat) != nil {
 		return "", &DecodeError{Path: "/category", Msg: "category is " + jsonTypeOf(raw) + ", expected a string"}
 	}
 	switch Category(cat) {
@@ -187,7 +193,7 @@ func messageKind(raw json.RawMessage, top map[string]json.RawMessage) (Kind, err
 		return "", &DecodeError{Path: "/type", Msg: `a message of category "message" needs a type: text, image, video, audio, file or custom`}
 	}
 	var typ string
-	if json.Unmarshal(rawType, &typ) != nil {
+	if jsonTypeOf(rawType) != "a string" || json.Unmarshal(rawType, &typ) != nil {
 		return "", &DecodeError{Path: "/type", Msg: "type is " + jsonTypeOf(rawType) + ", expected a string"}
 	}
 	switch MessageType(typ) {

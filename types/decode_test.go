@@ -167,14 +167,23 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"category":"message","type":"text","Text":"hi"}`, `/Text: key "Text" differs from the model's "text" only in case`},
 		{`{"category":"message","type":"text","sender":{"UID":"a"}}`, `/sender/UID`},
 		{`{"category":"message","type":"text","data":{"entities":{"sender":{"entityType":"user","entity":{"NAME":"x"}}}}}`, `/data/entities/sender/entity/NAME`},
-		{`{"uid":"a","name":"A","status":"online","lastActiveAt":"yesterday"}`, `lastActiveAt: got a string "yesterday", expected a whole number of Unix seconds`},
+		{`{"uid":"a","name":"A","status":"online","lastActiveAt":"yesterday"}`, "/lastActiveAt: got a string, expected a whole number of Unix seconds"},
 		{`{"uid":"a","name":"A","status":"online","lastActiveAt":1.5}`, "lastActiveAt: got a number 1.5, expected a whole number"},
 		{`{"uid":"a","name":"A","status":"online","lastActiveAt":99999999999999999999999}`, "lastActiveAt: got a number 99999999999999999999999, expected a whole number"},
 		{`{"uid":["a"]}`, "uid: got an array, expected a string"},
 		{`{"uid":"a","scope":"admin","isBanned":"yes"}`, `isBanned: got a string "yes", expected one of false`},
 		{`{"category":"message","type":"text","data":{"entities":{"sender":{"entityType":"robot","entity":{}}}}}`, `/data/entities/sender/entityType: entityType "robot"`},
 		{`{"category":"message","type":"text","data":{"entities":{"sender":{"entity":{"uid":"a"}}}}}`, "/data/entities/sender: entity wrapper has no entityType"},
-		{deep, "not JSON"},
+		{deep, "nested more than 10000 levels deep"},
+		{`{"category":null}`, "category is null, expected a string"},
+		{`{"category":"message","type":null}`, "type is null, expected a string"},
+		{`{"uid":"a","name":"A","status":"online","credits":"lots"}`, "/credits: got a string, expected an integer"},
+		{`{"category":"message","type":"text","sender":{"uid":"a","name":7}}`, "/sender/name: got a number, expected a string"},
+		{`{"category":"message","type":"text","data":{"entities":{"receiver":{"entityType":"user","entity":{"uid":["x"]}}}}}`, "/data/entities/receiver/entity/uid: got an array, expected a string"},
+		{`{"category":"message","type":"text","data":{"entities":{"sender":{"entityType":"user"}}}}`, "/data/entities/sender/entity: entity wrapper has no entity"},
+		{`{"category":"message","type":"text","sender":{"NAME":"x","STATUS":"y","Uid":"z"}}`, `/sender/NAME: key "NAME"`},
+		{nestedAppEntities(5000), "entities nest more than 4 deep"},
+		{nestedEntityRefs(2400), "entities nest more than 4 deep"},
 		{"{\"uid\":\"a\xff\"}", ""}, // invalid UTF-8 is replaced, not fatal
 	}
 	for _, tt := range tests {
@@ -192,6 +201,50 @@ func TestDecodeErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Decode(%q) error = %v; want it to contain %q", short, err, tt.want)
 		}
+	}
+}
+
+// nestedAppEntities nests calls in calls' receivers n deep.
+func nestedAppEntities(n int) string {
+	return `{"category":"action","actionBy":` + strings.Repeat(`{"sessionId":"s","callReceiver":`, n) + `{}` + strings.Repeat(`}`, n) + `}`
+}
+
+// nestedEntityRefs nests call entities in call entities n deep.
+func nestedEntityRefs(n int) string {
+	return `{"category":"call","data":{"on":` + strings.Repeat(`{"entityType":"call","entity":{"sessionid":"s","data":{"entities":{"sender":`, n) +
+		`{}` + strings.Repeat(`}}}}`, n) + `}}`
+}
+
+// TestDecodeRoundTripsEdgeValues checks values that encoding/json's
+// omitempty or float64 would lose.
+func TestDecodeRoundTripsEdgeValues(t *testing.T) {
+	for _, doc := range []string{
+		`{"uid":"a","name":"A","status":"online","metadata":{}}`,
+		`{"uid":"a","name":"A","status":"online","tags":[],"createdAt":1}`,
+		`{"uid":"a","name":"A","status":"online","metadata":{"id":12345678901234567891,"f":1.50,"huge":1e400,"n":null,"deep":{"a":[1,{"b":[]}]}}}`,
+		`{"uid":"a","name":"A","status":"online","credits":1000.0}`,
+		`{"uid":"a","scope":"admin","joinedAt":1,"isBanned":1.0}`,
+		`{"uid":"a","scope":"admin","joinedAt":1,"isBanned":"0"}`,
+		`{"category":"message","type":"image","sender":"a","data":{"attachments":[],"metadata":{},"entities":{"sender":{"entity":{"uid":"a"},"entityType":"user"},"receiver":{"entity":{"guid":"g"},"entityType":"group"}}}}`,
+		`{"category":"message","type":"image","sender":"a","data":{"attachments":[{"url":"u","size":"123"},{"url":"v","size":4.0}]}}`,
+		`{"category":"action","sender":{"uid":"a"},"actionOn":{"uid":"u","guid":"g","name":"N","status":"online"}}`,
+		`{"category":"action","sender":{"uid":"a"},"actionBy":null,"actionOn":null,"data":null}`,
+		`{"category":"call","sessionId":"s","callReceiver":{"guid":"g","name":"G"},"sentAt":1547222109.0}`,
+	} {
+		d, err := types.Decode([]byte(doc))
+		if err != nil {
+			t.Errorf("Decode(%s): %v", doc, err)
+			continue
+		}
+		roundTrip(t, doc, d)
+	}
+	d, _ := types.Decode([]byte(`{"category":"action","sender":{"uid":"a"},"actionOn":{"uid":"u","guid":"g","name":"N","status":"online"}}`))
+	if on := d.(*types.Action).ActionOn; on == nil || on.User == nil || on.User.UID != "u" {
+		t.Errorf("an actionOn with uid and guid decodes as a user, like a top-level member; got %+v", on)
+	}
+	d, _ = types.Decode([]byte(`{"uid":"a","name":"A","status":"online","metadata":{"id":12345678901234567891}}`))
+	if b, _ := json.Marshal(d); !strings.Contains(string(b), "12345678901234567891") {
+		t.Errorf("a large integer in metadata lost digits: %s", b)
 	}
 }
 

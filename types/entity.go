@@ -95,36 +95,53 @@ func (r *EntityRef) UnmarshalJSON(b []byte) error {
 // JSONSchema describes the wrapper: the entity's schema follows its
 // entityType.
 func (EntityRef) JSONSchema() *jsonschema.Schema {
-	branch := func(t EntityType, def string) *jsonschema.Schema {
-		return &jsonschema.Schema{
+	return entityRefSchema("A full object wrapped with its type: a user, a group or a call.", EntityUser, EntityGroup, EntityCall)
+}
+
+// entityDefs names the definition of each entity type's entity.
+var entityDefs = map[EntityType]string{EntityUser: "User", EntityGroup: "Group", EntityCall: "CallEntity"}
+
+// entityRefSchema describes a wrapper whose entityType is one of ts. With one
+// type the entity has that type's schema outright, so that a wrong entity is
+// reported by one schema, not by every branch.
+func entityRefSchema(desc string, ts ...EntityType) *jsonschema.Schema {
+	et := &jsonschema.Schema{Type: "string", Description: "What the entity is."}
+	if len(ts) == 1 {
+		et.Const = string(ts[0])
+	} else {
+		for _, t := range ts {
+			et.Enum = append(et.Enum, string(t))
+		}
+	}
+	s := &jsonschema.Schema{
+		Type:                 "object",
+		Description:          desc,
+		Properties:           props("entity", &jsonschema.Schema{Type: "object", Description: "The entity itself."}, "entityType", et),
+		Required:             []string{"entity", "entityType"},
+		AdditionalProperties: jsonschema.FalseSchema,
+	}
+	if len(ts) == 1 {
+		s.Properties.Set("entity", &jsonschema.Schema{Ref: "#/$defs/" + entityDefs[ts[0]], Description: "The entity itself."})
+		return s
+	}
+	for _, t := range ts {
+		s.AllOf = append(s.AllOf, &jsonschema.Schema{
 			If: &jsonschema.Schema{
 				Properties: props("entityType", &jsonschema.Schema{Const: string(t)}),
 				Required:   []string{"entityType"},
 			},
-			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: "#/$defs/" + def})},
-		}
+			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: "#/$defs/" + entityDefs[t]})},
+		})
 	}
-	return &jsonschema.Schema{
-		Type:        "object",
-		Description: "A full object wrapped with its type: a user, a group or a call.",
-		Properties: props(
-			"entity", &jsonschema.Schema{Type: "object", Description: "The user, group or call itself."},
-			"entityType", &jsonschema.Schema{Ref: "#/$defs/EntityType", Description: "What the entity is: user, group or call."},
-		),
-		Required:             []string{"entity", "entityType"},
-		AdditionalProperties: jsonschema.FalseSchema,
-		AllOf: []*jsonschema.Schema{
-			branch(EntityUser, "User"),
-			branch(EntityGroup, "Group"),
-			branch(EntityCall, "CallEntity"),
-		},
-	}
+	return s
 }
 
 // AppEntity is the documentation's AppEntity: what an action was by, on or
 // for, and who a call was to. It is a User, a Group or a Call, told apart by
-// shape: an object with a guid is a Group, one with a sessionId is a Call, any
-// other a User. Exactly one of the three fields is set.
+// shape as Detect tells documents apart: an object with a uid is a User,
+// else one with a guid a Group, else one with a sessionId a Call, and any
+// other a User. A key counts when present, whatever its value. Exactly one of
+// the three fields is set.
 type AppEntity struct {
 	User  *User
 	Group *Group
@@ -154,11 +171,11 @@ func (e *AppEntity) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*e = AppEntity{}
-	switch {
-	case keys["guid"] != nil:
+	switch appEntityType(keys) {
+	case EntityGroup:
 		e.Group = new(Group)
 		return json.Unmarshal(b, e.Group)
-	case keys["sessionId"] != nil:
+	case EntityCall:
 		e.Call = new(Call)
 		return json.Unmarshal(b, e.Call)
 	}
@@ -166,18 +183,36 @@ func (e *AppEntity) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, e.User)
 }
 
+// appEntityType tells the type of an AppEntity from its keys.
+func appEntityType[V any](keys map[string]V) EntityType {
+	_, uid := keys["uid"]
+	_, guid := keys["guid"]
+	_, session := keys["sessionId"]
+	switch {
+	case !uid && guid:
+		return EntityGroup
+	case !uid && session:
+		return EntityCall
+	}
+	return EntityUser
+}
+
 // JSONSchema describes the entity by shape, as UnmarshalJSON reads it.
 func (AppEntity) JSONSchema() *jsonschema.Schema {
 	has := func(key string) *jsonschema.Schema { return &jsonschema.Schema{Required: []string{key}} }
 	return &jsonschema.Schema{
 		Type:        "object",
-		Description: "A user, a group (it has a guid) or a call (it has a sessionId).",
-		If:          has("guid"),
-		Then:        &jsonschema.Schema{Ref: "#/$defs/Group"},
+		Description: "A user (it has a uid), a group (a guid) or a call (a sessionId).",
+		If:          has("uid"),
+		Then:        &jsonschema.Schema{Ref: "#/$defs/User"},
 		Else: &jsonschema.Schema{
-			If:   has("sessionId"),
-			Then: &jsonschema.Schema{Ref: "#/$defs/Call"},
-			Else: &jsonschema.Schema{Ref: "#/$defs/User"},
+			If:   has("guid"),
+			Then: &jsonschema.Schema{Ref: "#/$defs/Group"},
+			Else: &jsonschema.Schema{
+				If:   has("sessionId"),
+				Then: &jsonschema.Schema{Ref: "#/$defs/Call"},
+				Else: &jsonschema.Schema{Ref: "#/$defs/User"},
+			},
 		},
 	}
 }

@@ -26,7 +26,7 @@ type Group struct {
 	// Description describes the group.
 	Description string `json:"description,omitempty"`
 	// Metadata is any additional data given when the group was created.
-	Metadata Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitzero"`
 	// HasJoined tells whether the logged-in user has joined the group.
 	HasJoined *bool `json:"hasJoined,omitempty"`
 
@@ -36,11 +36,11 @@ type Group struct {
 	// JoinedAt is when the requesting user joined the group (REST API).
 	JoinedAt Timestamp `json:"joinedAt,omitempty" profile:"rest"`
 	// MembersCount is how many members the group has (REST API).
-	MembersCount *int64 `json:"membersCount,omitempty" profile:"rest" jsonschema:"minimum=0"`
+	MembersCount *Integer `json:"membersCount,omitempty" profile:"rest" jsonschema:"minimum=0"`
 	// ConversationID names the group's conversation, group_<guid> (REST API).
 	ConversationID string `json:"conversationId,omitempty" profile:"rest"`
 	// Tags are labels given to the group (REST API, with withTags).
-	Tags []string `json:"tags,omitempty" profile:"rest"`
+	Tags []string `json:"tags,omitzero" profile:"rest"`
 	// UpdatedBy is the uid of the user who last updated the group (REST API).
 	UpdatedBy string `json:"updatedBy,omitempty" profile:"rest"`
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -67,24 +68,49 @@ func ProfileOf(t reflect.Type, name string) Profile {
 }
 
 var (
-	entityRefType = reflect.TypeOf(EntityRef{})
-	appEntityType = reflect.TypeOf(AppEntity{})
+	entityRefGoType = reflect.TypeOf(EntityRef{})
+	appEntityGoType = reflect.TypeOf(AppEntity{})
+	rawGoType       = reflect.TypeOf(json.RawMessage{})
+	flagGoType      = reflect.TypeOf(Flag(false))
 )
 
-// checkKeys walks data along the Go type of doc and fails on an object key
-// that names a field only when compared without case: encoding/json would
-// silently read it as that field, where the schema sees a missing field and
-// an unknown one.
+// maxEntityNesting bounds how deep entities may nest inside entities. The
+// model nests them at most three deep (an action on a call whose receiver is
+// a user); a document nested deeper is refused before it is decoded, so that
+// nesting cannot make decoding slow.
+const maxEntityNesting = 4
+
+// checkKeys walks data along the Go type of doc before encoding/json reads
+// it, and fails with the JSON Pointer of the first problem: a key that names
+// a field only when compared without case (encoding/json would silently read
+// it as that field, where the schema sees a missing field and an unknown
+// one), a value of the wrong JSON type, or entities nested too deep.
 func checkKeys(data []byte, doc Document) error {
-	return walkKeys(data, reflect.TypeOf(doc), "")
+	return walkKeys(data, reflect.TypeOf(doc), "", 0)
 }
 
-func walkKeys(data []byte, t reflect.Type, path string) error {
+func walkKeys(data []byte, t reflect.Type, path string, level int) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if err := checkJSONType(data, t, path); err != nil {
+		return err
+	}
 	switch {
-	case t == entityRefType:
+	case t == entityRefGoType || t == appEntityGoType:
+		if level >= maxEntityNesting {
+			return &DecodeError{Path: path, Msg: fmt.Sprintf(
+				"entities nest more than %d deep here; no document of the model nests them so", maxEntityNesting)}
+		}
+		if t == appEntityGoType {
+			obj, err := members(data, path)
+			if obj == nil || err != nil {
+				return err
+			}
+			inner := map[EntityType]reflect.Type{EntityUser: reflect.TypeOf(User{}),
+				EntityGroup: reflect.TypeOf(Group{}), EntityCall: reflect.TypeOf(Call{})}[appEntityType(obj)]
+			return walkKeys(data, inner, path, level+1)
+		}
 		obj, err := members(data, path, "entity", "entityType")
 		if obj == nil || err != nil {
 			return err
@@ -94,39 +120,20 @@ func walkKeys(data []byte, t reflect.Type, path string) error {
 			return &DecodeError{Path: path, Msg: "entity wrapper has no entityType: expected user, group or call"}
 		}
 		var et EntityType
-		if json.Unmarshal(raw, &et) != nil {
+		if jsonTypeOf(raw) != "a string" || json.Unmarshal(raw, &et) != nil {
 			return &DecodeError{Path: path + "/entityType", Msg: "entityType is " + jsonTypeOf(raw) + ", expected a string"}
 		}
-		var inner reflect.Type
-		switch et {
-		case EntityUser:
-			inner = reflect.TypeOf(User{})
-		case EntityGroup:
-			inner = reflect.TypeOf(Group{})
-		case EntityCall:
-			inner = reflect.TypeOf(CallEntity{})
-		default:
+		inner, known := map[EntityType]reflect.Type{EntityUser: reflect.TypeOf(User{}),
+			EntityGroup: reflect.TypeOf(Group{}), EntityCall: reflect.TypeOf(CallEntity{})}[et]
+		if !known {
 			return &DecodeError{Path: path + "/entityType", Msg: fmt.Sprintf(
 				"entityType %q is not one of user, group, call%s", et, hint(string(et), EntityType("").Values(ProfileSDK)))}
 		}
-		if e, ok := obj["entity"]; ok {
-			return walkKeys(e, inner, path+"/entity")
+		e, ok := obj["entity"]
+		if !ok || jsonTypeOf(e) == "null" {
+			return &DecodeError{Path: path + "/entity", Msg: "entity wrapper has no entity"}
 		}
-		return nil
-	case t == appEntityType:
-		obj, err := members(data, path)
-		if obj == nil || err != nil {
-			return err
-		}
-		switch {
-		case obj["guid"] != nil:
-			t = reflect.TypeOf(Group{})
-		case obj["sessionId"] != nil:
-			t = reflect.TypeOf(Call{})
-		default:
-			t = reflect.TypeOf(User{})
-		}
-		return walkKeys(data, t, path)
+		return walkKeys(e, inner, path+"/entity", level+1)
 	case t.Kind() == reflect.Struct:
 		fields := fieldsOf(t)
 		names := make([]string, 0, len(fields))
@@ -137,20 +144,20 @@ func walkKeys(data []byte, t reflect.Type, path string) error {
 		if obj == nil || err != nil {
 			return err
 		}
-		for k, v := range obj {
+		for _, k := range sortedKeys(obj) {
 			if f, ok := fields[k]; ok {
-				if err := walkKeys(v, f.typ, path+"/"+escape(k)); err != nil {
+				if err := walkKeys(obj[k], f.typ, path+"/"+escape(k), level); err != nil {
 					return err
 				}
 			}
 		}
-	case t.Kind() == reflect.Slice:
+	case t.Kind() == reflect.Slice && t != rawGoType:
 		var items []json.RawMessage
 		if json.Unmarshal(data, &items) != nil {
 			return nil
 		}
 		for i, it := range items {
-			if err := walkKeys(it, t.Elem(), fmt.Sprintf("%s/%d", path, i)); err != nil {
+			if err := walkKeys(it, t.Elem(), fmt.Sprintf("%s/%d", path, i), level); err != nil {
 				return err
 			}
 		}
@@ -158,14 +165,52 @@ func walkKeys(data []byte, t reflect.Type, path string) error {
 	return nil
 }
 
-// members parses data as an object (nil if it is not one) and fails on a key
-// that equals one of names only without case.
+// checkJSONType fails when data, a JSON value, cannot decode into Go type t.
+// null decodes into anything, as encoding/json leaves the zero value.
+func checkJSONType(data []byte, t reflect.Type, path string) error {
+	got := jsonTypeOf(data)
+	if got == "null" || t == rawGoType || t == flagGoType {
+		return nil
+	}
+	var want string
+	switch t.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.Bool:
+		want = "a boolean"
+	case reflect.Map, reflect.Struct:
+		want = "an object"
+	case reflect.Slice:
+		want = "an array"
+	default:
+		return nil
+	}
+	if got != want {
+		return &DecodeError{Path: path, Msg: fmt.Sprintf("got %s, expected %s", got, jsonTypeFor(t))}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// members parses data as an object (nil if it is not one) and fails on the
+// first key, in sorted order, that equals one of names only without case.
 func members(data []byte, path string, names ...string) (map[string]json.RawMessage, error) {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(data, &obj) != nil {
 		return nil, nil
 	}
-	for k := range obj {
+	for _, k := range sortedKeys(obj) {
 		if contains(names, k) {
 			continue
 		}

@@ -42,7 +42,11 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("unknown kind %q: use one of %s", s, kindList())
+	var names []string
+	for _, k := range Kinds() {
+		names = append(names, string(k))
+	}
+	return "", fmt.Errorf("unknown kind %q: use one of %s%s", s, kindList(), hint(s, names))
 }
 
 func kindList() string {
@@ -80,5 +84,5 @@ func ParseProfile(s string) (Profile, error) {
 	case ProfileSDK, ProfileREST:
 		return Profile(s), nil
 	}
-	return "", fmt.Errorf("unknown profile %q: use sdk or rest", s)
+	return "", fmt.Errorf("unknown profile %q: use sdk or rest%s", s, hint(s, []string{"sdk", "rest"}))
 }

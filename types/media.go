@@ -1,6 +1,10 @@
 package types
 
-import "github.com/invopop/jsonschema"
+import (
+	"encoding/json"
+
+	"github.com/invopop/jsonschema"
+)
 
 // MediaMessage is a message of category message that shares a file: an
 // image, a video, an audio clip or any other file. This is the sdk profile:
@@ -20,7 +24,7 @@ type MediaMessage struct {
 	URL string `json:"url" jsonschema:"format=uri"`
 	// Metadata is extra information sent along with the message and
 	// received without any processing.
-	Metadata Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitzero"`
 	// Data repeats the URL and carries the sender and receiver objects.
 	Data MediaMessageData `json:"data"`
 }
@@ -45,11 +49,11 @@ type MediaMessageData struct {
 	// URL is where the uploaded file can be fetched.
 	URL string `json:"url,omitempty" jsonschema:"format=uri"`
 	// Attachments describes the uploaded files (REST API).
-	Attachments []Attachment `json:"attachments,omitempty" profile:"rest"`
+	Attachments []Attachment `json:"attachments,omitzero" profile:"rest"`
 	// Text is the caption of the media (REST API).
 	Text string `json:"text,omitempty" profile:"rest"`
 	// Metadata is extra information sent along with the message (REST API).
-	Metadata Metadata `json:"metadata,omitempty" profile:"rest"`
+	Metadata Metadata `json:"metadata,omitzero" profile:"rest"`
 	// Entities holds the sender and receiver objects.
 	Entities MessageEntities `json:"entities"`
 }
@@ -65,7 +69,7 @@ type Attachment struct {
 	// Extension is the file's extension, such as png.
 	Extension string `json:"extension,omitempty"`
 	// Size is the file's size in bytes, as a number or a string of digits.
-	Size any `json:"size,omitempty"`
+	Size json.RawMessage `json:"size,omitempty"`
 }
 
 // Kind returns KindMediaMessage.

@@ -54,9 +54,9 @@ type WireFields struct {
 	// DeletedBy is the uid of whoever deleted the message.
 	DeletedBy string `json:"deletedBy,omitempty"`
 	// Tags are labels given to the message.
-	Tags []string `json:"tags,omitempty"`
+	Tags []string `json:"tags,omitzero"`
 	// ReplyCount is how many replies the message has in its thread.
-	ReplyCount *int64 `json:"replyCount,omitempty" jsonschema:"minimum=0"`
+	ReplyCount *Integer `json:"replyCount,omitempty" jsonschema:"minimum=0"`
 }
 
 // Message is implemented by the ten message types (five kinds, two profiles).
@@ -85,24 +85,21 @@ type MessageEntities struct {
 	Receiver EntityRef `json:"receiver"`
 }
 
-// JSONSchemaExtend pins the sender's entity type to user.
+// JSONSchemaExtend pins the entity types: the sender is a user, the
+// receiver a user or a group.
 func (MessageEntities) JSONSchemaExtend(s *jsonschema.Schema) {
 	pinEntityType(s, "sender", EntityUser)
+	pinEntityType(s, "receiver", EntityUser, EntityGroup)
 }
 
-// pinEntityType narrows property prop of s, an EntityRef, to entity type t.
-func pinEntityType(s *jsonschema.Schema, prop string, t EntityType) {
+// pinEntityType narrows property prop of s, an EntityRef, to the entity
+// types ts, keeping its description.
+func pinEntityType(s *jsonschema.Schema, prop string, ts ...EntityType) {
 	p, ok := s.Properties.Get(prop)
 	if !ok {
 		return
 	}
-	s.Properties.Set(prop, &jsonschema.Schema{
-		Description: p.Description,
-		AllOf: []*jsonschema.Schema{
-			{Ref: p.Ref},
-			{Properties: props("entityType", &jsonschema.Schema{Const: string(t)})},
-		},
-	})
+	s.Properties.Set(prop, entityRefSchema(p.Description, ts...))
 }
 
 // pin replaces property prop of s with a string that must be one of values,

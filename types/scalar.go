@@ -25,25 +25,71 @@ func (Timestamp) JSONSchema() *jsonschema.Schema {
 }
 
 // UnmarshalJSON reads an integer, also when written with a fraction of zero
-// (1547011919.0), as JSON Schema counts that an integer too.
+// (1547011919.0), as JSON Schema counts that an integer too. The range is
+// the schema's to judge.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	n, err := integer(b, reflect.TypeOf(*t))
+	if err == nil {
+		*t = Timestamp(n)
+	}
+	return err
+}
+
+// Integer is a whole number, such as a count of credits or members.
+type Integer int64
+
+// JSONSchema describes an integer.
+func (Integer) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "integer"} }
+
+// UnmarshalJSON reads an integer, also when written with a fraction of zero.
+func (i *Integer) UnmarshalJSON(b []byte) error {
+	n, err := integer(b, reflect.TypeOf(*i))
+	if err == nil {
+		*i = Integer(n)
+	}
+	return err
+}
+
+// integer parses b as a JSON number with an integer value that fits in 64
+// bits; null leaves n at 0. The error names type t, for encoding/json to
+// place.
+func integer(b []byte, t reflect.Type) (int64, error) {
 	if bytes.Equal(b, []byte("null")) {
-		return nil
+		return 0, nil
 	}
 	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		*t = Timestamp(n)
-		return nil
+		return n, nil
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > MaxTimestamp {
-		return &json.UnmarshalTypeError{Value: jsonValue(b), Type: reflect.TypeOf(*t)}
+	if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+		return 0, &json.UnmarshalTypeError{Value: jsonValue(b), Type: t}
 	}
-	*t = Timestamp(f)
-	return nil
+	return int64(f), nil
 }
 
 // Metadata is free-form data that the model carries without looking inside.
+// Numbers in it are kept as json.Number, so that they survive a round trip
+// digit for digit.
 type Metadata map[string]any
+
+// UnmarshalJSON reads any JSON object, keeping numbers as written.
+func (m *Metadata) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		*m = nil
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v map[string]any
+	if err := dec.Decode(&v); err != nil {
+		if _, ok := err.(*json.UnmarshalTypeError); ok {
+			return &json.UnmarshalTypeError{Value: jsonValue(b), Type: reflect.TypeOf(*m)}
+		}
+		return err
+	}
+	*m = v
+	return nil
+}
 
 // JSONSchema describes metadata: any JSON object.
 func (Metadata) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
@@ -61,15 +107,21 @@ func (Flag) JSONSchema() *jsonschema.Schema {
 // UnmarshalJSON reads any of the flag's spellings.
 func (f *Flag) UnmarshalJSON(b []byte) error {
 	switch string(b) {
-	case "true", "1", `"1"`:
+	case "true", `"1"`:
 		*f = true
-	case "false", "0", `"0"`:
+		return nil
+	case "false", `"0"`:
 		*f = false
+		return nil
 	case "null":
-	default:
-		return &json.UnmarshalTypeError{Value: jsonValue(b), Type: reflect.TypeOf(*f)}
+		return nil
 	}
-	return nil
+	// Numbers compare by value, as in JSON Schema: 1, 1.0 and 1e0 are one.
+	if n, err := strconv.ParseFloat(string(b), 64); err == nil && (n == 0 || n == 1) {
+		*f = n == 1
+		return nil
+	}
+	return &json.UnmarshalTypeError{Value: jsonValue(b), Type: reflect.TypeOf(*f)}
 }
 
 // jsonValue describes a JSON value for an error message: its type, and the

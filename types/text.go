@@ -16,7 +16,7 @@ type TextMessage struct {
 	Status string `json:"status,omitempty"`
 	// Metadata is extra information sent along with the message and
 	// received without any processing.
-	Metadata Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitzero"`
 	// Data repeats the text and carries the sender and receiver objects.
 	Data TextMessageData `json:"data"`
 }
@@ -39,7 +39,7 @@ type TextMessageData struct {
 	// Text is the text of the message.
 	Text string `json:"text"`
 	// Metadata is extra information sent along with the message (REST API).
-	Metadata Metadata `json:"metadata,omitempty" profile:"rest"`
+	Metadata Metadata `json:"metadata,omitzero" profile:"rest"`
 	// Entities holds the sender and receiver objects.
 	Entities MessageEntities `json:"entities"`
 }

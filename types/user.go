@@ -24,9 +24,9 @@ type User struct {
 	// Role is the role the user was given; custom roles are allowed.
 	Role string `json:"role,omitempty"`
 	// Metadata is any additional data given when the user was created.
-	Metadata Metadata `json:"metadata,omitempty"`
+	Metadata Metadata `json:"metadata,omitzero"`
 	// Credits are the credits the user has available.
-	Credits *int64 `json:"credits,omitempty"`
+	Credits *Integer `json:"credits,omitempty"`
 	// StatusMessage is the custom status message the user has set.
 	StatusMessage string `json:"statusMessage,omitempty"`
 	// AuthToken is the token a user logs in with. Only the documentation's
@@ -45,7 +45,7 @@ type User struct {
 	// the user on whose behalf the request was made (REST API).
 	ConversationID string `json:"conversationId,omitempty" profile:"rest"`
 	// Tags are labels given to the user (REST API, with withTags).
-	Tags []string `json:"tags,omitempty" profile:"rest"`
+	Tags []string `json:"tags,omitzero" profile:"rest"`
 	// BlockedByMe tells whether the requesting user has blocked this user
 	// (REST API).
 	BlockedByMe *bool `json:"blockedByMe,omitempty" profile:"rest"`

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // newFlags returns a flag set for a command whose help prints usage, then
@@ -36,6 +37,14 @@ func newFlags(e *env, name, usage, examples string) *flag.FlagSet {
 	return fs
 }
 
+// noArgs fails when a command that takes no arguments got some.
+func noArgs(e *env, fs *flag.FlagSet) (done bool, status int) {
+	if fs.NArg() > 0 {
+		return true, e.errorf("%s takes no arguments, got %q\nRun 'ccconform %s --help' for usage.", fs.Name(), fs.Arg(0), fs.Name())
+	}
+	return false, 0
+}
+
 // parse parses args; on --help it prints the usage on standard output and
 // returns done with exitOK, on a bad flag it names the problem and returns
 // done with exitUsage.
@@ -47,7 +56,9 @@ func parse(e *env, fs *flag.FlagSet, args []string) (done bool, status int) {
 		return true, exitOK
 	}
 	if err != nil {
-		return true, e.errorf("%s: %v\nRun 'ccconform %s --help' for usage.", fs.Name(), err, fs.Name())
+		// The flag package names flags with one dash; help shows two.
+		msg := strings.Replace(err.Error(), " -", " --", 1)
+		return true, e.errorf("%s: %s\nRun 'ccconform %s --help' for usage.", fs.Name(), msg, fs.Name())
 	}
 	return false, 0
 }

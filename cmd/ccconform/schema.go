@@ -19,14 +19,14 @@ func runSchema(e *env, args []string) int {
   # refers to the others by relative path)
   ccconform schema --profile rest -o schemas
 `)
-	kind := fs.String("kind", "", "the kind whose schema to print: "+kindNames("or message (any message)"))
-	profile := fs.String("profile", "sdk", "the shape: sdk (the SDK documentation's objects) or rest (REST API v3 wire JSON)")
+	kind := fs.String("kind", "", "the `KIND` whose schema to print: "+kindNames("or message (any message)"))
+	profile := fs.String("profile", "sdk", "the shape to print, one of `sdk|rest`: sdk for the SDK documentation's objects, rest for REST API v3 wire JSON")
 	out := fs.String("o", "", "write the schemas as files into `DIR` instead of printing one")
 	if done, status := parse(e, fs, args); done {
 		return status
 	}
-	if fs.NArg() > 0 {
-		return e.errorf("schema takes no arguments, got %q: use --kind KIND", fs.Arg(0))
+	if done, status := noArgs(e, fs); done {
+		return status
 	}
 	p, err := types.ParseProfile(*profile)
 	if err != nil {
@@ -36,10 +36,14 @@ func runSchema(e *env, args []string) int {
 	if *kind != "" {
 		if *kind != schema.MessageName {
 			if _, err := types.ParseKind(*kind); err != nil {
-				return e.errorf("--kind: %v, or message", err)
+				return e.errorf("--kind: %v", err)
 			}
 		}
-		names = []string{*kind}
+		if *kind != schema.MessageName || *out == "" {
+			// The schema of any message refers to the kinds' schemas
+			// beside it, so -o writes them all with it.
+			names = []string{*kind}
+		}
 	}
 	if *out == "" {
 		if *kind == "" {

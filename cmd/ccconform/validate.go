@@ -31,10 +31,10 @@ func runValidate(e *env, args []string) int {
   # JUnit XML for a CI system
   ccconform validate --format junit -o report.xml payloads/
 `)
-	kind := fs.String("kind", "auto", "check every document as this kind: auto (detect each), or "+kindNames())
-	profile := fs.String("profile", "auto", "the shape: auto (detect each), sdk or rest")
+	kind := fs.String("kind", "auto", "check every document as this `KIND`: auto (detect each), or "+kindNames())
+	profile := fs.String("profile", "auto", "the shape to check, one of `auto|sdk|rest`: auto detects each document's, sdk is the SDK documentation's objects, rest is REST API v3 wire JSON")
 	strict := fs.Bool("strict", false, "report fields the model does not document as violations (rule unknown-field)")
-	format := fs.String("format", "text", "the report: "+strings.Join(report.Formats(), ", "))
+	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	pointer := fs.String("pointer", "", "check the value at this JSON `POINTER` of each document (e.g. /rawMessage) instead of the document")
 	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
 	if done, status := parse(e, fs, args); done {

@@ -15,6 +15,9 @@ func runVersion(e *env, args []string) int {
 	if done, status := parse(e, fs, args); done {
 		return status
 	}
+	if done, status := noArgs(e, fs); done {
+		return status
+	}
 	rev := ""
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {

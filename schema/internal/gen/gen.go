@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/ccconform/ccconform/types"
 	"github.com/invopop/jsonschema"
@@ -243,6 +245,23 @@ func applyProfile(s *jsonschema.Schema, t reflect.Type, p types.Profile) {
 		s.Properties.Delete(name)
 		s.Required = remove(s.Required, name)
 	}
+	// An alternative that needs a dropped field cannot hold in this
+	// profile; a single one left is simply required.
+	var keep []*jsonschema.Schema
+	for _, alt := range s.AnyOf {
+		needsDropped := false
+		for _, r := range alt.Required {
+			needsDropped = needsDropped || slices.Contains(drop, r)
+		}
+		if !needsDropped {
+			keep = append(keep, alt)
+		}
+	}
+	if len(s.AnyOf) > 0 && len(keep) == 1 && keep[0].Properties == nil {
+		s.Required = append(s.Required, keep[0].Required...)
+		keep = nil
+	}
+	s.AnyOf = keep
 }
 
 func remove(list []string, v string) []string {
@@ -255,12 +274,57 @@ func remove(list []string, v string) []string {
 	return out
 }
 
-// tidyDescriptions joins the lines of doc comments into one.
+// tidyDescriptions joins the lines of doc comments into one, and drops the
+// Go name a doc comment starts with, which a reader of the schema never
+// sees: "SessionID identifies the call" becomes "Identifies the call", and
+// "Owner is the uid of the owner" becomes "The uid of the owner".
 func tidyDescriptions(s *jsonschema.Schema) {
 	walk(s, func(x *jsonschema.Schema) {
-		x.Description = strings.Join(strings.Fields(x.Description), " ")
+		words := strings.Fields(x.Description)
+		if len(words) > 2 && isGoName(words[0]) {
+			words = words[1:]
+			if words[0] == "is" || words[0] == "are" {
+				words = words[1:]
+			}
+			r := []rune(words[0])
+			words[0] = strings.ToUpper(string(r[0])) + string(r[1:])
+		}
+		x.Description = strings.Join(words, " ")
 	})
 }
+
+// isGoName reports whether w is an exported Go identifier of this model,
+// such as UID or LastActiveAt, rather than an ordinary first word.
+func isGoName(w string) bool {
+	if w == "" || !unicode.IsUpper([]rune(w)[0]) {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	// An ordinary capitalised word has no capital after its first letter;
+	// single-word names are listed.
+	for _, r := range w[1:] {
+		if unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return goWords[w]
+}
+
+// goWords are the one-word Go names of package types that doc comments
+// start with.
+var goWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("Name Status Email Avatar Link Role Metadata Credits Type Owner Password Icon " +
+		"Description Scope Tags Sender Receiver Category Text File Data Entities Action Message By For On Identity Secret " +
+		"Service Size Extension Attachments Group Timestamp Integer Flag Call User Profile Kind") {
+		m[w] = true
+	}
+	return m
+}()
 
 // messageSchema is the schema of any message in profile p: it dispatches on
 // category and type to the schema of one kind, so that a failing document is
