@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ccconform/ccconform/validate"
@@ -117,7 +118,7 @@ func TestStreamKeepsOrder(t *testing.T) {
 
 // endless yields NDJSON users forever and counts what was read.
 type endless struct {
-	read int64
+	read atomic.Int64
 	buf  []byte
 }
 
@@ -127,7 +128,7 @@ func (e *endless) Read(p []byte) (int, error) {
 	}
 	n := copy(p, e.buf)
 	e.buf = e.buf[n:]
-	e.read += int64(n)
+	e.read.Add(int64(n))
 	return n, nil
 }
 
@@ -143,7 +144,7 @@ func TestStreamIsBounded(t *testing.T) {
 	err := v.Stream(context.Background(), validate.Input{Name: "endless", R: src, NDJSON: true}, func(vd validate.Verdict) error {
 		emitted++
 		// 64 KiB of read buffer, and a window of queued documents.
-		if ahead := src.read - emitted*line; ahead > 64<<10+200*line {
+		if ahead := src.read.Load() - emitted*line; ahead > 64<<10+200*line {
 			return fmt.Errorf("read %d bytes ahead of the verdicts", ahead)
 		}
 		if emitted == 20000 {

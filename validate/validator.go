@@ -199,7 +199,10 @@ func syntaxViolation(data []byte, err error) Violation {
 	switch {
 	case errors.As(err, &syn):
 		line, col := lineCol(data, syn.Offset)
-		return Violation{Rule: RuleJSON, Message: fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, syn.Error())}
+		if !bytes.Contains(data, []byte{'\n'}) {
+			return Violation{Rule: RuleJSON, Message: fmt.Sprintf("malformed JSON at column %d: %s", col, syn.Error())}
+		}
+		return Violation{Rule: RuleJSON, Message: fmt.Sprintf("malformed JSON at line %d of the document, column %d: %s", line, col, syn.Error())}
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return Violation{Rule: RuleJSON, Message: "truncated JSON: the document ends inside a value"}
 	}

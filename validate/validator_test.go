@@ -83,8 +83,8 @@ func TestDocumentFaults(t *testing.T) {
 		name, doc, rule, pointer, message string
 	}{
 		{"empty", "", "json", "", "empty document"},
-		{"malformed", `{"uid":"a",,}`, "json", "", "line 1, column 12"},
-		{"malformed second line", "{\n\"uid\": tru}", "json", "", "line 2"},
+		{"malformed", `{"uid":"a",,}`, "json", "", "malformed JSON at column 12"},
+		{"malformed second line", "{\n\"uid\": tru}", "json", "", "line 2 of the document"},
 		{"truncated", `{"uid":"a","name":"A`, "json", "", "truncated JSON"},
 		{"two values", user + user, "json", "", "more than one JSON value"},
 		{"array", `[1]`, "type", "", "the document is an array"},

@@ -1,0 +1,38 @@
+package validate_test
+
+import (
+	"fmt"
+
+	"github.com/ccconform/ccconform/validate"
+)
+
+func ExampleValidator_Check() {
+	v, err := validate.New(validate.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	vd := v.Check([]byte(`{"uid": "superhero1", "name": "Iron Man", "status": "away", "lastActiveAt": 1547011919000}`))
+	fmt.Println(vd.Kind, vd.Profile, vd.OK())
+	for _, x := range vd.Violations {
+		fmt.Println(x)
+	}
+	// Output:
+	// user sdk false
+	// lastActiveAt: 1547011919000 looks like milliseconds; timestamps are Unix seconds (1547011919) [timestamp-unit]
+	// status: "away" is not one of online, offline [enum]
+}
+
+func ExampleValidator_Bytes() {
+	v, _ := validate.New(validate.Options{Strict: true})
+	page := []byte(`{"data": [
+		{"uid": "cometchat-uid-1", "name": "Andrew Joseph", "status": "available", "createdAt": 1638354015},
+		{"uid": "cometchat-uid-2", "name": "George Alan", "status": "offline", "nickname": "G"}
+	], "meta": {"pagination": {"total": 2, "count": 2, "per_page": 100, "current_page": 1, "total_pages": 1}}}`)
+	for _, vd := range v.Bytes(page) {
+		fmt.Println(vd.Location, vd.Profile, vd.Violations)
+	}
+	// Output:
+	// bytes:1[0] rest []
+	// bytes:1[1] sdk [nickname: field is not documented by the model; remove it or run without --strict [unknown-field]]
+}
