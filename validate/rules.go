@@ -417,12 +417,13 @@ func checkGroupPassword(d *doc) []Violation {
 	if !ok {
 		return nil
 	}
-	pw, has := d.str("password")
+	v, has := d.get("password")
+	pw, _ := v.(string)
 	switch {
-	case typ == string(types.GroupPassword) && (!has || pw == "") && d.profile == types.ProfileSDK:
+	case typ == string(types.GroupPassword) && (!has || v == "") && d.profile == types.ProfileSDK:
 		return []Violation{{Pointer: "/password", Rule: "group-password", Expected: "a password", Actual: "missing",
 			Message: "is missing: a group of type password carries its password"}}
-	case (typ == string(types.GroupPublic) || typ == string(types.GroupPrivate)) && has && pw != "":
+	case (typ == string(types.GroupPublic) || typ == string(types.GroupPrivate)) && has && (pw != "" || v != ""):
 		return []Violation{{Pointer: "/password", Rule: "group-password", Expected: "missing", Actual: "a password",
 			Message: fmt.Sprintf("is set, but a %s group has no password: remove it or make the group's type password", typ)}}
 	}

@@ -45,7 +45,29 @@ func schemaViolations(err error, strict bool) (vs []Violation, undocumented []st
 		}
 	}
 	walk(ve)
-	return vs, undocumented
+	return consequences(vs), undocumented
+}
+
+// consequences drops, at a pointer whose value has the wrong JSON type,
+// what follows from that: the value is not also outside an enum, malformed
+// or out of range.
+func consequences(vs []Violation) []Violation {
+	wrongType := map[string]bool{}
+	for _, v := range vs {
+		if v.Rule == RuleType {
+			wrongType[v.Pointer] = true
+		}
+	}
+	if len(wrongType) == 0 {
+		return vs
+	}
+	out := vs[:0]
+	for _, v := range vs {
+		if !wrongType[v.Pointer] || v.Rule == RuleType || v.Rule == RuleRequired {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // merge folds the failed alternatives of an anyOf or oneOf into one

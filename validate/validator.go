@@ -119,10 +119,31 @@ func (v *Validator) Check(data []byte) Verdict {
 		vd.Profile = types.DetectProfile(data, vd.Kind)
 	}
 
-	sv, undocumented := schemaViolations(v.set.Schema(vd.Profile, string(vd.Kind)).Validate(inst), v.opts.Strict)
-	sv = dropWrongBranches(sv)
+	found, undocumented := v.against(inst, m, vd.Kind, vd.Profile)
+	// A user, group or member without a field only one profile has looks
+	// the same in both; when detected, check it against the other profile
+	// too and keep the one it fits better (a REST password group carries no
+	// password, an sdk one does).
+	if v.opts.Profile == "" && !vd.Kind.IsMessage() && len(found) > 0 {
+		other := types.ProfileREST
+		if vd.Profile == types.ProfileREST {
+			other = types.ProfileSDK
+		}
+		if f2, u2 := v.against(inst, m, vd.Kind, other); len(f2) < len(found) {
+			found, undocumented, vd.Profile = f2, u2, other
+		}
+	}
 	vd.Undocumented = undocumented
-	d := &doc{m: m, kind: vd.Kind, profile: vd.Profile}
+	vd.Violations = sortViolations(append(vd.Violations, found...))
+	return vd
+}
+
+// against checks a parsed document as kind k in profile p: its schema, then
+// the cross-field rules.
+func (v *Validator) against(inst any, m map[string]any, k types.Kind, p types.Profile) ([]Violation, []string) {
+	sv, undocumented := schemaViolations(v.set.Schema(p, string(k)).Validate(inst), v.opts.Strict)
+	sv = dropWrongBranches(sv)
+	d := &doc{m: m, kind: k, profile: p}
 	var rv []Violation
 	for _, r := range rules {
 		rv = append(rv, r.check(d)...)
@@ -146,14 +167,27 @@ func (v *Validator) Check(data []byte) Verdict {
 	seen := map[string]bool{}
 	kept := rv[:0]
 	for _, r := range rv {
-		if r.Rule == "category-type" || !rejected[r.Pointer] && !rejected[r.related] && !seen[r.Pointer] {
+		if r.Rule == "category-type" || !within(rejected, r.Pointer) && !within(rejected, r.related) && !seen[r.Pointer] {
 			kept = append(kept, r)
 			seen[r.Pointer] = true
 		}
 	}
 	rv = kept
-	vd.Violations = sortViolations(append(append(vd.Violations, sv...), rv...))
-	return vd
+	return append(sv, rv...), undocumented
+}
+
+// within reports whether pointer p, or a value that contains it, is in set.
+func within(set map[string]bool, p string) bool {
+	for {
+		if set[p] {
+			return true
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
+	}
 }
 
 // dropWrongBranches drops what an entity's schema says when the entityType

@@ -117,6 +117,21 @@ func TestDocumentFaults(t *testing.T) {
 	}
 }
 
+// TestDetectedProfileFits checks that a user, group or member that looks
+// the same in both profiles is checked against the one it fits: a REST
+// password group carries no password.
+func TestDetectedProfileFits(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	vd := v.Check([]byte(`{"guid":"g","name":"G","type":"password","createdAt":1}`))
+	if !vd.OK() || vd.Profile != types.ProfileREST {
+		t.Errorf("a password group without a password: profile %s, %v; want rest and valid", vd.Profile, vd.Violations)
+	}
+	vd = newValidator(t, validate.Options{Profile: types.ProfileSDK}).Check([]byte(`{"guid":"g","name":"G","type":"password","createdAt":1}`))
+	if vd.OK() {
+		t.Error("checked as sdk, a password group without a password conforms")
+	}
+}
+
 func TestForcedKindAndProfile(t *testing.T) {
 	raw, _ := json.Marshal(load(t, "docs/mediaMessage-user-offline.json"))
 	vd := newValidator(t, validate.Options{Kind: types.KindTextMessage}).Check(raw)

@@ -1,0 +1,119 @@
+package generate
+
+import (
+	"fmt"
+
+	"github.com/ccconform/ccconform/types"
+)
+
+// targeted reports whether action a is done to a member other than its
+// actor, who then appears in data.on.
+func targeted(a types.MemberAction) bool {
+	return a != types.ActionJoined && a != types.ActionLeft
+}
+
+// actionMessage is the default text the SDK gives an action, in the form of
+// the documentation's example ("SUPERHERO62 joined Avengers").
+func actionMessage(a types.MemberAction, by, on string, group string, scope types.MemberScope) string {
+	switch a {
+	case types.ActionJoined:
+		return fmt.Sprintf("%s joined %s", by, group)
+	case types.ActionLeft:
+		return fmt.Sprintf("%s left %s", by, group)
+	case types.ActionScopeChanged:
+		return fmt.Sprintf("%s made %s %s", by, on, scope)
+	}
+	return fmt.Sprintf("%s %s %s", by, a, on)
+}
+
+func (s *src) action() types.Document {
+	sc := s.scene()
+	if sc.rtype != types.ReceiverGroup {
+		sc.rtype, sc.to = types.ReceiverGroup, person{}
+		sc.group = s.groupInfo(sc.sender.uid, sc.sent)
+	}
+	a := pick(s, types.ActionJoined, types.ActionLeft, types.ActionKicked, types.ActionBanned, types.ActionUnbanned,
+		types.ActionInvited, types.ActionScopeChanged, types.ActionAdded)
+	h := s.header(sc, types.CategoryAction)
+	by := s.user(sc.sender, sc.sent)
+	group := s.group(sc.group, sc.sent, true)
+	ents := types.ActionEntities{By: types.UserRef(by), For: types.GroupRef(group)}
+	var on *types.User
+	onName := ""
+	if targeted(a) {
+		p := s.person(sc.sent)
+		if p.uid == sc.sender.uid {
+			p.uid += "-2"
+		}
+		u := s.user(p, sc.sent)
+		on, onName = &u, u.Name
+		ref := types.UserRef(u)
+		ents.On = &ref
+	}
+	if s.rest() {
+		return &types.RESTAction{MessageHeader: h, WireFields: s.wire(sc), Sender: by.UID, Type: types.ActionGroupMember,
+			Data: types.RESTActionData{Action: a, Entities: ents}}
+	}
+	m := &types.Action{MessageHeader: h, Sender: by, Type: types.ActionGroupMember, Status: s.messageStatus(), Action: a,
+		ActionBy: types.AppEntity{User: &by}, ActionFor: types.AppEntity{Group: &group},
+		Message: actionMessage(a, by.Name, onName, group.Name, s.scope()),
+		Data:    types.ActionData{Action: a, ActionEntities: ents}}
+	if on != nil {
+		m.ActionOn = &types.AppEntity{User: on}
+	}
+	return m
+}
+
+// callStatuses weighs the statuses as calls end: most are answered and
+// ended, some never are.
+var callStatuses = []types.CallStatus{
+	types.CallInitiated, types.CallOngoing, types.CallEnded, types.CallEnded, types.CallEnded,
+	types.CallUnanswered, types.CallRejected, types.CallBusy, types.CallCancelled,
+}
+
+func (s *src) call() types.Document {
+	sc := s.scene()
+	status := pick(s, callStatuses...)
+	typ := pick(s, types.CallAudio, types.CallVideo)
+	// A call message is sent when the call reaches its status: at once
+	// when initiated, later when ended.
+	initiated := sc.sent
+	if status != types.CallInitiated {
+		initiated -= s.between(0, 3600)
+	}
+	h := s.header(sc, types.CategoryCall)
+	from, ents := s.parties(sc)
+	ce := types.CallEntity{SessionID: fmt.Sprintf("%d%s", initiated, s.hex(40)), Status: status, Type: typ,
+		InitiatedAt: types.Timestamp(initiated)}
+	if s.maybe() {
+		ce.Sender, ce.Receiver, ce.ReceiverType = sc.sender.uid, sc.receiver(), sc.rtype
+	}
+	if s.maybe() {
+		e := ents
+		ce.Data = &types.CallEntityData{Entities: e}
+	}
+	if s.maybe() {
+		app := s.hex(11)
+		ce.WSChannel = &types.WSChannel{Identity: "[" + app + "]" + ce.SessionID, Secret: s.hex(40), Service: app + ".call"}
+	}
+	call := types.CallEntities{By: types.UserRef(from), For: ents.Receiver, On: types.EntityRef{Call: &ce}}
+	if s.rest() {
+		return &types.RESTCall{MessageHeader: h, WireFields: s.wire(sc), Sender: from.UID, Type: typ,
+			Data: types.RESTCallData{Action: status, Entities: call}}
+	}
+	m := &types.Call{MessageHeader: h, Sender: from, Type: typ, Status: status, SessionID: ce.SessionID,
+		InitiatedAt: types.Timestamp(initiated), CallInitiator: from,
+		Data: types.CallData{Action: status, CallEntities: call}}
+	if s.maybe() {
+		m.Action = status
+	}
+	if s.maybe() {
+		m.Metadata = s.metadata()
+	}
+	if ents.Receiver.Group != nil {
+		m.CallReceiver = types.AppEntity{Group: ents.Receiver.Group}
+	} else {
+		m.CallReceiver = types.AppEntity{User: ents.Receiver.User}
+	}
+	return m
+}

@@ -1,0 +1,127 @@
+package generate_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/ccconform/ccconform/generate"
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+)
+
+func count() int {
+	if testing.Short() {
+		return 1000
+	}
+	return 10000
+}
+
+// TestValidFixturesConform generates fixtures of every kind in both
+// profiles and every optional mode, and checks each with the validator
+// (strict): no false alarms.
+func TestValidFixturesConform(t *testing.T) {
+	auto, err := validate.New(validate.Options{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forced := map[types.Profile]*validate.Validator{}
+	for _, p := range types.Profiles() {
+		forced[p], _ = validate.New(validate.Options{Strict: true, Profile: p})
+	}
+	for _, k := range types.Kinds() {
+		t.Run(string(k), func(t *testing.T) {
+			t.Parallel()
+			n := count()
+			for i := 0; i < n; i++ {
+				opts := generate.Options{Seed: 7, Profile: types.Profiles()[i%2], Optional: generate.Optional(i / 2 % 3)}
+				g, _ := generate.New(opts)
+				doc := g.Document(k, i)
+				raw, err := encode(doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				vd := forced[opts.Profile].Check(raw)
+				if !vd.OK() || vd.Kind != k {
+					t.Fatalf("%s #%d (%s, optional %d): kind %s: %v\n%s", k, i, opts.Profile, opts.Optional, vd.Kind, vd.Violations, raw)
+				}
+				// Detected, a message's profile is the generator's; a
+				// user, group or member without REST-only fields is
+				// also a valid sdk document.
+				vd = auto.Check(raw)
+				if !vd.OK() || (k.IsMessage() && vd.Profile != opts.Profile) {
+					t.Fatalf("%s #%d (%s, optional %d), detected as %s: %v\n%s", k, i, opts.Profile, opts.Optional, vd.Profile, vd.Violations, raw)
+				}
+			}
+		})
+	}
+}
+
+// TestMutantsAreCaught checks that every mutant yields exactly its labelled
+// violation: nothing missed, nothing extra.
+func TestMutantsAreCaught(t *testing.T) {
+	lax, strict := map[types.Profile]*validate.Validator{}, map[types.Profile]*validate.Validator{}
+	for _, p := range types.Profiles() {
+		lax[p], _ = validate.New(validate.Options{Profile: p})
+		strict[p], _ = validate.New(validate.Options{Strict: true, Profile: p})
+	}
+	for _, k := range types.Kinds() {
+		t.Run(string(k), func(t *testing.T) {
+			t.Parallel()
+			faults := map[string]int{}
+			for i, n := 0, count(); i < n; i++ {
+				g, _ := generate.New(generate.Options{Seed: 11, Profile: types.Profiles()[i%2], Optional: generate.Optional(i / 2 % 3)})
+				m := g.Mutant(k, i)
+				faults[m.Rule]++
+				vd := strict[m.Profile].Check(m.JSON)
+				if len(vd.Violations) != 1 || vd.Violations[0].Rule != m.Rule || vd.Violations[0].Pointer != m.Pointer {
+					t.Fatalf("%s mutant #%d (%s): %s: want only %s at %q, got %v\n%s", k, i, m.Profile, m.Fault, m.Rule, m.Pointer, vd.Violations, m.JSON)
+				}
+				if m.Strict && !lax[m.Profile].Check(m.JSON).OK() {
+					t.Fatalf("%s mutant #%d: %s is labelled strict-only but fails without --strict", k, i, m.Fault)
+				}
+			}
+			t.Logf("%s: %v", k, faults)
+			for _, rule := range []string{"required", "type", "enum", "timestamp-unit", "unknown-field", "duplicate-key", "json"} {
+				if faults[rule] == 0 {
+					t.Errorf("%s: no mutant with a %s fault", k, rule)
+				}
+			}
+		})
+	}
+}
+
+func encode(doc types.Document) ([]byte, error) { return json.Marshal(doc) }
+
+// TestDeterministic checks that the same seed gives the same bytes, whatever
+// the number of cores, and another seed other bytes.
+func TestDeterministic(t *testing.T) {
+	run := func(seed uint64, procs int) []byte {
+		prev := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(prev)
+		g, _ := generate.New(generate.Options{Seed: seed, Profile: types.ProfileREST})
+		var buf bytes.Buffer
+		var mu sync.Mutex
+		err := g.Stream(context.Background(), "", 500, false, func(it generate.Item) error {
+			mu.Lock()
+			defer mu.Unlock()
+			buf.Write(it.JSON)
+			buf.WriteByte('\n')
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	a, b, c := run(42, 1), run(42, 4), run(43, 2)
+	if !bytes.Equal(a, b) {
+		t.Error("seed 42 gave different output on 1 and 4 cores")
+	}
+	if bytes.Equal(a, c) {
+		t.Error("seeds 42 and 43 gave the same output")
+	}
+}
