@@ -34,19 +34,29 @@ func (s *src) action() types.Document {
 	}
 	a := pick(s, types.ActionJoined, types.ActionLeft, types.ActionKicked, types.ActionBanned, types.ActionUnbanned,
 		types.ActionInvited, types.ActionScopeChanged, types.ActionAdded)
-	h := s.header(sc, types.CategoryAction)
-	by := s.user(sc.sender, sc.sent)
-	group := s.group(sc.group, sc.sent, true)
-	ents := types.ActionEntities{By: types.UserRef(by), For: types.GroupRef(group)}
-	var on *types.User
-	onName := ""
+	var on *person
 	if targeted(a) {
 		p := s.person(sc.sent)
 		if p.uid == sc.sender.uid {
 			p.uid += "-2"
 		}
-		u := s.user(p, sc.sent)
-		on, onName = &u, u.Name
+		on = &p
+	}
+	return s.actionIn(sc, a, on, s.scope())
+}
+
+// actionIn makes the action a, done by sc's sender in sc's group, to on
+// when the action has a target; scope is the new scope of scopeChanged.
+func (s *src) actionIn(sc scene, a types.MemberAction, on *person, scope types.MemberScope) types.Document {
+	h := s.header(sc, types.CategoryAction)
+	by := s.user(sc.sender, sc.sent)
+	group := s.group(sc.group, sc.sent, true)
+	ents := types.ActionEntities{By: types.UserRef(by), For: types.GroupRef(group)}
+	var onUser *types.User
+	onName := ""
+	if on != nil {
+		u := s.user(*on, sc.sent)
+		onUser, onName = &u, u.Name
 		ref := types.UserRef(u)
 		ents.On = &ref
 	}
@@ -56,10 +66,10 @@ func (s *src) action() types.Document {
 	}
 	m := &types.Action{MessageHeader: h, Sender: by, Type: types.ActionGroupMember, Status: s.messageStatus(), Action: a,
 		ActionBy: types.AppEntity{User: &by}, ActionFor: types.AppEntity{Group: &group},
-		Message: actionMessage(a, by.Name, onName, group.Name, s.scope()),
+		Message: actionMessage(a, by.Name, onName, group.Name, scope),
 		Data:    types.ActionData{Action: a, ActionEntities: ents}}
-	if on != nil {
-		m.ActionOn = &types.AppEntity{User: on}
+	if onUser != nil {
+		m.ActionOn = &types.AppEntity{User: onUser}
 	}
 	return m
 }
@@ -81,9 +91,15 @@ func (s *src) call() types.Document {
 	if status != types.CallInitiated {
 		initiated -= s.between(0, 3600)
 	}
+	return s.callIn(sc, status, typ, initiated, fmt.Sprintf("%d%s", initiated, s.hex(40)))
+}
+
+// callIn makes the message that reports call session (of type typ, started
+// at initiated) reaching status at sc's time.
+func (s *src) callIn(sc scene, status types.CallStatus, typ types.CallType, initiated int64, session string) types.Document {
 	h := s.header(sc, types.CategoryCall)
 	from, ents := s.parties(sc)
-	ce := types.CallEntity{SessionID: fmt.Sprintf("%d%s", initiated, s.hex(40)), Status: status, Type: typ,
+	ce := types.CallEntity{SessionID: session, Status: status, Type: typ,
 		InitiatedAt: types.Timestamp(initiated)}
 	if s.maybe() {
 		ce.Sender, ce.Receiver, ce.ReceiverType = sc.sender.uid, sc.receiver(), sc.rtype

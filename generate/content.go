@@ -11,7 +11,7 @@ import (
 func (s *src) metadata() types.Metadata {
 	switch s.f.IntN(6) {
 	case 0:
-		return types.Metadata{"@private": map[string]any{"email": s.f.Email(), "contactNumber": s.f.Phone()}}
+		return types.Metadata{"@private": map[string]any{"email": slug(s.f.FirstName()) + "@" + s.domain(), "contactNumber": s.f.Phone()}}
 	case 1:
 		return types.Metadata{"department": s.f.JobTitle(), "location": s.f.City(), "verified": s.f.Bool()}
 	case 2:

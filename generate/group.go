@@ -39,6 +39,9 @@ func (s *src) groupInfo(owner string, before int64) groupInfo {
 // group fills a Group for gi as seen at time at. A group embedded in a
 // message carries fewer fields, as CometChat sends them.
 func (s *src) group(gi groupInfo, at int64, embedded bool) types.Group {
+	if g, ok := s.groups[gi.guid]; ok {
+		return g
+	}
 	g := types.Group{GUID: gi.guid, Name: gi.name, Type: gi.typ, CreatedAt: types.Timestamp(gi.created)}
 	if s.maybe() {
 		g.Owner = gi.owner

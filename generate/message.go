@@ -114,8 +114,9 @@ func (s *src) messageStatus() string {
 	return ""
 }
 
-func (s *src) textMessage() types.Document {
-	sc := s.scene()
+func (s *src) textMessage() types.Document { return s.textMessageIn(s.scene()) }
+
+func (s *src) textMessageIn(sc scene) types.Document {
 	h := s.header(sc, types.CategoryMessage)
 	from, ents := s.parties(sc)
 	text := s.text()
@@ -135,8 +136,9 @@ func (s *src) textMessage() types.Document {
 	return m
 }
 
-func (s *src) mediaMessage() types.Document {
-	sc := s.scene()
+func (s *src) mediaMessage() types.Document { return s.mediaMessageIn(s.scene()) }
+
+func (s *src) mediaMessageIn(sc scene) types.Document {
 	h := s.header(sc, types.CategoryMessage)
 	from, ents := s.parties(sc)
 	t := pick(s, types.MediaTypes()...)
@@ -191,8 +193,9 @@ func (s *src) attachment(url, name, ext, mime string) types.Attachment {
 	return a
 }
 
-func (s *src) customMessage() types.Document {
-	sc := s.scene()
+func (s *src) customMessage() types.Document { return s.customMessageIn(s.scene()) }
+
+func (s *src) customMessageIn(sc scene) types.Document {
 	cat, typ := types.CategoryCustom, pick(s, customTypes...)
 	if s.chance(0.15) {
 		// The documentation's own spelling: category message, type custom.

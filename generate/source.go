@@ -16,6 +16,10 @@ type src struct {
 	f       *gofakeit.Faker
 	opt     Optional
 	profile types.Profile
+	// users and groups, in a world, are the records every document
+	// embeds, so that a message's sender is the user users.json lists.
+	users  map[string]types.User
+	groups map[string]types.Group
 }
 
 // stream names a sequence of documents, so that the i-th user and the i-th

@@ -39,19 +39,22 @@ func (s *src) person(before int64) person {
 // user fills a User for p as seen at time at (lastActiveAt and updatedAt
 // come before it).
 func (s *src) user(p person, at int64) types.User {
+	if u, ok := s.users[p.uid]; ok {
+		return u
+	}
 	u := types.User{UID: p.uid, Name: p.name(), Status: s.userStatus()}
 	if s.maybe() {
 		u.LastActiveAt = types.Timestamp(s.between(p.created, at))
 	}
 	if s.maybe() {
-		u.Email = strings.ToLower(slug(p.first)+"."+slug(p.last)) + "@" + s.f.DomainName()
+		u.Email = strings.ToLower(slug(p.first)+"."+slug(p.last)) + "@" + s.domain()
 	}
 	if s.maybe() {
 		u.Avatar = fmt.Sprintf("https://%s/avatars/%s.%s", pick(s, "cdn.chat.example.com", "assets.example.org", "img.example.net"),
 			p.uid, pick(s, "png", "jpg", "webp"))
 	}
 	if s.maybe() {
-		u.Link = fmt.Sprintf("https://%s/u/%s", s.f.DomainName(), p.uid)
+		u.Link = fmt.Sprintf("https://%s/u/%s", s.domain(), p.uid)
 	}
 	if s.maybe() {
 		u.Role = pick(s, "default", "default", "default", "admin", "moderator", "premium", slug(s.f.JobTitle()))
@@ -105,6 +108,12 @@ func (s *src) restUser(u *types.User, p person, at int64) {
 		d := types.Timestamp(0)
 		u.DeactivatedAt = &d
 	}
+}
+
+// domain picks a domain reserved for examples (RFC 2606), so that no
+// fixture points at, or mails, anyone real.
+func (s *src) domain() string {
+	return pick(s, "example.com", "example.org", "example.net", "mail.example.com", "corp.example.org", "chat.example.net")
 }
 
 func (s *src) userStatus() types.UserStatus {

@@ -40,6 +40,7 @@ type command struct {
 }
 
 var commands = map[string]command{
+	"generate": {"make fixtures: valid, broken, or whole chat worlds", runGenerate},
 	"schema":   {"print or write the JSON Schemas of the data model", runSchema},
 	"validate": {"check payloads against the data model", runValidate},
 	"version":  {"print ccconform's version", runVersion},
