@@ -104,10 +104,7 @@ func (s *src) callIn(sc scene, status types.CallStatus, typ types.CallType, init
 	if s.maybe() {
 		ce.Sender, ce.Receiver, ce.ReceiverType = sc.sender.uid, sc.receiver(), sc.rtype
 	}
-	if s.maybe() {
-		e := ents
-		ce.Data = &types.CallEntityData{Entities: e}
-	}
+	ce.Data = types.CallEntityData{Entities: ents}
 	if s.maybe() {
 		app := s.hex(11)
 		ce.WSChannel = &types.WSChannel{Identity: "[" + app + "]" + ce.SessionID, Secret: s.hex(40), Service: app + ".call"}

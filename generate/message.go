@@ -146,16 +146,11 @@ func (s *src) mediaMessageIn(sc scene) types.Document {
 	if s.rest() {
 		m := &types.RESTMediaMessage{MessageHeader: h, WireFields: s.wire(sc), Sender: from.UID, Type: t,
 			Data: types.MediaMessageData{Entities: ents}}
-		// The REST API gives attachments, a url, or both.
-		switch s.f.IntN(3) {
-		case 0:
-			m.Data.URL = url
-		case 1:
-			m.Data.Attachments = []types.Attachment{s.attachment(url, name, ext, mime)}
-		default:
-			m.Data.URL = url
-			m.Data.Attachments = []types.Attachment{s.attachment(url, name, ext, mime)}
-		}
+		// The SDK reads the file from data.attachments (getAttachment) and
+		// data.url (getURL), and fails on a message without attachments:
+		// servers send both.
+		m.Data.URL = url
+		m.Data.Attachments = []types.Attachment{s.attachment(url, name, ext, mime)}
 		if s.maybe() {
 			m.Data.Text = s.f.Sentence()
 		}

@@ -234,8 +234,9 @@ type CallEntity struct {
 	Receiver string `json:"receiver,omitempty"`
 	// ReceiverType says whether the call was made to a user or a group.
 	ReceiverType ReceiverType `json:"receiverType,omitempty"`
-	// Data carries the call's sender and receiver as full objects.
-	Data *CallEntityData `json:"data,omitempty"`
+	// Data carries the call's sender and receiver as full objects; the SDK
+	// reads the call's initiator and receiver from here.
+	Data CallEntityData `json:"data"`
 	// WSChannel is the realtime channel the call's signalling uses.
 	WSChannel *WSChannel `json:"wsChannel,omitempty"`
 }
