@@ -16,3 +16,5 @@
 // keeps each document consistent and is about four times faster than
 // reflection.
 package generate
+
+//go:generate go run ./internal/samplegen ../fixtures/generated

@@ -29,7 +29,8 @@ type Output struct {
 	W io.Writer
 	// Manifest, when set, receives the labels of mutants as tab-separated
 	// lines: where (file or line), kind, profile, rule, pointer, strict,
-	// fault. With Dir and mutants it defaults to Dir/manifest.tsv.
+	// fault; the caller writes ManifestHeader first. With Dir and mutants it
+	// defaults to Dir/manifest.tsv, header included.
 	Manifest io.Writer
 }
 
@@ -51,6 +52,7 @@ func (g *Generator) Write(ctx context.Context, k types.Kind, n int, invalid bool
 		return fmt.Errorf("broken documents cannot share one JSON array (a truncated one would break it): use --format ndjson or files")
 	}
 	w := out.W
+	ownManifest := false // Write made the manifest, so it starts it with the header
 	if out.Dir != "" {
 		if err := os.MkdirAll(out.Dir, 0o755); err != nil {
 			return err
@@ -64,6 +66,7 @@ func (g *Generator) Write(ctx context.Context, k types.Kind, n int, invalid bool
 			w = f
 		}
 		if invalid && out.Manifest == nil {
+			ownManifest = true
 			f, err := os.Create(filepath.Join(out.Dir, "manifest.tsv"))
 			if err != nil {
 				return err
@@ -81,7 +84,9 @@ func (g *Generator) Write(ctx context.Context, k types.Kind, n int, invalid bool
 	var mw *bufio.Writer
 	if out.Manifest != nil {
 		mw = bufio.NewWriter(out.Manifest)
-		fmt.Fprintln(mw, ManifestHeader)
+		if ownManifest {
+			fmt.Fprintln(mw, ManifestHeader)
+		}
 	}
 	if out.Format == "json" {
 		bw.WriteString("[")

@@ -75,6 +75,7 @@ func runGenerate(e *env, args []string) int {
 			return e.errorf("cannot write the manifest: %v", err)
 		}
 		defer f.Close()
+		fmt.Fprintln(f, generate.ManifestHeader)
 		o.Manifest = f
 	} else if *invalid && *out == "" {
 		fmt.Fprintln(e.stderr, "ccconform: the labels of broken documents are kept only with --manifest FILE or -o DIR")
