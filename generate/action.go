@@ -57,8 +57,7 @@ func (s *src) actionIn(sc scene, a types.MemberAction, on *person, scope types.M
 	if on != nil {
 		u := s.user(*on, sc.sent)
 		onUser, onName = &u, u.Name
-		ref := types.UserRef(u)
-		ents.On = &ref
+		ents.On = types.UserRef(u)
 	}
 	if s.rest() {
 		return &types.RESTAction{MessageHeader: h, WireFields: s.wire(sc), Sender: by.UID, Type: types.ActionGroupMember,
@@ -109,7 +108,7 @@ func (s *src) callIn(sc scene, status types.CallStatus, typ types.CallType, init
 		app := s.hex(11)
 		ce.WSChannel = &types.WSChannel{Identity: "[" + app + "]" + ce.SessionID, Secret: s.hex(40), Service: app + ".call"}
 	}
-	call := types.CallEntities{By: types.UserRef(from), For: ents.Receiver, On: types.EntityRef{Call: &ce}}
+	call := types.CallEntities{By: types.UserRef(from), For: ents.Receiver, On: types.CallRef(ce)}
 	if s.rest() {
 		return &types.RESTCall{MessageHeader: h, WireFields: s.wire(sc), Sender: from.UID, Type: typ,
 			Data: types.RESTCallData{Action: status, Entities: call}}
@@ -123,10 +122,10 @@ func (s *src) callIn(sc scene, status types.CallStatus, typ types.CallType, init
 	if s.maybe() {
 		m.Metadata = s.metadata()
 	}
-	if ents.Receiver.Group != nil {
-		m.CallReceiver = types.AppEntity{Group: ents.Receiver.Group}
+	if g := ents.Receiver.Group(); g != nil {
+		m.CallReceiver = types.AppEntity{Group: g}
 	} else {
-		m.CallReceiver = types.AppEntity{User: ents.Receiver.User}
+		m.CallReceiver = types.AppEntity{User: ents.Receiver.User()}
 	}
 	return m
 }

@@ -45,7 +45,7 @@ var phrases = []string{
 
 // text invents a chat message of varied length and script.
 func (s *src) text() string {
-	switch s.f.IntN(6) {
+	switch s.f.IntN(8) {
 	case 0:
 		return pick(s, phrases...)
 	case 1:
@@ -53,8 +53,12 @@ func (s *src) text() string {
 	case 2:
 		return s.f.Question()
 	case 3:
+		// A long message: rarer, as in real chats.
+		if s.f.IntN(3) != 0 {
+			return s.f.Sentence()
+		}
 		var b strings.Builder
-		for i, n := 0, 2+s.f.IntN(6); i < n; i++ {
+		for i, n := 0, 2+s.f.IntN(5); i < n; i++ {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
@@ -63,6 +67,10 @@ func (s *src) text() string {
 		return b.String()
 	case 4:
 		return s.f.Sentence() + " " + s.f.Emoji()
+	case 5:
+		return pick(s, "ok", "thanks!", "on my way", "lol", "👍", "sounds good", "brb", "done ✅", "can you call me?", "sure")
+	case 6:
+		return s.f.Phrase() + " " + s.f.Emoji()
 	}
 	return s.f.Phrase()
 }

@@ -141,13 +141,13 @@ func checkSDK(t *testing.T, d types.Message, got sdkDecoded) {
 		json.Unmarshal(b, &want.CustomData)
 	case *types.RESTAction:
 		want.Type, want.Sender, want.Action = string(x.Type), x.Sender, string(x.Data.Action)
-		want.ActionBy, want.ActionFor = x.Data.Entities.By.User.UID, x.Data.Entities.For.Group.GUID
+		want.ActionBy, want.ActionFor = x.Data.Entities.By.User().UID, x.Data.Entities.For.Group().GUID
 		if on := x.Data.Entities.On; on != nil {
-			want.ActionOn = on.User.UID
+			want.ActionOn = on.User().UID
 		}
 	case *types.RESTCall:
 		want.Type, want.Sender, want.Action = string(x.Type), x.Sender, string(x.Data.Action)
-		want.SessionID, want.Status = x.Data.Entities.On.Call.SessionID, string(x.Data.Entities.On.Call.Status)
+		want.SessionID, want.Status = x.Data.Entities.On.Call().SessionID, string(x.Data.Entities.On.Call().Status)
 		want.CallInitiator, want.CallReceiver = x.Sender, h.Receiver
 	}
 	// Fields the SDK has no getter for on this class come back empty;

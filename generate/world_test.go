@@ -117,15 +117,15 @@ func TestWorldValidatesAndHoldsTogether(t *testing.T) {
 		switch x := doc.(type) {
 		case *types.RESTAction:
 			if on := x.Data.Entities.On; on != nil {
-				if !user[on.User.UID] {
-					t.Errorf("action %s on %s, no user", h.ID, on.User.UID)
+				if !user[on.User().UID] {
+					t.Errorf("action %s on %s, no user", h.ID, on.User().UID)
 				}
 				if x.Data.Action == types.ActionKicked || x.Data.Action == types.ActionBanned {
-					removed[h.Receiver+"/"+on.User.UID] = h.SentAt
+					removed[h.Receiver+"/"+on.User().UID] = h.SentAt
 				}
 			}
 		case *types.RESTCall:
-			s := x.Data.Entities.On.Call.SessionID
+			s := x.Data.Entities.On.Call().SessionID
 			sessions[s] = append(sessions[s], x.Data.Action)
 		default:
 			if h.ReceiverType == types.ReceiverGroup {

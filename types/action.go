@@ -47,9 +47,9 @@ type RESTAction struct {
 // ActionEntities holds who an action was by, for and on.
 type ActionEntities struct {
 	// By wraps the user who performed the action.
-	By EntityRef `json:"by"`
+	By *EntityRef `json:"by"`
 	// For wraps the group the action was for.
-	For EntityRef `json:"for"`
+	For *EntityRef `json:"for"`
 	// On wraps the user the action was performed on; absent when a user
 	// acted on themselves.
 	On *EntityRef `json:"on,omitempty"`

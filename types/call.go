@@ -47,11 +47,11 @@ type RESTCall struct {
 // CallEntities holds who a call was by and for, and the call itself.
 type CallEntities struct {
 	// By wraps the user who started the call.
-	By EntityRef `json:"by"`
+	By *EntityRef `json:"by"`
 	// For wraps the user or group the call was made to.
-	For EntityRef `json:"for"`
+	For *EntityRef `json:"for"`
 	// On wraps the call itself.
-	On EntityRef `json:"on"`
+	On *EntityRef `json:"on"`
 }
 
 // JSONSchemaExtend pins the entity types: by a user, for a user or a group,

@@ -90,7 +90,7 @@ func TestDecodeKeepsFields(t *testing.T) {
 	}
 	c := doc.(*types.Call)
 	if c.SessionID != "1547222109e29120fc966fbe714253787ff1c06b0fb193b185" || c.Status != types.CallInitiated ||
-		c.Data.On.Call == nil || c.Data.On.Call.SessionID != c.SessionID || c.CallReceiver.User == nil ||
+		c.Data.On.Call() == nil || c.Data.On.Call().SessionID != c.SessionID || c.CallReceiver.User == nil ||
 		c.CallReceiver.User.UID != "superhero1" || c.Sender.UID != "superhero10" || c.SentAt != 1547222109 {
 		t.Errorf("call lost fields: %+v", c)
 	}
@@ -100,8 +100,8 @@ func TestDecodeKeepsFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := doc.(*types.RESTAction)
-	if a.Data.Action != types.ActionUnbanned || a.Data.Entities.For.Group == nil || a.Data.Entities.For.Group.GUID != "project-group" ||
-		a.Data.Entities.On == nil || a.Data.Entities.On.User.UID != "cometchat-uid-3" || a.Sender != "cometchat-uid-4" {
+	if a.Data.Action != types.ActionUnbanned || a.Data.Entities.For.Group() == nil || a.Data.Entities.For.Group().GUID != "project-group" ||
+		a.Data.Entities.On == nil || a.Data.Entities.On.User().UID != "cometchat-uid-3" || a.Sender != "cometchat-uid-4" {
 		t.Errorf("rest action lost fields: %+v", a)
 	}
 	raw, _ = os.ReadFile("../fixtures/docs/groupMember-admin.json")

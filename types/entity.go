@@ -10,52 +10,65 @@ import (
 
 // EntityRef is the wrapper {"entity": ..., "entityType": ...} in which a
 // message's data carries full objects: its sender and receiver, and who an
-// action or call was by, for and on. The entityType says which of User, Group
-// or CallEntity the entity is; exactly one of the three fields is set.
+// action or call was by, for and on. Entity is a *User, *Group or
+// *CallEntity, and EntityType says which; make one with UserRef, GroupRef or
+// CallRef so that the two agree.
 type EntityRef struct {
-	User  *User
-	Group *Group
-	Call  *CallEntity
+	// Entity is the object itself.
+	Entity Entity `json:"entity"`
+	// EntityType says what Entity is: user, group or call.
+	EntityType EntityType `json:"entityType"`
 }
 
-// Type returns the entity type the set field stands for, or "" when none is
-// set.
-func (r EntityRef) Type() EntityType {
-	switch {
-	case r.User != nil:
-		return EntityUser
-	case r.Group != nil:
-		return EntityGroup
-	case r.Call != nil:
-		return EntityCall
-	}
-	return ""
+// Entity is what an EntityRef wraps: a *User, a *Group or a *CallEntity.
+type Entity interface {
+	// EntityType returns the entity type that names the entity.
+	EntityType() EntityType
 }
+
+// EntityType returns EntityUser.
+func (*User) EntityType() EntityType { return EntityUser }
+
+// EntityType returns EntityGroup.
+func (*Group) EntityType() EntityType { return EntityGroup }
+
+// EntityType returns EntityCall.
+func (*CallEntity) EntityType() EntityType { return EntityCall }
 
 // UserRef wraps u.
-func UserRef(u User) EntityRef { return EntityRef{User: &u} }
+func UserRef(u User) *EntityRef { return &EntityRef{Entity: &u, EntityType: EntityUser} }
 
 // GroupRef wraps g.
-func GroupRef(g Group) EntityRef { return EntityRef{Group: &g} }
+func GroupRef(g Group) *EntityRef { return &EntityRef{Entity: &g, EntityType: EntityGroup} }
 
-// MarshalJSON writes the wrapper with the entity type of the set field, or
-// null when no field is set.
-func (r EntityRef) MarshalJSON() ([]byte, error) {
-	var entity any
-	switch r.Type() {
-	case EntityUser:
-		entity = r.User
-	case EntityGroup:
-		entity = r.Group
-	case EntityCall:
-		entity = r.Call
-	default:
-		return []byte("null"), nil
+// CallRef wraps c.
+func CallRef(c CallEntity) *EntityRef { return &EntityRef{Entity: &c, EntityType: EntityCall} }
+
+// User returns the wrapped user, or nil when the entity is not a user.
+func (r *EntityRef) User() *User {
+	if r == nil {
+		return nil
 	}
-	return json.Marshal(struct {
-		Entity     any        `json:"entity"`
-		EntityType EntityType `json:"entityType"`
-	}{entity, r.Type()})
+	u, _ := r.Entity.(*User)
+	return u
+}
+
+// Group returns the wrapped group, or nil when the entity is not a group.
+func (r *EntityRef) Group() *Group {
+	if r == nil {
+		return nil
+	}
+	g, _ := r.Entity.(*Group)
+	return g
+}
+
+// Call returns the wrapped call, or nil when the entity is not a call.
+func (r *EntityRef) Call() *CallEntity {
+	if r == nil {
+		return nil
+	}
+	c, _ := r.Entity.(*CallEntity)
+	return c
 }
 
 // UnmarshalJSON reads the wrapper, decoding the entity as its entityType
@@ -77,19 +90,22 @@ func (r *EntityRef) UnmarshalJSON(b []byte) error {
 	if len(w.Entity) == 0 || string(w.Entity) == "null" {
 		return errors.New("entity wrapper has no entity")
 	}
-	*r = EntityRef{}
+	var e Entity
 	switch *w.EntityType {
 	case EntityUser:
-		r.User = new(User)
-		return json.Unmarshal(w.Entity, r.User)
+		e = new(User)
 	case EntityGroup:
-		r.Group = new(Group)
-		return json.Unmarshal(w.Entity, r.Group)
+		e = new(Group)
 	case EntityCall:
-		r.Call = new(CallEntity)
-		return json.Unmarshal(w.Entity, r.Call)
+		e = new(CallEntity)
+	default:
+		return fmt.Errorf("entityType %q is not one of user, group, call", *w.EntityType)
 	}
-	return fmt.Errorf("entityType %q is not one of user, group, call", *w.EntityType)
+	if err := json.Unmarshal(w.Entity, e); err != nil {
+		return err
+	}
+	*r = EntityRef{Entity: e, EntityType: *w.EntityType}
+	return nil
 }
 
 // JSONSchema describes the wrapper: the entity's schema follows its

@@ -20,7 +20,7 @@ func ExampleDecode() {
 	}
 	switch m := doc.(type) {
 	case *types.RESTTextMessage:
-		fmt.Printf("%s from %s: %q\n", m.Kind(), m.Data.Entities.Sender.User.Name, m.Data.Text)
+		fmt.Printf("%s from %s: %q\n", m.Kind(), m.Data.Entities.Sender.User().Name, m.Data.Text)
 	case *types.TextMessage:
 		fmt.Printf("%s from %s: %q\n", m.Kind(), m.Sender.Name, m.Text)
 	}

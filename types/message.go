@@ -79,10 +79,10 @@ type Document interface {
 // (data.entities), which is where CometChat's SDK reads them from.
 type MessageEntities struct {
 	// Sender wraps the sending user; its entityType is user.
-	Sender EntityRef `json:"sender"`
+	Sender *EntityRef `json:"sender"`
 	// Receiver wraps the receiving user or group; its entityType matches the
 	// message's receiverType.
-	Receiver EntityRef `json:"receiver"`
+	Receiver *EntityRef `json:"receiver"`
 }
 
 // JSONSchemaExtend pins the entity types: the sender is a user, the

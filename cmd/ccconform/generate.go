@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"github.com/ccconform/ccconform/generate"
@@ -82,6 +83,8 @@ func runGenerate(e *env, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// Generation allocates much and keeps little: collect less often.
+	debug.SetGCPercent(400)
 	if err := g.Write(ctx, k, *n, *invalid, o); err != nil {
 		return e.errorf("generate: %v", err)
 	}

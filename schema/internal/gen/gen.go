@@ -128,8 +128,10 @@ func registry(t reflect.Type) map[string]reflect.Type {
 		}
 	}
 	walk(t)
-	// Named only by the hand-written schema of EntityRef.
-	walk(reflect.TypeOf(types.EntityType("")))
+	// Named only by the hand-written schemas of EntityRef and AppEntity.
+	for _, v := range []any{types.EntityType(""), types.User{}, types.Group{}, types.CallEntity{}, types.Call{}} {
+		walk(reflect.TypeOf(v))
+	}
 	return reg
 }
 
