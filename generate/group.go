@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ccconform/ccconform/types"
 )
@@ -58,7 +59,7 @@ func (s *src) group(gi groupInfo, at int64, embedded bool) types.Group {
 		g.Icon = fmt.Sprintf("https://%s/groups/%s.png", pick(s, "cdn.chat.example.com", "assets.example.org"), gi.guid)
 	}
 	if s.maybe() {
-		g.Description = pick(s, s.f.Sentence(), "Where the "+gi.name+" folks talk", s.f.Slogan())
+		g.Description = pick(s, "Where the "+gi.name+" folks talk", s.f.Slogan(), "All things "+strings.ToLower(s.f.Hobby()))
 	}
 	if s.maybe() {
 		g.Metadata = s.metadata()
