@@ -124,7 +124,37 @@ func Detect(data []byte) (Kind, Profile, error) {
 	if err != nil {
 		return "", "", err
 	}
-	if raw, ok := top["category"]; ok {
+	return DetectObject(rawObject(top))
+}
+
+// Object gives the members of a parsed JSON object by exact key, for
+// DetectObject: a validator that has parsed a document its own way detects
+// with the same rules as Detect.
+type Object interface {
+	// Member returns the raw JSON of the member named key.
+	Member(key string) (raw []byte, ok bool)
+	// Keys calls yield with every key, until it returns false.
+	Keys(yield func(key string) bool)
+}
+
+type rawObject map[string]json.RawMessage
+
+func (o rawObject) Member(key string) ([]byte, bool) {
+	raw, ok := o[key]
+	return raw, ok
+}
+
+func (o rawObject) Keys(yield func(string) bool) {
+	for k := range o {
+		if !yield(k) {
+			return
+		}
+	}
+}
+
+// DetectObject is Detect for an object already parsed.
+func DetectObject(top Object) (Kind, Profile, error) {
+	if raw, ok := top.Member("category"); ok {
 		k, err := messageKind(raw, top)
 		if err != nil {
 			return "", "", err
@@ -171,9 +201,9 @@ func object(data []byte) (map[string]json.RawMessage, error) {
 	return top, nil
 }
 
-func messageKind(raw json.RawMessage, top map[string]json.RawMessage) (Kind, error) {
-	var cat string
-	if jsonTypeOf(raw) != "a string" || json.Unmarshal(raw, &cat) != nil {
+func messageKind(raw []byte, top Object) (Kind, error) {
+	cat, ok := jsonString(raw)
+	if !ok {
 		return "", &DecodeError{Path: "/category", Msg: "category is " + jsonTypeOf(raw) + ", expected a string"}
 	}
 	switch Category(cat) {
@@ -188,12 +218,12 @@ func messageKind(raw json.RawMessage, top map[string]json.RawMessage) (Kind, err
 		return "", &DecodeError{Path: "/category", Msg: fmt.Sprintf(
 			"unknown category %q: expected one of message, custom, action, call%s", cat, hint(cat, Category("").Values(ProfileSDK)))}
 	}
-	rawType, ok := top["type"]
+	rawType, ok := top.Member("type")
 	if !ok {
 		return "", &DecodeError{Path: "/type", Msg: `a message of category "message" needs a type: text, image, video, audio, file or custom`}
 	}
-	var typ string
-	if jsonTypeOf(rawType) != "a string" || json.Unmarshal(rawType, &typ) != nil {
+	typ, ok := jsonString(rawType)
+	if !ok {
 		return "", &DecodeError{Path: "/type", Msg: "type is " + jsonTypeOf(rawType) + ", expected a string"}
 	}
 	switch MessageType(typ) {
@@ -217,8 +247,8 @@ var sdkOnlyKeys = []string{"text", "url", "file", "customData", "subType", "meta
 var restOnlyKeys = []string{"conversationId", "updatedAt", "parentId", "editedAt", "editedBy",
 	"deletedAt", "deletedBy", "tags", "replyCount"}
 
-func messageProfile(top map[string]json.RawMessage) Profile {
-	if s, ok := top["sender"]; ok {
+func messageProfile(top Object) Profile {
+	if s, ok := top.Member("sender"); ok {
 		switch jsonTypeOf(s) {
 		case "a string":
 			return ProfileREST
@@ -239,22 +269,48 @@ func messageProfile(top map[string]json.RawMessage) Profile {
 	return ProfileSDK
 }
 
-func entityProfile(k Kind, top map[string]json.RawMessage) Profile {
-	only := profileOnlyFields(New(k, ProfileSDK))
-	for key := range top {
-		if only[key] == ProfileREST {
-			return ProfileREST
-		}
+func entityProfile(k Kind, top Object) Profile {
+	only := profileOnly[k]
+	rest := false
+	top.Keys(func(key string) bool {
+		rest = only[key] == ProfileREST
+		return !rest
+	})
+	if rest {
+		return ProfileREST
 	}
-	if k != KindGroup && string(bytes.TrimSpace(top["status"])) == `"`+string(UserAvailable)+`"` {
+	if status, _ := top.Member("status"); k != KindGroup && string(bytes.TrimSpace(status)) == `"`+string(UserAvailable)+`"` {
 		return ProfileREST
 	}
 	return ProfileSDK
 }
 
-func has(top map[string]json.RawMessage, key string) bool {
-	_, ok := top[key]
+// profileOnly maps each kind's top-level fields that one profile alone has
+// to that profile.
+var profileOnly = func() map[Kind]map[string]Profile {
+	m := map[Kind]map[string]Profile{}
+	for _, k := range Kinds() {
+		m[k] = profileOnlyFields(New(k, ProfileSDK))
+	}
+	return m
+}()
+
+func has(top Object, key string) bool {
+	_, ok := top.Member(key)
 	return ok
+}
+
+// jsonString reads a JSON string, cheaply when it has no escapes.
+func jsonString(raw []byte) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
 }
 
 // jsonTypeOf names the JSON type of a valid JSON value, with its article.
@@ -350,6 +406,11 @@ func DetectProfile(data []byte, k Kind) Profile {
 	if err != nil {
 		return ProfileSDK
 	}
+	return DetectObjectProfile(rawObject(top), k)
+}
+
+// DetectObjectProfile is DetectProfile for an object already parsed.
+func DetectObjectProfile(top Object, k Kind) Profile {
 	if k.IsMessage() {
 		return messageProfile(top)
 	}

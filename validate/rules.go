@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -38,13 +39,20 @@ var rules = []Rule{
 	{"group-password", "A password group carries its password (sdk profile); a public or private group carries none.", checkGroupPassword},
 }
 
-// doc is a parsed document with its kind and profile, for the rules.
+// doc is a parsed document with its kind and profile, for the rules. It is
+// read either from an any tree (m, the reference path) or from a tape (t,
+// the fast path); the rules see the same values through its methods. On a
+// tape, a value the fast path cannot read exactly sets unsure, and the
+// reference path has the last word.
 type doc struct {
 	m       map[string]any
+	t       *tape
 	kind    types.Kind
 	profile types.Profile
+	unsure  bool
 }
 
+// get returns the value at path in the any tree.
 func (d *doc) get(path ...string) (any, bool) {
 	var v any = d.m
 	for _, p := range path {
@@ -59,18 +67,219 @@ func (d *doc) get(path ...string) (any, bool) {
 	return v, true
 }
 
+// at returns the tape token at path, or -1.
+func (d *doc) at(path ...string) int32 {
+	k := int32(0)
+	for _, p := range path {
+		if k = d.t.member(k, p); k < 0 {
+			return -1
+		}
+	}
+	return k
+}
+
+// has reports whether a value is at path.
+func (d *doc) has(path ...string) bool {
+	if d.t != nil {
+		return d.at(path...) >= 0
+	}
+	_, ok := d.get(path...)
+	return ok
+}
+
+// str returns the string at path.
 func (d *doc) str(path ...string) (string, bool) {
+	if d.t != nil {
+		k := d.at(path...)
+		if k < 0 || d.t.toks[k].kind != tString {
+			return "", false
+		}
+		s, ok := d.t.text(k)
+		if !ok {
+			d.unsure = true
+		}
+		return s, ok
+	}
 	v, ok := d.get(path...)
 	s, isStr := v.(string)
 	return s, ok && isStr
 }
 
+// int returns the integer at path.
 func (d *doc) int(path ...string) (int64, bool) {
+	if d.t != nil {
+		return d.t.int(d.at(path...))
+	}
 	v, ok := d.get(path...)
 	if !ok {
 		return 0, false
 	}
 	return intValue(v)
+}
+
+// same reports whether the values at a and b are equal, and whether both
+// are there. On a tape, equal means the same bytes: values written
+// differently make the rule speak, and so the reference decide.
+func (d *doc) same(a, b []string) (equal, both bool) {
+	if d.t != nil {
+		ka, kb := d.at(a...), d.at(b...)
+		if ka < 0 || kb < 0 {
+			return false, false
+		}
+		return sameBytes(d.t.raw(ka), d.t.raw(kb)), true
+	}
+	va, ok1 := d.get(a...)
+	vb, ok2 := d.get(b...)
+	if !ok1 || !ok2 {
+		return false, false
+	}
+	return reflect.DeepEqual(va, vb), true
+}
+
+// sameBytes reports whether two JSON values are written the same but for
+// white space outside strings. Values that differ otherwise (key order,
+// escapes, 1 against 1.0) count as different, which only ever sends a
+// document to the reference.
+func sameBytes(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	i, j := 0, 0
+	inA, inB := false, false // inside a string
+	for {
+		for !inA && i < len(a) && isSpace(a[i]) {
+			i++
+		}
+		for !inB && j < len(b) && isSpace(b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		if a[i] == '"' {
+			inA, inB = !inA, !inB
+		} else if a[i] == '\\' && inA {
+			// An escape: compare the escaped byte as it is.
+			i++
+			j++
+			if i == len(a) || j == len(b) || a[i] != b[j] {
+				return false
+			}
+		}
+		i++
+		j++
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// show writes the value at path briefly, for a message.
+func (d *doc) show(path ...string) string {
+	if d.t != nil {
+		if k := d.at(path...); k >= 0 {
+			return string(d.t.raw(k))
+		}
+		return ""
+	}
+	v, _ := d.get(path...)
+	return show(v)
+}
+
+// timestamps calls fn with the value of every integer under a timestamp
+// key, outside free-form metadata, custom data and tags; path gives its
+// path, built only when asked for.
+func (d *doc) timestamps(fn func(n int64, path func() []string)) {
+	if d.t != nil {
+		d.tapeTimestamps(fn)
+		return
+	}
+	skip := func(k string) bool { return k == "metadata" || k == "customData" || k == "tags" }
+	var walk func(v any, path []string)
+	walk = func(v any, path []string) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				if skip(k) {
+					continue
+				}
+				p := join(path, k)
+				if timestampKeys[k] {
+					if n, ok := intValue(c); ok {
+						fn(n, func() []string { return p })
+					}
+					continue
+				}
+				walk(c, p)
+			}
+		case []any:
+			for i, c := range x {
+				walk(c, join(path, fmt.Sprint(i)))
+			}
+		}
+	}
+	walk(d.m, nil)
+}
+
+// tapeTimestamps is timestamps on a tape, without allocating: it keeps the
+// path as the tokens on the way down.
+func (d *doc) tapeTimestamps(fn func(n int64, path func() []string)) {
+	t := d.t
+	var stack [64]int32 // key tokens, or -(index+1) for array elements
+	var walk func(k int32, depth int)
+	pathOf := func(depth int) func() []string {
+		return func() []string {
+			p := make([]string, depth)
+			for i := range p {
+				if stack[i] < 0 {
+					p[i] = fmt.Sprint(-stack[i] - 1)
+				} else {
+					p[i], _ = t.text(stack[i])
+				}
+			}
+			return p
+		}
+	}
+	walk = func(k int32, depth int) {
+		if depth >= len(stack) {
+			d.unsure = true
+			return
+		}
+		switch t.toks[k].kind {
+		case tObject:
+			for key := k + 1; key < t.toks[k].next; key = t.toks[key+1].next {
+				v := key + 1
+				if t.toks[key].escaped {
+					d.unsure = true
+					continue
+				}
+				name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
+				switch string(name) {
+				case "metadata", "customData", "tags":
+					continue
+				}
+				stack[depth] = key
+				// Every timestamp key ends in At: look up only those.
+				if len(name) > 2 && name[len(name)-2] == 'A' && name[len(name)-1] == 't' && timestampKeys[string(name)] {
+					if n, ok := t.int(v); ok {
+						fn(n, pathOf(depth+1))
+					}
+					continue
+				}
+				walk(v, depth+1)
+			}
+		case tArray:
+			i := int32(0)
+			for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
+				stack[depth] = -(i + 1)
+				walk(e, depth+1)
+				i++
+			}
+		}
+	}
+	walk(0, 0)
 }
 
 func intValue(v any) (int64, bool) {
@@ -95,9 +304,12 @@ func join(path []string, more ...string) []string {
 	return append(append([]string{}, path...), more...)
 }
 
-// entityPath is where a message keeps the entity in role: sender or receiver
-// for a text, media or custom message; by, for or on for an action or call.
-func (d *doc) entityPath(role string) []string {
+// entityPath is where a message keeps the entity in role (sender or
+// receiver for a text, media or custom message; by, for or on for an action
+// or call), followed by the leaf, a path below it such as "entity/uid". The
+// paths are made once: the rules ask for them for every document.
+func (d *doc) entityPath(role, leaf string) []string {
+	direct := false // data.<role>, as the sdk profile's actions and calls have it
 	switch d.kind {
 	case types.KindAction, types.KindCall:
 		switch role {
@@ -106,18 +318,51 @@ func (d *doc) entityPath(role string) []string {
 		case "receiver":
 			role = "for"
 		}
-		if d.profile == types.ProfileSDK {
-			return []string{"data", role}
+		direct = d.profile == types.ProfileSDK
+	}
+	return entityPaths[entityKey{direct, role, leaf}]
+}
+
+type entityKey struct {
+	direct     bool
+	role, leaf string
+}
+
+var entityPaths = func() map[entityKey][]string {
+	m := map[entityKey][]string{}
+	for _, direct := range []bool{false, true} {
+		for _, role := range []string{"sender", "receiver", "by", "for", "on"} {
+			for _, leaf := range []string{"", "entity", "entityType", "entity/uid", "entity/name", "entity/guid",
+				"entity/sessionid", "entity/status", "entity/type"} {
+				p := []string{"data", "entities", role}
+				if direct {
+					p = []string{"data", role}
+				}
+				if leaf != "" {
+					p = append(p, strings.Split(leaf, "/")...)
+				}
+				m[entityKey{direct, role, leaf}] = p
+			}
 		}
 	}
-	return []string{"data", "entities", role}
-}
+	return m
+}()
 
 // mismatch is a violation at path, whose value actual disagrees with the
 // value expected at related.
 func mismatch(rule string, path []string, actual, expected string, related []string) Violation {
 	return Violation{Pointer: ptr(path...), Rule: rule, Expected: fmt.Sprintf("%q", expected), Actual: fmt.Sprintf("%q", actual),
 		Message: fmt.Sprintf("is %q, but %s is %q; they must agree", actual, dotted(ptr(related...)), expected), related: ptr(related...)}
+}
+
+// allowedPairs lists, for each message kind, its categories and the types
+// each allows (nil: any type).
+var allowedPairs = map[types.Kind]map[string][]string{
+	types.KindTextMessage:   {"message": {"text"}},
+	types.KindMediaMessage:  {"message": {"image", "video", "audio", "file"}},
+	types.KindCustomMessage: {"message": {"custom"}, "custom": nil},
+	types.KindAction:        {"action": {"groupMember"}},
+	types.KindCall:          {"call": {"audio", "video"}},
 }
 
 func checkCategoryType(d *doc) []Violation {
@@ -129,13 +374,7 @@ func checkCategoryType(d *doc) []Violation {
 	if !ok1 || !ok2 {
 		return nil
 	}
-	allowed := map[types.Kind]map[string][]string{
-		types.KindTextMessage:   {"message": {"text"}},
-		types.KindMediaMessage:  {"message": {"image", "video", "audio", "file"}},
-		types.KindCustomMessage: {"message": {"custom"}, "custom": nil},
-		types.KindAction:        {"action": {"groupMember"}},
-		types.KindCall:          {"call": {"audio", "video"}},
-	}[d.kind]
+	allowed := allowedPairs[d.kind]
 	typesOK, catOK := allowed[cat]
 	if !catOK {
 		var cats []string
@@ -173,10 +412,10 @@ func checkSender(d *doc) []Violation {
 		return nil
 	}
 	var vs []Violation
-	ent := join(d.entityPath("sender"), "entity")
+	ent := d.entityPath("sender", "entity")
 	if d.profile == types.ProfileREST {
 		uid, ok1 := d.str("sender")
-		euid, ok2 := d.str(join(ent, "uid")...)
+		euid, ok2 := d.str(d.entityPath("sender", "entity/uid")...)
 		if ok1 && ok2 && uid != euid {
 			vs = append(vs, mismatch("sender-entity", join(ent, "uid"), euid, uid, []string{"sender"}))
 		}
@@ -184,7 +423,7 @@ func checkSender(d *doc) []Violation {
 	}
 	for _, f := range []string{"uid", "name"} {
 		s, ok1 := d.str("sender", f)
-		e, ok2 := d.str(join(ent, f)...)
+		e, ok2 := d.str(d.entityPath("sender", "entity/"+f)...)
 		if ok1 && ok2 && s != e {
 			vs = append(vs, mismatch("sender-entity", join(ent, f), e, s, []string{"sender", f}))
 		}
@@ -201,8 +440,8 @@ func checkReceiver(d *doc) []Violation {
 		return nil
 	}
 	var vs []Violation
-	path := d.entityPath("receiver")
-	if et, ok := d.str(join(path, "entityType")...); okType && ok && et != rt {
+	path := d.entityPath("receiver", "")
+	if et, ok := d.str(d.entityPath("receiver", "entityType")...); okType && ok && et != rt {
 		vs = append(vs, mismatch("receiver-entity", join(path, "entityType"), et, rt, []string{"receiverType"}))
 		return vs
 	}
@@ -211,7 +450,7 @@ func checkReceiver(d *doc) []Violation {
 		idKey = "guid"
 	}
 	recv, ok1 := d.str("receiver")
-	id, ok2 := d.str(join(path, "entity", idKey)...)
+	id, ok2 := d.str(d.entityPath("receiver", "entity/"+idKey)...)
 	if ok1 && ok2 && recv != id {
 		vs = append(vs, mismatch("receiver-entity", join(path, "entity", idKey), id, recv, []string{"receiver"}))
 	}
@@ -221,13 +460,13 @@ func checkReceiver(d *doc) []Violation {
 // sameValue reports a mismatch when both top and data fields are present and
 // differ.
 func sameValue(d *doc, rule string, top []string, data []string) []Violation {
-	a, ok1 := d.get(top...)
-	b, ok2 := d.get(data...)
-	if !ok1 || !ok2 || reflect.DeepEqual(a, b) {
+	equal, both := d.same(top, data)
+	if !both || equal {
 		return nil
 	}
-	return []Violation{{Pointer: ptr(data...), Rule: rule, Expected: show(a), Actual: show(b),
-		Message: fmt.Sprintf("is %s, but %s is %s; they must agree", show(b), dotted(ptr(top...)), show(a)), related: ptr(top...)}}
+	a, b := d.show(top...), d.show(data...)
+	return []Violation{{Pointer: ptr(data...), Rule: rule, Expected: a, Actual: b,
+		Message: fmt.Sprintf("is %s, but %s is %s; they must agree", b, dotted(ptr(top...)), a), related: ptr(top...)}}
 }
 
 func checkText(d *doc) []Violation {
@@ -265,32 +504,12 @@ const millis = 100_000_000_000
 
 func checkTimestampUnit(d *doc) []Violation {
 	var vs []Violation
-	var walk func(v any, path []string)
-	walk = func(v any, path []string) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, c := range x {
-				switch k {
-				case "metadata", "customData", "tags":
-					continue
-				}
-				p := join(path, k)
-				if timestampKeys[k] {
-					if n, ok := intValue(c); ok && n >= millis {
-						vs = append(vs, Violation{Pointer: ptr(p...), Rule: "timestamp-unit", Actual: fmt.Sprint(n), Expected: fmt.Sprint(n / 1000),
-							Message: fmt.Sprintf("%d looks like milliseconds; timestamps are Unix seconds (%d)", n, n/1000)})
-					}
-					continue
-				}
-				walk(c, p)
-			}
-		case []any:
-			for i, c := range x {
-				walk(c, join(path, fmt.Sprint(i)))
-			}
+	d.timestamps(func(n int64, path func() []string) {
+		if n >= millis {
+			vs = append(vs, Violation{Pointer: ptr(path()...), Rule: "timestamp-unit", Actual: fmt.Sprint(n), Expected: fmt.Sprint(n / 1000),
+				Message: fmt.Sprintf("%d looks like milliseconds; timestamps are Unix seconds (%d)", n, n/1000)})
 		}
-	}
-	walk(d.m, nil)
+	})
 	return vs
 }
 
@@ -311,7 +530,7 @@ func checkTimestampOrder(d *doc) []Violation {
 		return ok1 && ok2
 	}
 	if d.kind.IsMessage() {
-		if _, ok := d.get("deliveredAt"); ok {
+		if d.has("deliveredAt") {
 			order("sentAt", "deliveredAt")
 			order("deliveredAt", "readAt")
 		} else {
@@ -330,15 +549,15 @@ func checkCallEntity(d *doc) []Violation {
 	if d.kind != types.KindCall {
 		return nil
 	}
-	on := join(d.entityPath("on"), "entity")
+	status, typ := d.entityPath("on", "entity/status"), d.entityPath("on", "entity/type")
 	if d.profile == types.ProfileREST {
-		return append(sameValue(d, "call-entity", []string{"data", "action"}, join(on, "status")),
-			sameValue(d, "call-entity", []string{"type"}, join(on, "type"))...)
+		return append(sameValue(d, "call-entity", []string{"data", "action"}, status),
+			sameValue(d, "call-entity", []string{"type"}, typ)...)
 	}
 	var vs []Violation
-	vs = append(vs, sameValue(d, "call-entity", []string{"sessionId"}, join(on, "sessionid"))...)
-	vs = append(vs, sameValue(d, "call-entity", []string{"status"}, join(on, "status"))...)
-	vs = append(vs, sameValue(d, "call-entity", []string{"type"}, join(on, "type"))...)
+	vs = append(vs, sameValue(d, "call-entity", []string{"sessionId"}, d.entityPath("on", "entity/sessionid"))...)
+	vs = append(vs, sameValue(d, "call-entity", []string{"status"}, status)...)
+	vs = append(vs, sameValue(d, "call-entity", []string{"type"}, typ)...)
 	vs = append(vs, sameValue(d, "call-entity", []string{"action"}, []string{"data", "action"})...)
 	return vs
 }
@@ -369,8 +588,7 @@ func checkActionData(d *doc) []Violation {
 	vs = append(vs, sameValue(d, "action-data", []string{"action"}, []string{"data", "action"})...)
 	vs = append(vs, sameValue(d, "action-data", []string{"actionBy", "uid"}, []string{"data", "by", "entity", "uid"})...)
 	vs = append(vs, sameValue(d, "action-data", []string{"actionFor", "guid"}, []string{"data", "for", "entity", "guid"})...)
-	_, top := d.get("actionOn")
-	_, data := d.get("data", "on")
+	top, data := d.has("actionOn"), d.has("data", "on")
 	switch {
 	case top && data:
 		vs = append(vs, sameValue(d, "action-data", []string{"actionOn", "uid"}, []string{"data", "on", "entity", "uid"})...)
@@ -392,8 +610,8 @@ func checkActionTarget(d *doc) []Violation {
 	if !ok {
 		return nil
 	}
-	onPath := d.entityPath("on")
-	_, hasOn := d.get(onPath...)
+	onPath := d.entityPath("on", "")
+	hasOn := d.has(onPath...)
 	switch types.MemberAction(action) {
 	case types.ActionKicked, types.ActionBanned, types.ActionUnbanned, types.ActionScopeChanged, types.ActionAdded, types.ActionInvited:
 		if !hasOn {
@@ -417,13 +635,14 @@ func checkGroupPassword(d *doc) []Violation {
 	if !ok {
 		return nil
 	}
-	v, has := d.get("password")
-	pw, _ := v.(string)
+	has := d.has("password")
+	pw, isStr := d.str("password")
+	empty := has && isStr && pw == ""
 	switch {
-	case typ == string(types.GroupPassword) && (!has || v == "") && d.profile == types.ProfileSDK:
+	case typ == string(types.GroupPassword) && (!has || empty) && d.profile == types.ProfileSDK:
 		return []Violation{{Pointer: "/password", Rule: "group-password", Expected: "a password", Actual: "missing",
 			Message: "is missing: a group of type password carries its password"}}
-	case (typ == string(types.GroupPublic) || typ == string(types.GroupPrivate)) && has && (pw != "" || v != ""):
+	case (typ == string(types.GroupPublic) || typ == string(types.GroupPrivate)) && has && !empty:
 		return []Violation{{Pointer: "/password", Rule: "group-password", Expected: "missing", Actual: "a password",
 			Message: fmt.Sprintf("is set, but a %s group has no password: remove it or make the group's type password", typ)}}
 	}

@@ -40,23 +40,17 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	type job struct {
-		raw []byte
-		loc Location
-		pre *Verdict
-		res chan []Verdict
-	}
 	workers := v.opts.Workers
-	jobs := make(chan *job, workers*4)
-	order := make(chan *job, workers*16)
+	jobs := make(chan *batch, workers*2)
+	order := make(chan *batch, workers*4)
 
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				j.res <- v.expand(j.raw, j.loc)
+			for b := range jobs {
+				b.res <- b.check(v)
 			}
 		}()
 	}
@@ -64,30 +58,39 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		readErr <- split(in, func(raw []byte, loc Location, pre *Verdict) bool {
-			j := &job{raw: raw, loc: loc, pre: pre, res: make(chan []Verdict, 1)}
+		cur := newBatch()
+		// send hands the batch on, in order, to a worker.
+		send := func() bool {
+			if cur.len() == 0 {
+				return true
+			}
+			b := cur
+			cur = newBatch()
 			select {
-			case order <- j:
+			case order <- b:
 			case <-ctx.Done():
 				return false
 			}
-			if pre != nil {
-				j.res <- []Verdict{*pre}
-				return true
-			}
 			select {
-			case jobs <- j:
+			case jobs <- b:
 				return true
 			case <-ctx.Done():
-				j.res <- nil
+				b.res <- nil
 				return false
 			}
-		})
+		}
+		err := split(in, func(raw []byte, loc Location, pre *Verdict) bool {
+			cur.add(raw, loc, pre)
+			return !cur.full() || send()
+		}, func() bool { return send() })
+		send()
+		readErr <- err
 	}()
 
 	var emitErr error
-	for j := range order {
-		vds := <-j.res
+	for b := range order {
+		vds := <-b.res
+		b.release()
 		if emitErr != nil {
 			continue
 		}
@@ -109,6 +112,63 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 	return ctx.Err()
 }
 
+// batch is documents read in a row, checked by one worker: handing
+// documents over in batches, rather than one by one, keeps the cost of
+// channels and allocation per document small. A batch is sent when full, or
+// as soon as the input has nothing more ready, so that a slow stream is
+// answered document by document.
+type batch struct {
+	buf   []byte // the documents' bytes, one after another
+	spans [][2]int
+	locs  []Location
+	pre   []*Verdict // a verdict made while reading (malformed input), or nil
+	res   chan []Verdict
+}
+
+const (
+	batchDocs  = 128
+	batchBytes = 256 << 10
+)
+
+// batches keeps emptied batches, buffers and all, for reuse.
+var batches = sync.Pool{New: func() any {
+	return &batch{buf: make([]byte, 0, batchBytes+16<<10), res: make(chan []Verdict, 1)}
+}}
+
+func newBatch() *batch { return batches.Get().(*batch) }
+
+// release empties b and keeps it for reuse; its verdicts hold none of its
+// bytes.
+func (b *batch) release() {
+	b.buf, b.spans, b.locs, b.pre = b.buf[:0], b.spans[:0], b.locs[:0], b.pre[:0]
+	batches.Put(b)
+}
+
+func (b *batch) len() int   { return len(b.locs) }
+func (b *batch) full() bool { return len(b.locs) >= batchDocs || len(b.buf) >= batchBytes }
+
+// add copies raw into the batch: the reader may reuse its bytes.
+func (b *batch) add(raw []byte, loc Location, pre *Verdict) {
+	start := len(b.buf)
+	b.buf = append(b.buf, raw...)
+	b.spans = append(b.spans, [2]int{start, len(b.buf)})
+	b.locs = append(b.locs, loc)
+	b.pre = append(b.pre, pre)
+}
+
+// check checks every document of the batch, in order.
+func (b *batch) check(v *Validator) []Verdict {
+	out := make([]Verdict, 0, len(b.locs))
+	for i, loc := range b.locs {
+		if b.pre[i] != nil {
+			out = append(out, *b.pre[i])
+			continue
+		}
+		out = append(out, v.expand(b.buf[b.spans[i][0]:b.spans[i][1]], loc)...)
+	}
+	return out
+}
+
 // expand checks one value read from an input: the document picked by
 // Options.Pointer, or the documents of a REST envelope or an array, or the
 // value itself.
@@ -127,8 +187,26 @@ func (v *Validator) expand(raw []byte, loc Location) []Verdict {
 			return []Verdict{{Location: loc, Violations: []Violation{{Pointer: v.opts.Pointer, Rule: RulePointer, Message: err.Error()}}}}
 		}
 		raw = sub
-	} else if data, ok := envelope(raw); ok {
-		raw = data
+	} else if doc := bytes.TrimSpace(raw); len(doc) > 0 && doc[0] == '{' {
+		// The common case, one object: on one tape, tell an envelope from
+		// a document, and check the document on the fast path.
+		t := tapes.Get().(*tape)
+		parsed := t.parse(doc)
+		if parsed && !isEnvelope(t) && !v.opts.ReferenceOnly && !fastOff {
+			vd, ok := v.fastCheckTape(t)
+			t.data = nil
+			tapes.Put(t)
+			if !ok {
+				vd = v.reference(doc, vd)
+			}
+			vd.Location = loc
+			return []Verdict{vd}
+		}
+		t.data = nil
+		tapes.Put(t)
+		if data, ok := envelope(raw); ok {
+			raw = data
+		}
 	}
 	items, ok := array(raw)
 	if !ok {
@@ -154,6 +232,19 @@ func envelope(raw []byte) (json.RawMessage, bool) {
 	if len(raw) == 0 || raw[0] != '{' || !bytes.Contains(raw, []byte(`"data"`)) {
 		return nil, false
 	}
+	// Most documents are messages, which have a data member too: tell them
+	// apart on a tape, without decoding.
+	t := tapes.Get().(*tape)
+	defer func() {
+		t.data = nil
+		tapes.Put(t)
+	}()
+	if t.parse(raw) {
+		if !isEnvelope(t) {
+			return nil, false
+		}
+		return t.raw(t.member(0, "data")), true
+	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(raw, &top) != nil {
 		return nil, false
@@ -171,6 +262,17 @@ func envelope(raw []byte) (json.RawMessage, bool) {
 		return nil, false
 	}
 	return data, true
+}
+
+// isEnvelope reports whether the object on t is a REST envelope: it has a
+// data member, an object or an array, and no member that makes it a
+// document of the model.
+func isEnvelope(t *tape) bool {
+	if t.toks[0].kind != tObject || t.member(0, "category") >= 0 || t.member(0, "uid") >= 0 || t.member(0, "guid") >= 0 {
+		return false
+	}
+	k := t.member(0, "data")
+	return k >= 0 && (t.toks[k].kind == tObject || t.toks[k].kind == tArray)
 }
 
 // array returns the elements of raw when it is a JSON array.
@@ -224,13 +326,17 @@ func resolve(raw []byte, p string) ([]byte, error) {
 // split reads in and calls emit with each top-level value and its location,
 // or with a verdict for input it cannot read as JSON. It stops when emit
 // returns false.
-func split(in Input, emit func(raw []byte, loc Location, pre *Verdict) bool) error {
+//
+// raw may be the reader's own bytes, valid until emit returns. idle is
+// called when the input has nothing more ready, and split stops when it
+// returns false.
+func split(in Input, emit func(raw []byte, loc Location, pre *Verdict) bool, idle func() bool) error {
 	br := bufio.NewReaderSize(in.R, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
 	}
 	if in.NDJSON || looksNDJSON(br) {
-		return splitLines(in, br, emit)
+		return splitLines(in, br, emit, idle)
 	}
 	return splitValues(in, br, emit)
 }
@@ -258,9 +364,18 @@ func looksNDJSON(br *bufio.Reader) bool {
 	return false
 }
 
-func splitLines(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict) bool) error {
+func splitLines(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict) bool, idle func() bool) error {
+	var long []byte // a line longer than the reader's buffer, gathered
 	for n := 1; ; n++ {
-		line, err := br.ReadBytes('\n')
+		line, err := br.ReadSlice('\n')
+		for errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long, line...)
+			line, err = br.ReadSlice('\n')
+		}
+		if long != nil {
+			line = append(long, line...)
+			long = nil
+		}
 		if t := bytes.TrimSpace(line); len(t) > 0 {
 			if !emit(t, Location{Source: in.Name, Line: n, Index: -1, Page: in.Page}, nil) {
 				return nil
@@ -271,6 +386,9 @@ func splitLines(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict
 		}
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", in.Name, err)
+		}
+		if br.Buffered() == 0 && !idle() {
+			return nil
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -31,13 +32,19 @@ type Options struct {
 	// Workers is how many documents are checked at once; 0 means one per
 	// core.
 	Workers int
+	// ReferenceOnly checks every document on the reference path alone:
+	// parsed into an any tree and checked by the generic schema validator.
+	// The fast path gives the same verdicts, faster; turning it off, here or
+	// with CCCONFORM_FAST_PATH=off, is for comparing the two.
+	ReferenceOnly bool
 }
 
 // Validator checks documents against the model. It is safe for concurrent
 // use.
 type Validator struct {
-	opts Options
-	set  *schema.Set
+	opts  Options
+	set   *schema.Set
+	plans map[*jsonschema.Schema]*plan // the fast path's view of set
 }
 
 // New returns a Validator with the given options, or an error that names a
@@ -63,7 +70,13 @@ func New(opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Validator{opts: opts, set: set}, nil
+	var roots []*jsonschema.Schema
+	for _, p := range types.Profiles() {
+		for _, k := range types.Kinds() {
+			roots = append(roots, set.Schema(p, string(k)))
+		}
+	}
+	return &Validator{opts: opts, set: set, plans: plans(roots...)}, nil
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -77,6 +90,23 @@ func (v *Validator) Check(data []byte) Verdict {
 		vd.Violations = []Violation{{Rule: RuleJSON, Message: "empty document: expected a JSON object"}}
 		return vd
 	}
+	var detected Verdict
+	if !v.opts.ReferenceOnly && !fastOff {
+		fast, ok := v.fastCheck(data)
+		if ok {
+			return fast
+		}
+		detected = fast
+	}
+	return v.reference(data, detected)
+}
+
+// reference checks data, trimmed, on the reference path: parsed into an
+// any tree and checked by the schema validator and the rules. detected
+// carries the kind and profile the fast path detected, if it got so far:
+// the same rules on the same bytes, not worth a second parse.
+func (v *Validator) reference(data []byte, detected Verdict) Verdict {
+	vd := Verdict{Location: Location{Index: -1}}
 	if !utf8.Valid(data) {
 		vd.Violations = append(vd.Violations, Violation{Rule: RuleJSON,
 			Message: fmt.Sprintf("invalid UTF-8 at byte %d: JSON text must be UTF-8", invalidUTF8(data))})
@@ -98,6 +128,9 @@ func (v *Validator) Check(data []byte) Verdict {
 	}
 
 	vd.Kind, vd.Profile = v.opts.Kind, v.opts.Profile
+	if detected.Kind != "" {
+		vd.Kind, vd.Profile = detected.Kind, detected.Profile
+	}
 	if vd.Kind == "" {
 		k, p, err := types.Detect(data)
 		if err != nil {
@@ -125,17 +158,23 @@ func (v *Validator) Check(data []byte) Verdict {
 	// too and keep the one it fits better (a REST password group carries no
 	// password, an sdk one does).
 	if v.opts.Profile == "" && !vd.Kind.IsMessage() && len(found) > 0 {
-		other := types.ProfileREST
-		if vd.Profile == types.ProfileREST {
-			other = types.ProfileSDK
-		}
-		if f2, u2 := v.against(inst, m, vd.Kind, other); len(f2) < len(found) {
-			found, undocumented, vd.Profile = f2, u2, other
+		if f2, u2 := v.against(inst, m, vd.Kind, other(vd.Profile)); len(f2) < len(found) {
+			found, undocumented, vd.Profile = f2, u2, other(vd.Profile)
 		}
 	}
+	// The schema validator reports sibling faults in no fixed order.
+	sort.Strings(undocumented)
 	vd.Undocumented = undocumented
 	vd.Violations = sortViolations(append(vd.Violations, found...))
 	return vd
+}
+
+// other returns the profile that is not p.
+func other(p types.Profile) types.Profile {
+	if p == types.ProfileREST {
+		return types.ProfileSDK
+	}
+	return types.ProfileREST
 }
 
 // against checks a parsed document as kind k in profile p: its schema, then

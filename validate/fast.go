@@ -1,0 +1,625 @@
+package validate
+
+import (
+	"math/big"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/ccconform/ccconform/types"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// The fast path checks a document without building an any tree: it parses
+// the document into a tape and evaluates the same compiled schemas the
+// reference path uses (santhosh-tekuri/jsonschema's *Schema, walked
+// directly, formats included), then the same cross-field rules. It answers
+// only "conforms"; for anything else, a violation or a value it cannot judge
+// exactly, it gives up and the reference path checks the document and has
+// the last word. So every violation reported still comes from the reference.
+
+// result is what the fast path knows about a value against a schema.
+type result uint8
+
+const (
+	yes    result = iota // the value is valid
+	no                   // the value is invalid
+	unsure               // the fast path cannot tell
+)
+
+// fastOff turns the fast path off for the whole process:
+// CCCONFORM_FAST_PATH=off.
+var fastOff = os.Getenv("CCCONFORM_FAST_PATH") == "off"
+
+var tapes = sync.Pool{New: func() any { return new(tape) }}
+
+// fastCheck returns the verdict of a conforming document, or ok false when
+// the reference path must check it; then the verdict's Kind and Profile are
+// what was detected, if anything.
+func (v *Validator) fastCheck(data []byte) (vd Verdict, ok bool) {
+	t := tapes.Get().(*tape)
+	defer func() {
+		t.data = nil
+		tapes.Put(t)
+	}()
+	if !t.parse(data) {
+		return Verdict{}, false
+	}
+	return v.fastCheckTape(t)
+}
+
+// fastCheckTape is fastCheck on a document already on a tape.
+func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
+	if t.toks[0].kind != tObject {
+		return vd, false
+	}
+	top := tapeObject{t: t, k: 0}
+	vd = Verdict{Location: Location{Index: -1}, Kind: v.opts.Kind, Profile: v.opts.Profile}
+	if vd.Kind == "" {
+		k, p, err := types.DetectObject(top)
+		if err != nil {
+			return vd, false
+		}
+		vd.Kind = k
+		if vd.Profile == "" {
+			vd.Profile = p
+		}
+	}
+	if vd.Profile == "" {
+		vd.Profile = types.DetectObjectProfile(top, vd.Kind)
+	}
+	if t.hasDuplicateKeys() {
+		return vd, false
+	}
+	// try checks the document in profile p: schema, then rules.
+	try := func(p types.Profile) (*evalCtx, bool) {
+		c := &evalCtx{plans: v.plans, strict: v.opts.Strict}
+		if c.eval(t, v.set.Schema(p, string(vd.Kind)), 0) != yes {
+			return nil, false
+		}
+		d := &doc{t: t, kind: vd.Kind, profile: p}
+		for _, r := range rules {
+			if len(r.check(d)) > 0 || d.unsure {
+				return nil, false
+			}
+		}
+		return c, true
+	}
+	c, ok := try(vd.Profile)
+	// As the reference does, a detected user, group or member that fails
+	// its profile is tried against the other. (On failure vd keeps what was
+	// detected, for the reference to start from.)
+	if !ok && v.opts.Profile == "" && !vd.Kind.IsMessage() {
+		if c2, ok2 := try(other(vd.Profile)); ok2 {
+			c, ok, vd.Profile = c2, true, other(vd.Profile)
+		}
+	}
+	if !ok {
+		return vd, false
+	}
+	for _, key := range c.unknown {
+		vd.Undocumented = append(vd.Undocumented, t.pointer(key))
+	}
+	sort.Strings(vd.Undocumented)
+	return vd, true
+}
+
+// tapeObject gives a tape's object to types.DetectObject.
+type tapeObject struct {
+	t *tape
+	k int32
+}
+
+func (o tapeObject) Member(key string) ([]byte, bool) {
+	v := o.t.member(o.k, key)
+	if v < 0 {
+		return nil, false
+	}
+	return o.t.raw(v), true
+}
+
+func (o tapeObject) Keys(yield func(string) bool) {
+	t := o.t
+	for k := o.k + 1; k < t.toks[o.k].next; k = t.toks[k+1].next {
+		s, _ := t.text(k)
+		if !yield(s) {
+			return
+		}
+	}
+}
+
+// hasDuplicateKeys reports whether any object on the tape repeats a key, or
+// has a key the tape cannot compare.
+func (t *tape) hasDuplicateKeys() bool {
+	for i := range t.toks {
+		tk := t.toks[i]
+		if tk.kind != tObject || tk.n < 2 {
+			continue
+		}
+		// A cheap fingerprint of each key picks the pairs worth comparing.
+		var seen uint64
+		collide := false
+		for a := int32(i) + 1; a < tk.next; a = t.toks[a+1].next {
+			if t.toks[a].escaped {
+				return true
+			}
+			bit := uint64(1) << (fingerprint(t.data[t.toks[a].start+1:t.toks[a].end-1]) & 63)
+			collide = collide || seen&bit != 0
+			seen |= bit
+		}
+		if !collide {
+			continue
+		}
+		for a := int32(i) + 1; a < tk.next; a = t.toks[a+1].next {
+			ka := t.data[t.toks[a].start:t.toks[a].end]
+			for b := t.toks[a+1].next; b < tk.next; b = t.toks[b+1].next {
+				if string(ka) == string(t.data[t.toks[b].start:t.toks[b].end]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func fingerprint(k []byte) uint {
+	if len(k) == 0 {
+		return 0
+	}
+	return uint(len(k))*31 + uint(k[0])*7 + uint(k[len(k)-1])*3 + uint(k[len(k)/2])
+}
+
+// plan is what eval needs of one compiled schema, worked out once.
+type plan struct {
+	known bool  // uses only keywords eval judges
+	types uint8 // the type keyword as bits, 0 when absent
+	// min and max hold integer bounds; minRat and maxRat others.
+	min, max       int64
+	hasMin, hasMax bool
+	minRat, maxRat bool
+	noExtra        bool
+	extra          *jsonschema.Schema
+	// props gives each property's schema and, for a required one, its
+	// bit in required; required holds every required property's bit.
+	props    map[string]prop
+	required uint64
+	manyReq  bool // more required properties than bits: check by lookup
+}
+
+type prop struct {
+	schema *jsonschema.Schema
+	bit    uint64
+}
+
+// plans maps every schema reachable from roots to its plan. The map is
+// read-only once built, so workers share it.
+func plans(roots ...*jsonschema.Schema) map[*jsonschema.Schema]*plan {
+	m := map[*jsonschema.Schema]*plan{}
+	var visit func(s *jsonschema.Schema)
+	visit = func(s *jsonschema.Schema) {
+		if s == nil || m[s] != nil {
+			return
+		}
+		p := &plan{known: known(s)}
+		m[s] = p
+		if s.Types != nil {
+			p.types = bitsOf(*s.Types)
+		}
+		if s.Minimum != nil {
+			if s.Minimum.IsInt() && s.Minimum.Num().IsInt64() {
+				p.min, p.hasMin = s.Minimum.Num().Int64(), true
+			} else {
+				p.minRat = true
+			}
+		}
+		if s.Maximum != nil {
+			if s.Maximum.IsInt() && s.Maximum.Num().IsInt64() {
+				p.max, p.hasMax = s.Maximum.Num().Int64(), true
+			} else {
+				p.maxRat = true
+			}
+		}
+		switch ap := s.AdditionalProperties.(type) {
+		case bool:
+			p.noExtra = !ap
+		case *jsonschema.Schema:
+			p.extra = ap
+			visit(ap)
+		}
+		p.props = map[string]prop{}
+		for name, sub := range s.Properties {
+			p.props[name] = prop{schema: sub}
+		}
+		if len(s.Required) > 64 {
+			p.manyReq = true
+		}
+		for i, name := range s.Required {
+			if p.manyReq {
+				break
+			}
+			bit := uint64(1) << i
+			pr := p.props[name]
+			pr.bit |= bit
+			p.props[name] = pr
+			p.required |= bit
+		}
+		visit(s.Ref)
+		for _, sub := range s.Properties {
+			visit(sub)
+		}
+		for _, l := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, sub := range l {
+				visit(sub)
+			}
+		}
+		visit(s.If)
+		visit(s.Then)
+		visit(s.Else)
+		visit(s.Items2020)
+	}
+	for _, r := range roots {
+		visit(r)
+	}
+	return m
+}
+
+func known(s *jsonschema.Schema) bool {
+	ok := s.Not == nil && s.RecursiveRef == nil && s.DynamicRef == nil && s.MaxProperties == nil && s.MinProperties == nil &&
+		s.PropertyNames == nil && len(s.PatternProperties) == 0 && len(s.Dependencies) == 0 && len(s.DependentRequired) == 0 &&
+		len(s.DependentSchemas) == 0 && s.UnevaluatedProperties == nil && s.MinItems == nil && s.MaxItems == nil &&
+		!s.UniqueItems && s.Contains == nil && s.Items == nil && s.AdditionalItems == nil && len(s.PrefixItems) == 0 &&
+		s.UnevaluatedItems == nil && s.MaxLength == nil && s.ContentEncoding == nil && s.ContentMediaType == nil &&
+		s.ContentSchema == nil && s.ExclusiveMaximum == nil && s.ExclusiveMinimum == nil && s.MultipleOf == nil &&
+		len(s.Extensions) == 0
+	switch ap := s.AdditionalProperties.(type) {
+	case nil, bool:
+	case *jsonschema.Schema:
+		ok = ok && ap != nil
+	default:
+		ok = false
+	}
+	return ok
+}
+
+// evalCtx is what eval carries down a document.
+type evalCtx struct {
+	plans  map[*jsonschema.Schema]*plan
+	strict bool
+	// alt counts the alternatives (anyOf, oneOf, if) being tried: an
+	// undocumented field there changes which one holds, which the fast path
+	// leaves to the reference.
+	alt int
+	// unknown are the key tokens of undocumented fields, which the
+	// reference reports without failing the document (unless strict).
+	unknown []int32
+}
+
+// eval judges token k of t against s, as the reference validator would.
+func (c *evalCtx) eval(t *tape, s *jsonschema.Schema, k int32) result {
+	if s == nil {
+		return yes
+	}
+	pl := c.plans[s]
+	if pl == nil || !pl.known {
+		return unsure
+	}
+	if s.Bool != nil {
+		if *s.Bool {
+			return yes
+		}
+		return no
+	}
+	// and folds one check into r, all of which must hold: one no makes
+	// the whole no, an unsure makes it unsure unless a no comes. It reports
+	// whether r is no, to stop early.
+	r := yes
+	and := func(x result) bool {
+		switch {
+		case x == no:
+			r = no
+		case x == unsure && r == yes:
+			r = unsure
+		}
+		return r == no
+	}
+	if s.Ref != nil && and(c.eval(t, s.Ref, k)) {
+		return no
+	}
+	tk := t.toks[k]
+	if pl.types != 0 && and(typeMatch(t, pl.types, k)) {
+		return no
+	}
+	if s.Enum != nil && and(enumMatch(t, s.Enum.Values, k)) {
+		return no
+	}
+	if s.Const != nil && and(enumMatch(t, []any{*s.Const}, k)) {
+		return no
+	}
+	switch tk.kind {
+	case tObject:
+		if and(c.evalObject(t, s, pl, k)) {
+			return no
+		}
+	case tArray:
+		if s.Items2020 != nil {
+			for e := k + 1; e < tk.next; e = t.toks[e].next {
+				if and(c.eval(t, s.Items2020, e)) {
+					return no
+				}
+			}
+		}
+	case tString:
+		if s.MinLength != nil || s.Pattern != nil || s.Format != nil {
+			str, ok := t.text(k)
+			if !ok {
+				return unsure
+			}
+			if s.MinLength != nil && utf8.RuneCountInString(str) < *s.MinLength {
+				return no
+			}
+			if s.Pattern != nil && !s.Pattern.MatchString(str) {
+				return no
+			}
+			if s.Format != nil && !(s.Format.Name == "uri" && plainURL(str)) && s.Format.Validate(str) != nil {
+				return no
+			}
+		}
+	case tNumber:
+		if pl.hasMin || pl.hasMax || pl.minRat || pl.maxRat {
+			if n, ok := t.int(k); ok && !pl.minRat && !pl.maxRat {
+				if pl.hasMin && n < pl.min || pl.hasMax && n > pl.max {
+					return no
+				}
+			} else {
+				n, ok := new(big.Rat).SetString(string(t.raw(k)))
+				if !ok {
+					return unsure
+				}
+				if s.Minimum != nil && n.Cmp(s.Minimum) < 0 || s.Maximum != nil && n.Cmp(s.Maximum) > 0 {
+					return no
+				}
+			}
+		}
+	}
+	for _, sub := range s.AllOf {
+		if and(c.eval(t, sub, k)) {
+			return no
+		}
+	}
+	if len(s.AnyOf) > 0 {
+		// One yes makes it yes; otherwise an unsure branch makes it unsure.
+		some := no
+		c.alt++
+		for _, sub := range s.AnyOf {
+			switch c.eval(t, sub, k) {
+			case yes:
+				some = yes
+			case unsure:
+				if some == no {
+					some = unsure
+				}
+			}
+			if some == yes {
+				break
+			}
+		}
+		c.alt--
+		if and(some) {
+			return no
+		}
+	}
+	if len(s.OneOf) > 0 {
+		matched, unsureSeen := 0, false
+		c.alt++
+		for _, sub := range s.OneOf {
+			switch c.eval(t, sub, k) {
+			case yes:
+				matched++
+			case unsure:
+				unsureSeen = true
+			}
+		}
+		c.alt--
+		switch {
+		case unsureSeen:
+			and(unsure)
+		case matched != 1:
+			return no
+		}
+	}
+	if s.If != nil {
+		c.alt++
+		cond := c.eval(t, s.If, k)
+		c.alt--
+		switch cond {
+		case yes:
+			and(c.eval(t, s.Then, k))
+		case no:
+			and(c.eval(t, s.Else, k))
+		default:
+			and(unsure)
+		}
+	}
+	return r
+}
+
+func (c *evalCtx) evalObject(t *tape, s *jsonschema.Schema, pl *plan, obj int32) result {
+	r := yes
+	end := t.toks[obj].next
+	if pl.manyReq {
+		for _, name := range s.Required {
+			if t.member(obj, name) < 0 {
+				return no
+			}
+		}
+	}
+	if len(pl.props) == 0 && !pl.noExtra && pl.extra == nil && pl.required == 0 {
+		return yes
+	}
+	var found uint64
+	for key := obj + 1; key < end; key = t.toks[key+1].next {
+		if t.toks[key].escaped {
+			return unsure
+		}
+		name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
+		val := key + 1
+		p, ok := pl.props[string(name)]
+		sub := p.schema
+		found |= p.bit
+		switch {
+		case ok:
+		case pl.noExtra && (c.strict || c.alt > 0):
+			if c.alt > 0 && !c.strict {
+				return unsure
+			}
+			return no
+		case pl.noExtra:
+			// Undocumented: reported, not failed, and its value not checked.
+			c.unknown = append(c.unknown, key)
+			continue
+		default:
+			sub = pl.extra
+		}
+		if x := c.eval(t, sub, val); x == no {
+			return no
+		} else if x == unsure {
+			r = unsure
+		}
+	}
+	if found&pl.required != pl.required {
+		return no
+	}
+	return r
+}
+
+const (
+	bitObject uint8 = 1 << iota
+	bitArray
+	bitString
+	bitBoolean
+	bitNull
+	bitNumber
+	bitInteger
+)
+
+// bitsOf spells a set of JSON Schema types as bits: the reference's Types
+// is a bit set whose layout it keeps to itself.
+func bitsOf(want jsonschema.Types) uint8 {
+	var b uint8
+	for _, n := range want.ToStrings() {
+		b |= map[string]uint8{"object": bitObject, "array": bitArray, "string": bitString, "boolean": bitBoolean,
+			"null": bitNull, "number": bitNumber, "integer": bitInteger}[n]
+	}
+	return b
+}
+
+func typeMatch(t *tape, bits uint8, k int32) result {
+	tk := t.toks[k]
+	var have uint8
+	switch tk.kind {
+	case tObject:
+		have = bitObject
+	case tArray:
+		have = bitArray
+	case tString:
+		have = bitString
+	case tTrue, tFalse:
+		have = bitBoolean
+	case tNull:
+		have = bitNull
+	case tNumber:
+		have = bitNumber
+	}
+	if bits&have != 0 {
+		return yes
+	}
+	if tk.kind == tNumber && bits&bitInteger != 0 {
+		if tk.integer {
+			return yes
+		}
+		return unsure // 1.0 is an integer to JSON Schema; let the reference say
+	}
+	return no
+}
+
+// enumMatch compares token k with values decoded by the reference (strings,
+// json.Number, booleans, nil).
+func enumMatch(t *tape, values []any, k int32) result {
+	tk := t.toks[k]
+	r := no
+	for _, v := range values {
+		switch x := v.(type) {
+		case string:
+			if tk.kind == tString {
+				s, ok := t.text(k)
+				if !ok {
+					return unsure
+				}
+				if s == x {
+					return yes
+				}
+			}
+		case bool:
+			if x && tk.kind == tTrue || !x && tk.kind == tFalse {
+				return yes
+			}
+		case nil:
+			if tk.kind == tNull {
+				return yes
+			}
+		default:
+			if tk.kind == tNumber {
+				want, ok1 := new(big.Rat).SetString(toString(x))
+				got, ok2 := new(big.Rat).SetString(string(t.raw(k)))
+				if !ok1 || !ok2 {
+					r = unsure
+				} else if want.Cmp(got) == 0 {
+					return yes
+				}
+			}
+		case map[string]any, []any:
+			r = unsure
+		}
+	}
+	return r
+}
+
+func toString(v any) string {
+	if s, ok := v.(interface{ String() string }); ok {
+		return s.String()
+	}
+	return ""
+}
+
+// plainURL reports whether s is an http or https URL so plain that the
+// reference's uri format (url.Parse, absolute, no bare IPv6 host) surely
+// accepts it: a host of letters, digits, dots and dashes, and a path of
+// unreserved characters and slashes. Anything else goes to the reference's
+// own check.
+func plainURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	if host == "" {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '~' || c == '/') {
+			return false
+		}
+	}
+	return true
+}

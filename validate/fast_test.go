@@ -1,0 +1,139 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ccconform/ccconform/generate"
+	"github.com/ccconform/ccconform/types"
+)
+
+// pair is a validator with the fast path and one without.
+type pair struct{ fast, ref *Validator }
+
+func newPair(t testing.TB, opts Options) pair {
+	t.Helper()
+	fast, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.ReferenceOnly = true
+	ref, _ := New(opts)
+	return pair{fast, ref}
+}
+
+// agree checks doc on both paths and fails t when the verdicts differ.
+// It reports whether the fast path alone decided.
+func (p pair) agree(t testing.TB, name string, doc []byte) (fastDecided, valid bool) {
+	t.Helper()
+	a, b := p.fast.Check(doc), p.ref.Check(doc)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("%s: the fast path and the reference disagree\nfast: %+v\nref:  %+v\n%s", name, a, b, doc)
+	}
+	_, decided := p.fast.fastCheck(bytes.TrimSpace(bytes.TrimPrefix(doc, bom)))
+	if decided && !b.OK() {
+		t.Fatalf("%s: the fast path calls valid what the reference rejects: %v\n%s", name, b.Violations, doc)
+	}
+	return decided, b.OK()
+}
+
+// corpus returns generated documents, valid and broken, of every kind and
+// profile, and the committed fixtures.
+func corpus(t testing.TB, n int) map[string][]byte {
+	docs := map[string][]byte{}
+	for _, p := range types.Profiles() {
+		for o := generate.OptionalRandom; o <= generate.OptionalNone; o++ {
+			g, _ := generate.New(generate.Options{Seed: 99, Profile: p, Optional: o})
+			for _, k := range types.Kinds() {
+				for i := 0; i < n; i++ {
+					b, _ := json.Marshal(g.Document(k, i))
+					docs[fmt.Sprintf("%s/%d/%s/%d", p, o, k, i)] = b
+					docs[fmt.Sprintf("%s/%d/%s/%d/mutant", p, o, k, i)] = g.Mutant(k, i).JSON
+				}
+			}
+		}
+	}
+	paths, _ := filepath.Glob("../fixtures/*/*.json")
+	for _, path := range paths {
+		b, _ := os.ReadFile(path)
+		docs[path] = b
+	}
+	return docs
+}
+
+// TestFastPathAgrees is the differential test: on generated documents,
+// valid and broken, and on hostile variants of them, the fast path gives the
+// reference's verdict, and never calls valid what the reference rejects. It
+// logs how often valid documents take the slow path needlessly.
+func TestFastPathAgrees(t *testing.T) {
+	n := 40
+	if testing.Short() {
+		n = 10
+	}
+	for _, strict := range []bool{false, true} {
+		p := newPair(t, Options{Strict: strict})
+		valid, slow := 0, 0
+		for name, doc := range corpus(t, n) {
+			decided, ok := p.agree(t, name, doc)
+			if ok {
+				valid++
+				if !decided {
+					slow++
+				}
+			}
+			for i, v := range variants(doc) {
+				p.agree(t, fmt.Sprintf("%s variant %d", name, i), v)
+			}
+		}
+		t.Logf("strict %v: %d valid documents, %d of them (%.2f%%) took the slow path", strict, valid, slow, 100*float64(slow)/float64(max(valid, 1)))
+		if valid == 0 {
+			t.Fatal("no valid documents in the corpus")
+		}
+	}
+}
+
+// variants rewrites doc in ways that change its bytes but not always its
+// meaning, where a hand-written parser is most likely to differ from
+// encoding/json.
+func variants(doc []byte) [][]byte {
+	s := string(doc)
+	out := [][]byte{
+		[]byte(strings.Replace(s, `"uid":"`, `"uid":"\u0041`, 1)),         // escaped text
+		[]byte(strings.Replace(s, `"uid":"`, `"u\u0069d":"`, 1)),          // escaped key
+		[]byte(strings.Replace(s, `"name":"`, `"name":"\ud83d\ude00`, 1)), // surrogate pair
+		[]byte(strings.Replace(s, `"name":"`, `"name":"\/`, 1)),           // escaped slash
+		[]byte(strings.Replace(s, `"sentAt":1`, `"sentAt":1.0e0+`, 1)),    // malformed number
+		[]byte(strings.Replace(s, `"sentAt":`, `"sentAt":1`, 1)),          // milliseconds or more
+		[]byte(strings.Replace(s, `"createdAt":`, `"createdAt":-`, 1)),    // negative
+		[]byte(strings.Replace(s, `"credits":`, `"credits":0.`, 1)),       // fraction
+		[]byte(strings.Replace(s, `"status":"`, `"status":"\u006f`, 1)),   // escaped enum
+		[]byte(strings.Replace(s, `{`, `{"id":"1",`, 1)),                  // duplicate key
+		[]byte(strings.Replace(s, `"`, `"\u0000`, 1)),                     // control escape
+		[]byte(strings.Replace(s, `}`, `}}`, 1)),                          // broken nesting
+		[]byte(s + " \n"),                                                 // trailing space
+		[]byte(strings.Replace(s, `true`, `tru`, 1)),                      // broken literal
+		[]byte(strings.Replace(s, `"isBanned":"0"`, `"isBanned":0.0`, 1)), // flag as float
+	}
+	if len(s) > 10 {
+		out = append(out, []byte(s[:len(s)/2]), append([]byte(s[:len(s)-1]), 0xff, '}'))
+	}
+	return out
+}
+
+// FuzzFastPath looks for a document on which the fast path and the
+// reference disagree: go test -fuzz FuzzFastPath ./validate
+func FuzzFastPath(f *testing.F) {
+	for _, doc := range corpus(f, 3) {
+		f.Add(doc)
+	}
+	p := newPair(f, Options{})
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		p.agree(t, "fuzz", doc)
+	})
+}

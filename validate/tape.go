@@ -1,0 +1,414 @@
+package validate
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// A tape is a document parsed in one pass into a flat list of tokens, each
+// with its byte span and the index of the token after its subtree, so that
+// the fast path can look values up and skip them without building an any
+// tree. It is strict: what it accepts, encoding/json accepts as the same
+// value; anything it is unsure of makes it give up, and the reference path
+// decides.
+type tape struct {
+	data []byte
+	toks []tok
+}
+
+type tokKind uint8
+
+const (
+	tObject tokKind = iota + 1
+	tArray
+	tString
+	tNumber
+	tTrue
+	tFalse
+	tNull
+)
+
+type tok struct {
+	kind       tokKind
+	escaped    bool  // a string with backslash escapes
+	integer    bool  // a number written as an integer, that fits in int64
+	start, end int32 // the value's bytes, quotes and brackets included
+	next       int32 // the index of the token after this value and its children
+	n          int32 // an object's members, an array's elements
+}
+
+// maxTapeDepth is where the tape gives up; encoding/json refuses more than
+// 10,000 levels, and no document of the model nests beyond a few dozen.
+const maxTapeDepth = 512
+
+// parse fills t from data, reusing its buffer, and reports whether data is
+// one JSON value the tape can read exactly.
+func (t *tape) parse(data []byte) bool {
+	t.data = data
+	t.toks = t.toks[:0]
+	if len(data) > 1<<30 {
+		return false
+	}
+	i := skipSpace(data, 0)
+	i, ok := t.value(i, 0)
+	if !ok {
+		return false
+	}
+	return skipSpace(data, i) == len(data)
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func (t *tape) value(i, depth int) (int, bool) {
+	b := t.data
+	if i >= len(b) || depth > maxTapeDepth {
+		return i, false
+	}
+	at := len(t.toks)
+	switch c := b[i]; {
+	case c == '{':
+		t.toks = append(t.toks, tok{kind: tObject, start: int32(i)})
+		i = skipSpace(b, i+1)
+		n := int32(0)
+		if i < len(b) && b[i] == '}' {
+			i++
+		} else {
+			for {
+				if i >= len(b) || b[i] != '"' {
+					return i, false
+				}
+				var ok bool
+				if i, ok = t.str(i); !ok {
+					return i, false
+				}
+				i = skipSpace(b, i)
+				if i >= len(b) || b[i] != ':' {
+					return i, false
+				}
+				if i, ok = t.value(skipSpace(b, i+1), depth+1); !ok {
+					return i, false
+				}
+				n++
+				i = skipSpace(b, i)
+				if i < len(b) && b[i] == ',' {
+					i = skipSpace(b, i+1)
+					continue
+				}
+				if i < len(b) && b[i] == '}' {
+					i++
+					break
+				}
+				return i, false
+			}
+		}
+		t.toks[at].end, t.toks[at].next, t.toks[at].n = int32(i), int32(len(t.toks)), n
+		return i, true
+	case c == '[':
+		t.toks = append(t.toks, tok{kind: tArray, start: int32(i)})
+		i = skipSpace(b, i+1)
+		n := int32(0)
+		if i < len(b) && b[i] == ']' {
+			i++
+		} else {
+			for {
+				var ok bool
+				if i, ok = t.value(i, depth+1); !ok {
+					return i, false
+				}
+				n++
+				i = skipSpace(b, i)
+				if i < len(b) && b[i] == ',' {
+					i = skipSpace(b, i+1)
+					continue
+				}
+				if i < len(b) && b[i] == ']' {
+					i++
+					break
+				}
+				return i, false
+			}
+		}
+		t.toks[at].end, t.toks[at].next, t.toks[at].n = int32(i), int32(len(t.toks)), n
+		return i, true
+	case c == '"':
+		return t.str(i)
+	case c == '-' || c >= '0' && c <= '9':
+		return t.number(i)
+	case c == 't':
+		return t.literal(i, "true", tTrue)
+	case c == 'f':
+		return t.literal(i, "false", tFalse)
+	case c == 'n':
+		return t.literal(i, "null", tNull)
+	}
+	return i, false
+}
+
+func (t *tape) literal(i int, word string, k tokKind) (int, bool) {
+	if !bytes.HasPrefix(t.data[i:], []byte(word)) {
+		return i, false
+	}
+	end := i + len(word)
+	t.toks = append(t.toks, tok{kind: k, start: int32(i), end: int32(end), next: int32(len(t.toks) + 1)})
+	return end, true
+}
+
+// plain marks the bytes a string may hold as they are: printable ASCII but
+// the quote and the backslash.
+var plain = func() (p [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		p[c] = c != '"' && c != '\\'
+	}
+	return p
+}()
+
+// str reads a string whose opening quote is at i. It accepts only valid
+// UTF-8 and escapes JSON allows.
+func (t *tape) str(i int) (int, bool) {
+	b := t.data
+	start := i
+	escaped := false
+	for i++; i < len(b); {
+		c := b[i]
+		if plain[c] {
+			i++
+			continue
+		}
+		switch {
+		case c == '"':
+			t.toks = append(t.toks, tok{kind: tString, escaped: escaped, start: int32(start), end: int32(i + 1), next: int32(len(t.toks) + 1)})
+			return i + 1, true
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(b) {
+				return i, false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) {
+					return i, false
+				}
+				for _, h := range b[i+2 : i+6] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return i, false
+					}
+				}
+				i += 6
+			default:
+				return i, false
+			}
+		case c < 0x20:
+			return i, false
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return i, false
+			}
+			i += size
+		}
+	}
+	return i, false
+}
+
+// number reads a number by JSON's grammar.
+func (t *tape) number(i int) (int, bool) {
+	b := t.data
+	start := i
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return i, false
+	}
+	integer := true
+	if i < len(b) && b[i] == '.' {
+		integer = false
+		i++
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return i, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		integer = false
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return i, false
+		}
+	}
+	if integer {
+		_, integer = parseInt(b[start:i])
+	}
+	t.toks = append(t.toks, tok{kind: tNumber, integer: integer, start: int32(start), end: int32(i), next: int32(len(t.toks) + 1)})
+	return i, true
+}
+
+// raw returns the bytes of token k.
+func (t *tape) raw(k int32) []byte { return t.data[t.toks[k].start:t.toks[k].end] }
+
+// text returns the content of string token k, unescaped, and whether it
+// could be read.
+func (t *tape) text(k int32) (string, bool) {
+	tk := t.toks[k]
+	if tk.kind != tString {
+		return "", false
+	}
+	inner := t.data[tk.start+1 : tk.end-1]
+	if !tk.escaped {
+		if len(inner) == 0 {
+			return "", true
+		}
+		// A view of the document's bytes, not a copy: the checks that read
+		// it end before the document is released, and what they keep (a
+		// message) is formatted anew.
+		return unsafe.String(&inner[0], len(inner)), true
+	}
+	s, err := strconv.Unquote(string(t.data[tk.start:tk.end]))
+	if err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// member returns the value token of the member named key in object token
+// obj, or -1. It needs no allocation for keys without escapes.
+func (t *tape) member(obj int32, key string) int32 {
+	if obj < 0 || t.toks[obj].kind != tObject {
+		return -1
+	}
+	for k := obj + 1; k < t.toks[obj].next; {
+		v := k + 1
+		if t.keyIs(k, key) {
+			return v
+		}
+		k = t.toks[v].next
+	}
+	return -1
+}
+
+// keyIs reports whether string token k spells key.
+func (t *tape) keyIs(k int32, key string) bool {
+	tk := t.toks[k]
+	if !tk.escaped {
+		return string(t.data[tk.start+1:tk.end-1]) == key
+	}
+	s, ok := t.text(k)
+	return ok && s == key
+}
+
+// int returns the value of number token k when it is a plain integer.
+func (t *tape) int(k int32) (int64, bool) {
+	if k < 0 || t.toks[k].kind != tNumber || !t.toks[k].integer {
+		return 0, false
+	}
+	return parseInt(t.raw(k))
+}
+
+// parseInt reads an integer that the tape has checked is one, without
+// allocating.
+func parseInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if neg {
+		if n > 1<<63 {
+			return 0, false
+		}
+		return -int64(n), true
+	}
+	if n > 1<<63-1 {
+		return 0, false
+	}
+	return int64(n), true
+}
+
+// pointer returns the JSON Pointer of the member whose key is token key.
+func (t *tape) pointer(key int32) string {
+	var parts []string
+	// Walk down from the root to the token, through the container that
+	// holds it at each level.
+	k := int32(0)
+	for k != key {
+		tk := t.toks[k]
+		switch tk.kind {
+		case tObject:
+			for m := k + 1; m < tk.next; m = t.toks[m+1].next {
+				name, _ := t.text(m)
+				if m == key {
+					return joinPointer(append(parts, name))
+				}
+				if v := m + 1; key > v && key < t.toks[v].next {
+					parts = append(parts, name)
+					k = v
+					break
+				}
+			}
+		case tArray:
+			i := 0
+			for e := k + 1; e < tk.next; e = t.toks[e].next {
+				if key > e && key < t.toks[e].next {
+					parts = append(parts, strconv.Itoa(i))
+					k = e
+					break
+				}
+				i++
+			}
+		default:
+			return joinPointer(parts)
+		}
+	}
+	return joinPointer(parts)
+}
+
+func joinPointer(parts []string) string {
+	var b bytes.Buffer
+	for _, p := range parts {
+		b.WriteByte('/')
+		b.WriteString(escape(p))
+	}
+	return b.String()
+}
