@@ -9,7 +9,12 @@ import (
 // text, whose key repeats an earlier key of the same object (compared after
 // unescaping). Such a document means different things to different parsers:
 // some keep the first value, most the last.
-func duplicateKeys(data []byte) []string {
+//
+// When t holds data on a tape with no repeated key, there is none to find.
+func duplicateKeys(data []byte, t *tape) []string {
+	if t != nil && !t.hasDuplicateKeys() {
+		return nil
+	}
 	type frame struct {
 		obj  bool
 		ptr  string

@@ -194,11 +194,11 @@ func (v *Validator) expand(raw []byte, loc Location) []Verdict {
 		parsed := t.parse(doc)
 		if parsed && !isEnvelope(t) && !v.opts.ReferenceOnly && !fastOff {
 			vd, ok := v.fastCheckTape(t)
+			if !ok {
+				vd = v.reference(doc, hint{kind: vd.Kind, profile: vd.Profile, tape: t})
+			}
 			t.data = nil
 			tapes.Put(t)
-			if !ok {
-				vd = v.reference(doc, vd)
-			}
 			vd.Location = loc
 			return []Verdict{vd}
 		}

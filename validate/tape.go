@@ -2,7 +2,9 @@ package validate
 
 import (
 	"bytes"
+	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -411,4 +413,48 @@ func joinPointer(parts []string) string {
 		b.WriteString(escape(p))
 	}
 	return b.String()
+}
+
+// any builds the value of token k as encoding/json with UseNumber would
+// (maps, slices, strings, json.Number, booleans, nil; the last of repeated
+// keys wins), without scanning the bytes again. It reports false for a
+// string it cannot unescape exactly, and the caller parses the bytes anew.
+func (t *tape) any(k int32) (any, bool) {
+	tk := t.toks[k]
+	switch tk.kind {
+	case tObject:
+		m := make(map[string]any, tk.n)
+		for key := k + 1; key < tk.next; key = t.toks[key+1].next {
+			name, ok := t.text(key)
+			if !ok {
+				return nil, false
+			}
+			v, ok := t.any(key + 1)
+			if !ok {
+				return nil, false
+			}
+			m[strings.Clone(name)] = v
+		}
+		return m, true
+	case tArray:
+		a := make([]any, 0, tk.n)
+		for e := k + 1; e < tk.next; e = t.toks[e].next {
+			v, ok := t.any(e)
+			if !ok {
+				return nil, false
+			}
+			a = append(a, v)
+		}
+		return a, true
+	case tString:
+		s, ok := t.text(k)
+		return strings.Clone(s), ok
+	case tNumber:
+		return json.Number(t.raw(k)), true
+	case tTrue:
+		return true, true
+	case tFalse:
+		return false, true
+	}
+	return nil, true
 }

@@ -90,31 +90,54 @@ func (v *Validator) Check(data []byte) Verdict {
 		vd.Violations = []Violation{{Rule: RuleJSON, Message: "empty document: expected a JSON object"}}
 		return vd
 	}
-	var detected Verdict
-	if !v.opts.ReferenceOnly && !fastOff {
-		fast, ok := v.fastCheck(data)
-		if ok {
-			return fast
-		}
-		detected = fast
+	if v.opts.ReferenceOnly || fastOff {
+		return v.reference(data, hint{})
 	}
-	return v.reference(data, detected)
+	t := tapes.Get().(*tape)
+	defer func() {
+		t.data = nil
+		tapes.Put(t)
+	}()
+	if !t.parse(data) {
+		return v.reference(data, hint{})
+	}
+	fast, ok := v.fastCheckTape(t)
+	if ok {
+		return fast
+	}
+	return v.reference(data, hint{kind: fast.Kind, profile: fast.Profile, tape: t})
 }
 
-// reference checks data, trimmed, on the reference path: parsed into an
-// any tree and checked by the schema validator and the rules. detected
-// carries the kind and profile the fast path detected, if it got so far:
-// the same rules on the same bytes, not worth a second parse.
-func (v *Validator) reference(data []byte, detected Verdict) Verdict {
+// hint is what the fast path learnt of a document it gave up on: what it
+// detected, and its tape (the same rules and the same bytes, not worth a
+// second parse).
+type hint struct {
+	kind    types.Kind
+	profile types.Profile
+	tape    *tape
+}
+
+// reference checks data, trimmed, on the reference path: as an any tree,
+// by the schema validator and the rules.
+func (v *Validator) reference(data []byte, detected hint) Verdict {
 	vd := Verdict{Location: Location{Index: -1}}
 	if !utf8.Valid(data) {
 		vd.Violations = append(vd.Violations, Violation{Rule: RuleJSON,
 			Message: fmt.Sprintf("invalid UTF-8 at byte %d: JSON text must be UTF-8", invalidUTF8(data))})
 	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		vd.Violations = append(vd.Violations, syntaxViolation(data, err))
-		return vd
+	// The any tree the schema validator checks: from the fast path's tape
+	// when it read the document, else parsed anew.
+	var inst any
+	parsed := false
+	if detected.tape != nil {
+		inst, parsed = detected.tape.any(0)
+	}
+	if !parsed {
+		var err error
+		if inst, err = jsonschema.UnmarshalJSON(bytes.NewReader(data)); err != nil {
+			vd.Violations = append(vd.Violations, syntaxViolation(data, err))
+			return vd
+		}
 	}
 	m, ok := inst.(map[string]any)
 	if !ok {
@@ -122,14 +145,14 @@ func (v *Validator) reference(data []byte, detected Verdict) Verdict {
 			Message: fmt.Sprintf("the document is %s; expected a JSON object", article(jsonType(inst)))})
 		return vd
 	}
-	for _, p := range duplicateKeys(data) {
+	for _, p := range duplicateKeys(data, detected.tape) {
 		vd.Violations = append(vd.Violations, Violation{Pointer: p, Rule: RuleDuplicateKey,
 			Message: "key appears twice in its object; parsers disagree on which value counts, so remove one"})
 	}
 
 	vd.Kind, vd.Profile = v.opts.Kind, v.opts.Profile
-	if detected.Kind != "" {
-		vd.Kind, vd.Profile = detected.Kind, detected.Profile
+	if detected.kind != "" {
+		vd.Kind, vd.Profile = detected.kind, detected.profile
 	}
 	if vd.Kind == "" {
 		k, p, err := types.Detect(data)
