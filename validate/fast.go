@@ -75,8 +75,8 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	}
 	// try checks the document in profile p: schema, then rules.
 	try := func(p types.Profile) (*evalCtx, bool) {
-		c := &evalCtx{plans: v.plans, strict: v.opts.Strict}
-		if c.eval(t, v.set.Schema(p, string(vd.Kind)), 0) != yes {
+		c := &evalCtx{strict: v.opts.Strict}
+		if c.eval(t, v.plans[v.set.Schema(p, string(vd.Kind))], 0) != yes {
 			return nil, false
 		}
 		d := &doc{t: t, kind: vd.Kind, profile: p}
@@ -171,8 +171,11 @@ func fingerprint(k []byte) uint {
 	return uint(len(k))*31 + uint(k[0])*7 + uint(k[len(k)-1])*3 + uint(k[len(k)/2])
 }
 
-// plan is what eval needs of one compiled schema, worked out once.
+// plan is one compiled schema as eval walks it: what it needs of the
+// schema worked out once, and its subschemas as plans, so that the walk
+// follows pointers rather than looking anything up.
 type plan struct {
+	s     *jsonschema.Schema
 	known bool  // uses only keywords eval judges
 	types uint8 // the type keyword as bits, 0 when absent
 	// min and max hold integer bounds; minRat and maxRat others.
@@ -180,89 +183,111 @@ type plan struct {
 	hasMin, hasMax bool
 	minRat, maxRat bool
 	noExtra        bool
-	extra          *jsonschema.Schema
-	// props gives each property's schema and, for a required one, its
-	// bit in required; required holds every required property's bit.
+	extra          *plan
+	// props gives each property's plan and, for a required one, its bit in
+	// required; required holds every required property's bit.
 	props    map[string]prop
 	required uint64
 	manyReq  bool // more required properties than bits: check by lookup
+	object   bool // has object keywords
+	str      bool // has string keywords
+
+	ref, items, ifP, thenP, elseP *plan
+	allOf, anyOf, oneOf           []*plan
+	enum                          []any
 }
 
 type prop struct {
-	schema *jsonschema.Schema
-	bit    uint64
+	p   *plan
+	bit uint64
 }
 
-// plans maps every schema reachable from roots to its plan. The map is
-// read-only once built, so workers share it.
-func plans(roots ...*jsonschema.Schema) map[*jsonschema.Schema]*plan {
-	m := map[*jsonschema.Schema]*plan{}
-	var visit func(s *jsonschema.Schema)
-	visit = func(s *jsonschema.Schema) {
-		if s == nil || m[s] != nil {
-			return
-		}
-		p := &plan{known: known(s)}
-		m[s] = p
-		if s.Types != nil {
-			p.types = bitsOf(*s.Types)
-		}
-		if s.Minimum != nil {
-			if s.Minimum.IsInt() && s.Minimum.Num().IsInt64() {
-				p.min, p.hasMin = s.Minimum.Num().Int64(), true
-			} else {
-				p.minRat = true
-			}
-		}
-		if s.Maximum != nil {
-			if s.Maximum.IsInt() && s.Maximum.Num().IsInt64() {
-				p.max, p.hasMax = s.Maximum.Num().Int64(), true
-			} else {
-				p.maxRat = true
-			}
-		}
-		switch ap := s.AdditionalProperties.(type) {
-		case bool:
-			p.noExtra = !ap
-		case *jsonschema.Schema:
-			p.extra = ap
-			visit(ap)
-		}
-		p.props = map[string]prop{}
-		for name, sub := range s.Properties {
-			p.props[name] = prop{schema: sub}
-		}
-		if len(s.Required) > 64 {
-			p.manyReq = true
-		}
-		for i, name := range s.Required {
-			if p.manyReq {
-				break
-			}
-			bit := uint64(1) << i
-			pr := p.props[name]
-			pr.bit |= bit
-			p.props[name] = pr
-			p.required |= bit
-		}
-		visit(s.Ref)
-		for _, sub := range s.Properties {
-			visit(sub)
-		}
-		for _, l := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf} {
-			for _, sub := range l {
-				visit(sub)
-			}
-		}
-		visit(s.If)
-		visit(s.Then)
-		visit(s.Else)
-		visit(s.Items2020)
+// compile turns every schema reachable from s into plans, once each.
+func compile(s *jsonschema.Schema, memo map[*jsonschema.Schema]*plan) *plan {
+	if s == nil {
+		return nil
 	}
-	for _, r := range roots {
-		visit(r)
+	if p, ok := memo[s]; ok {
+		return p
 	}
-	return m
+	// A schema that is only a $ref (with annotations) is its target.
+	if s.Ref != nil && pureRef(s) {
+		p := compile(s.Ref, memo)
+		memo[s] = p
+		return p
+	}
+	p := &plan{s: s, known: known(s)}
+	memo[s] = p
+	if s.Types != nil {
+		p.types = bitsOf(*s.Types)
+	}
+	if s.Minimum != nil {
+		if s.Minimum.IsInt() && s.Minimum.Num().IsInt64() {
+			p.min, p.hasMin = s.Minimum.Num().Int64(), true
+		} else {
+			p.minRat = true
+		}
+	}
+	if s.Maximum != nil {
+		if s.Maximum.IsInt() && s.Maximum.Num().IsInt64() {
+			p.max, p.hasMax = s.Maximum.Num().Int64(), true
+		} else {
+			p.maxRat = true
+		}
+	}
+	switch ap := s.AdditionalProperties.(type) {
+	case bool:
+		p.noExtra = !ap
+	case *jsonschema.Schema:
+		p.extra = compile(ap, memo)
+	}
+	p.props = map[string]prop{}
+	for name, sub := range s.Properties {
+		p.props[name] = prop{p: compile(sub, memo)}
+	}
+	p.manyReq = len(s.Required) > 64
+	for i, name := range s.Required {
+		if p.manyReq {
+			break
+		}
+		bit := uint64(1) << i
+		pr := p.props[name]
+		pr.bit |= bit
+		p.props[name] = pr
+		p.required |= bit
+	}
+	p.object = len(p.props) > 0 || p.noExtra || p.extra != nil || p.required != 0 || p.manyReq
+	p.str = s.MinLength != nil || s.Pattern != nil || s.Format != nil
+	if s.Enum != nil {
+		p.enum = s.Enum.Values
+	}
+	if s.Const != nil {
+		p.enum = []any{*s.Const}
+		if s.Enum != nil {
+			p.known = false // both: rare enough to leave to the reference
+		}
+	}
+	p.ref = compile(s.Ref, memo)
+	p.items = compile(s.Items2020, memo)
+	p.ifP, p.thenP, p.elseP = compile(s.If, memo), compile(s.Then, memo), compile(s.Else, memo)
+	for _, sub := range s.AllOf {
+		p.allOf = append(p.allOf, compile(sub, memo))
+	}
+	for _, sub := range s.AnyOf {
+		p.anyOf = append(p.anyOf, compile(sub, memo))
+	}
+	for _, sub := range s.OneOf {
+		p.oneOf = append(p.oneOf, compile(sub, memo))
+	}
+	return p
+}
+
+// pureRef reports whether s says nothing but its $ref.
+func pureRef(s *jsonschema.Schema) bool {
+	return known(s) && s.Bool == nil && s.Types == nil && s.Enum == nil && s.Const == nil && len(s.AllOf) == 0 &&
+		len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.If == nil && s.Then == nil && s.Else == nil && s.Format == nil &&
+		len(s.Required) == 0 && len(s.Properties) == 0 && s.AdditionalProperties == nil && s.Items2020 == nil &&
+		s.MinLength == nil && s.Pattern == nil && s.Minimum == nil && s.Maximum == nil
 }
 
 func known(s *jsonschema.Schema) bool {
@@ -285,7 +310,6 @@ func known(s *jsonschema.Schema) bool {
 
 // evalCtx is what eval carries down a document.
 type evalCtx struct {
-	plans  map[*jsonschema.Schema]*plan
 	strict bool
 	// alt counts the alternatives (anyOf, oneOf, if) being tried: an
 	// undocumented field there changes which one holds, which the fast path
@@ -296,26 +320,25 @@ type evalCtx struct {
 	unknown []int32
 }
 
-// eval judges token k of t against s, as the reference validator would.
-func (c *evalCtx) eval(t *tape, s *jsonschema.Schema, k int32) result {
-	if s == nil {
+// eval judges token k of t against p, as the reference validator would.
+func (c *evalCtx) eval(t *tape, p *plan, k int32) result {
+	if p == nil {
 		return yes
 	}
-	pl := c.plans[s]
-	if pl == nil || !pl.known {
+	if !p.known {
 		return unsure
 	}
+	s := p.s
 	if s.Bool != nil {
 		if *s.Bool {
 			return yes
 		}
 		return no
 	}
-	// and folds one check into r, all of which must hold: one no makes
-	// the whole no, an unsure makes it unsure unless a no comes. It reports
-	// whether r is no, to stop early.
+	// r folds the checks, all of which must hold: one no makes the whole
+	// no, an unsure makes it unsure unless a no comes.
 	r := yes
-	and := func(x result) bool {
+	fold := func(x result) bool {
 		switch {
 		case x == no:
 			r = no
@@ -324,34 +347,31 @@ func (c *evalCtx) eval(t *tape, s *jsonschema.Schema, k int32) result {
 		}
 		return r == no
 	}
-	if s.Ref != nil && and(c.eval(t, s.Ref, k)) {
+	if p.ref != nil && fold(c.eval(t, p.ref, k)) {
 		return no
 	}
 	tk := t.toks[k]
-	if pl.types != 0 && and(typeMatch(t, pl.types, k)) {
+	if p.types != 0 && fold(typeMatch(t, p.types, k)) {
 		return no
 	}
-	if s.Enum != nil && and(enumMatch(t, s.Enum.Values, k)) {
-		return no
-	}
-	if s.Const != nil && and(enumMatch(t, []any{*s.Const}, k)) {
+	if p.enum != nil && fold(enumMatch(t, p.enum, k)) {
 		return no
 	}
 	switch tk.kind {
 	case tObject:
-		if and(c.evalObject(t, s, pl, k)) {
+		if p.object && fold(c.evalObject(t, p, k)) {
 			return no
 		}
 	case tArray:
-		if s.Items2020 != nil {
+		if p.items != nil {
 			for e := k + 1; e < tk.next; e = t.toks[e].next {
-				if and(c.eval(t, s.Items2020, e)) {
+				if fold(c.eval(t, p.items, e)) {
 					return no
 				}
 			}
 		}
 	case tString:
-		if s.MinLength != nil || s.Pattern != nil || s.Format != nil {
+		if p.str {
 			str, ok := t.text(k)
 			if !ok {
 				return unsure
@@ -367,9 +387,9 @@ func (c *evalCtx) eval(t *tape, s *jsonschema.Schema, k int32) result {
 			}
 		}
 	case tNumber:
-		if pl.hasMin || pl.hasMax || pl.minRat || pl.maxRat {
-			if n, ok := t.int(k); ok && !pl.minRat && !pl.maxRat {
-				if pl.hasMin && n < pl.min || pl.hasMax && n > pl.max {
+		if p.hasMin || p.hasMax || p.minRat || p.maxRat {
+			if n, ok := t.int(k); ok && !p.minRat && !p.maxRat {
+				if p.hasMin && n < p.min || p.hasMax && n > p.max {
 					return no
 				}
 			} else {
@@ -383,16 +403,16 @@ func (c *evalCtx) eval(t *tape, s *jsonschema.Schema, k int32) result {
 			}
 		}
 	}
-	for _, sub := range s.AllOf {
-		if and(c.eval(t, sub, k)) {
+	for _, sub := range p.allOf {
+		if fold(c.eval(t, sub, k)) {
 			return no
 		}
 	}
-	if len(s.AnyOf) > 0 {
+	if len(p.anyOf) > 0 {
 		// One yes makes it yes; otherwise an unsure branch makes it unsure.
 		some := no
 		c.alt++
-		for _, sub := range s.AnyOf {
+		for _, sub := range p.anyOf {
 			switch c.eval(t, sub, k) {
 			case yes:
 				some = yes
@@ -406,14 +426,14 @@ func (c *evalCtx) eval(t *tape, s *jsonschema.Schema, k int32) result {
 			}
 		}
 		c.alt--
-		if and(some) {
+		if fold(some) {
 			return no
 		}
 	}
-	if len(s.OneOf) > 0 {
+	if len(p.oneOf) > 0 {
 		matched, unsureSeen := 0, false
 		c.alt++
-		for _, sub := range s.OneOf {
+		for _, sub := range p.oneOf {
 			switch c.eval(t, sub, k) {
 			case yes:
 				matched++
@@ -424,39 +444,36 @@ func (c *evalCtx) eval(t *tape, s *jsonschema.Schema, k int32) result {
 		c.alt--
 		switch {
 		case unsureSeen:
-			and(unsure)
+			fold(unsure)
 		case matched != 1:
 			return no
 		}
 	}
-	if s.If != nil {
+	if p.ifP != nil {
 		c.alt++
-		cond := c.eval(t, s.If, k)
+		cond := c.eval(t, p.ifP, k)
 		c.alt--
 		switch cond {
 		case yes:
-			and(c.eval(t, s.Then, k))
+			fold(c.eval(t, p.thenP, k))
 		case no:
-			and(c.eval(t, s.Else, k))
+			fold(c.eval(t, p.elseP, k))
 		default:
-			and(unsure)
+			fold(unsure)
 		}
 	}
 	return r
 }
 
-func (c *evalCtx) evalObject(t *tape, s *jsonschema.Schema, pl *plan, obj int32) result {
+func (c *evalCtx) evalObject(t *tape, p *plan, obj int32) result {
 	r := yes
 	end := t.toks[obj].next
-	if pl.manyReq {
-		for _, name := range s.Required {
+	if p.manyReq {
+		for _, name := range p.s.Required {
 			if t.member(obj, name) < 0 {
 				return no
 			}
 		}
-	}
-	if len(pl.props) == 0 && !pl.noExtra && pl.extra == nil && pl.required == 0 {
-		return yes
 	}
 	var found uint64
 	for key := obj + 1; key < end; key = t.toks[key+1].next {
@@ -465,22 +482,22 @@ func (c *evalCtx) evalObject(t *tape, s *jsonschema.Schema, pl *plan, obj int32)
 		}
 		name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
 		val := key + 1
-		p, ok := pl.props[string(name)]
-		sub := p.schema
-		found |= p.bit
+		pr, ok := p.props[string(name)]
+		sub := pr.p
+		found |= pr.bit
 		switch {
 		case ok:
-		case pl.noExtra && (c.strict || c.alt > 0):
+		case p.noExtra && (c.strict || c.alt > 0):
 			if c.alt > 0 && !c.strict {
 				return unsure
 			}
 			return no
-		case pl.noExtra:
+		case p.noExtra:
 			// Undocumented: reported, not failed, and its value not checked.
 			c.unknown = append(c.unknown, key)
 			continue
 		default:
-			sub = pl.extra
+			sub = p.extra
 		}
 		if x := c.eval(t, sub, val); x == no {
 			return no
@@ -488,7 +505,7 @@ func (c *evalCtx) evalObject(t *tape, s *jsonschema.Schema, pl *plan, obj int32)
 			r = unsure
 		}
 	}
-	if found&pl.required != pl.required {
+	if found&p.required != p.required {
 		return no
 	}
 	return r

@@ -44,7 +44,7 @@ type Options struct {
 type Validator struct {
 	opts  Options
 	set   *schema.Set
-	plans map[*jsonschema.Schema]*plan // the fast path's view of set
+	plans map[*jsonschema.Schema]*plan // the fast path's view of each kind's schema
 }
 
 // New returns a Validator with the given options, or an error that names a
@@ -70,13 +70,15 @@ func New(opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	var roots []*jsonschema.Schema
+	memo := map[*jsonschema.Schema]*plan{}
+	roots := map[*jsonschema.Schema]*plan{}
 	for _, p := range types.Profiles() {
 		for _, k := range types.Kinds() {
-			roots = append(roots, set.Schema(p, string(k)))
+			s := set.Schema(p, string(k))
+			roots[s] = compile(s, memo)
 		}
 	}
-	return &Validator{opts: opts, set: set, plans: plans(roots...)}, nil
+	return &Validator{opts: opts, set: set, plans: roots}, nil
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
