@@ -18,6 +18,11 @@ import (
 type tape struct {
 	data []byte
 	toks []tok
+	// top indexes the members of the top-level object by a hash of their
+	// keys, built on the first lookup: the rules and the detection look up
+	// dozens of its members per document.
+	top      []int32
+	topBuilt bool
 }
 
 type tokKind uint8
@@ -50,6 +55,7 @@ const maxTapeDepth = 512
 func (t *tape) parse(data []byte) bool {
 	t.data = data
 	t.toks = t.toks[:0]
+	t.topBuilt = false
 	if len(data) > 1<<30 {
 		return false
 	}
@@ -311,6 +317,9 @@ func (t *tape) member(obj int32, key string) int32 {
 	if obj < 0 || t.toks[obj].kind != tObject {
 		return -1
 	}
+	if obj == 0 && t.toks[0].n >= 6 {
+		return t.topMember(key)
+	}
 	for k := obj + 1; k < t.toks[obj].next; {
 		v := k + 1
 		if t.keyIs(k, key) {
@@ -457,4 +466,58 @@ func (t *tape) any(k int32) (any, bool) {
 		return false, true
 	}
 	return nil, true
+}
+
+// topMember is member for the top-level object, through its index.
+func (t *tape) topMember(key string) int32 {
+	if !t.topBuilt {
+		t.buildTop()
+	}
+	mask := uint32(len(t.top) - 1)
+	for h := keyHash(key) & mask; ; h = (h + 1) & mask {
+		k := t.top[h]
+		if k < 0 {
+			return -1
+		}
+		if t.keyIs(k, key) {
+			return k + 1
+		}
+	}
+}
+
+// buildTop indexes the top-level object's keys in an open-addressed table
+// at most half full. Keys with escapes are indexed by their unescaped text.
+func (t *tape) buildTop() {
+	size := 16
+	for size < 2*int(t.toks[0].n) {
+		size *= 2
+	}
+	if cap(t.top) >= size {
+		t.top = t.top[:size]
+	} else {
+		t.top = make([]int32, size)
+	}
+	for i := range t.top {
+		t.top[i] = -1
+	}
+	mask := uint32(size - 1)
+	for k := int32(1); k < t.toks[0].next; k = t.toks[k+1].next {
+		name, _ := t.text(k)
+		h := keyHash(name) & mask
+		for t.top[h] >= 0 {
+			h = (h + 1) & mask
+		}
+		t.top[h] = k
+	}
+	t.topBuilt = true
+}
+
+// keyHash is FNV-1a, enough for a dozen short keys.
+func keyHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }
