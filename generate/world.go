@@ -248,27 +248,11 @@ func conversationOf(m types.Message) string {
 	if h.ReceiverType == types.ReceiverGroup {
 		return "group_" + h.Receiver
 	}
-	a, b := senderOf(m), h.Receiver
+	a, b := m.SenderID(), h.Receiver
 	if b < a {
 		a, b = b, a
 	}
 	return a + "_user_" + b
-}
-
-func senderOf(m types.Message) string {
-	switch x := m.(type) {
-	case *types.RESTTextMessage:
-		return x.Sender
-	case *types.RESTMediaMessage:
-		return x.Sender
-	case *types.RESTCustomMessage:
-		return x.Sender
-	case *types.RESTAction:
-		return x.Sender
-	case *types.RESTCall:
-		return x.Sender
-	}
-	return ""
 }
 
 // Write writes the world into dir as the REST API's collections, each a

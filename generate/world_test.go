@@ -100,7 +100,7 @@ func TestWorldValidatesAndHoldsTogether(t *testing.T) {
 			t.Errorf("message %s is older than the one before it", h.ID)
 		}
 		last = h.SentAt
-		from := senderOf(doc)
+		from := m.SenderID()
 		if !user[from] {
 			t.Errorf("message %s: sender %s is no user", h.ID, from)
 		}
@@ -169,22 +169,6 @@ func read(t *testing.T, path string, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-}
-
-func senderOf(d types.Document) string {
-	switch x := d.(type) {
-	case *types.RESTTextMessage:
-		return x.Sender
-	case *types.RESTMediaMessage:
-		return x.Sender
-	case *types.RESTCustomMessage:
-		return x.Sender
-	case *types.RESTAction:
-		return x.Sender
-	case *types.RESTCall:
-		return x.Sender
-	}
-	return ""
 }
 
 func TestWorldRefusesNonsense(t *testing.T) {

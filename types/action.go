@@ -97,3 +97,9 @@ func (RESTAction) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", Ca
 
 // JSONSchemaExtend pins the entity types, as ActionEntities does.
 func (ActionData) JSONSchemaExtend(s *jsonschema.Schema) { ActionEntities{}.JSONSchemaExtend(s) }
+
+// SenderID returns the uid of the message's sender.
+func (m *Action) SenderID() string { return m.Sender.UID }
+
+// SenderID returns the uid of the message's sender.
+func (m *RESTAction) SenderID() string { return m.Sender }

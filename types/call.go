@@ -97,3 +97,9 @@ func (RESTCall) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", Cate
 
 // JSONSchemaExtend pins the entity types, as CallEntities does.
 func (CallData) JSONSchemaExtend(s *jsonschema.Schema) { CallEntities{}.JSONSchemaExtend(s) }
+
+// SenderID returns the uid of the message's sender.
+func (m *Call) SenderID() string { return m.Sender.UID }
+
+// SenderID returns the uid of the message's sender.
+func (m *RESTCall) SenderID() string { return m.Sender }

@@ -84,3 +84,9 @@ func pinCustom(s *jsonschema.Schema) {
 	}
 	s.Then = &jsonschema.Schema{Properties: props("type", &jsonschema.Schema{Const: string(MessageCustom)})}
 }
+
+// SenderID returns the uid of the message's sender.
+func (m *CustomMessage) SenderID() string { return m.Sender.UID }
+
+// SenderID returns the uid of the message's sender.
+func (m *RESTCustomMessage) SenderID() string { return m.Sender }

@@ -112,3 +112,9 @@ func (Attachment) JSONSchemaExtend(s *jsonschema.Schema) {
 		}
 	}
 }
+
+// SenderID returns the uid of the message's sender.
+func (m *MediaMessage) SenderID() string { return m.Sender.UID }
+
+// SenderID returns the uid of the message's sender.
+func (m *RESTMediaMessage) SenderID() string { return m.Sender }

@@ -66,6 +66,9 @@ type Message interface {
 	Header() *MessageHeader
 	// Profile returns the profile whose shape the type has.
 	Profile() Profile
+	// SenderID returns the uid of the message's sender, an object's uid in
+	// the sdk profile and the uid itself in the rest profile.
+	SenderID() string
 }
 
 // Document is implemented by the concrete type of every kind, in either

@@ -66,3 +66,9 @@ func pinText(s *jsonschema.Schema) {
 	pin(s, "category", CategoryMessage)
 	pin(s, "type", MessageText)
 }
+
+// SenderID returns the uid of the message's sender.
+func (m *TextMessage) SenderID() string { return m.Sender.UID }
+
+// SenderID returns the uid of the message's sender.
+func (m *RESTTextMessage) SenderID() string { return m.Sender }

@@ -390,7 +390,7 @@ func (t *tape) pointer(key int32) string {
 			for m := k + 1; m < tk.next; m = t.toks[m+1].next {
 				name, _ := t.text(m)
 				if m == key {
-					return joinPointer(append(parts, name))
+					return pointer(append(parts, name))
 				}
 				if v := m + 1; key > v && key < t.toks[v].next {
 					parts = append(parts, name)
@@ -409,19 +409,10 @@ func (t *tape) pointer(key int32) string {
 				i++
 			}
 		default:
-			return joinPointer(parts)
+			return pointer(parts)
 		}
 	}
-	return joinPointer(parts)
-}
-
-func joinPointer(parts []string) string {
-	var b bytes.Buffer
-	for _, p := range parts {
-		b.WriteByte('/')
-		b.WriteString(escape(p))
-	}
-	return b.String()
+	return pointer(parts)
 }
 
 // any builds the value of token k as encoding/json with UseNumber would
