@@ -35,22 +35,15 @@ var fastOff = os.Getenv("CCCONFORM_FAST_PATH") == "off"
 
 var tapes = sync.Pool{New: func() any { return new(tape) }}
 
-// fastCheck returns the verdict of a conforming document, or ok false when
-// the reference path must check it; then the verdict's Kind and Profile are
-// what was detected, if anything.
-func (v *Validator) fastCheck(data []byte) (vd Verdict, ok bool) {
-	t := tapes.Get().(*tape)
-	defer func() {
-		t.data = nil
-		tapes.Put(t)
-	}()
-	if !t.parse(data) {
-		return Verdict{}, false
-	}
-	return v.fastCheckTape(t)
+// release gives t back to the pool, holding none of the document.
+func (t *tape) release() {
+	t.data = nil
+	tapes.Put(t)
 }
 
-// fastCheckTape is fastCheck on a document already on a tape.
+// fastCheckTape returns the verdict of a conforming document on t, or ok
+// false when the reference path must check it; then the verdict's Kind and
+// Profile are what was detected, if anything.
 func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	if t.toks[0].kind != tObject {
 		return vd, false

@@ -189,23 +189,21 @@ func (v *Validator) expand(raw []byte, loc Location) []Verdict {
 		raw = sub
 	} else if doc := bytes.TrimSpace(raw); len(doc) > 0 && doc[0] == '{' {
 		// The common case, one object: on one tape, tell an envelope from
-		// a document, and check the document on the fast path.
+		// a document, and check the document.
 		t := tapes.Get().(*tape)
-		parsed := t.parse(doc)
-		if parsed && !isEnvelope(t) && !v.opts.ReferenceOnly && !fastOff {
-			vd, ok := v.fastCheckTape(t)
-			if !ok {
-				vd = v.reference(doc, hint{kind: vd.Kind, profile: vd.Profile, tape: t})
+		defer t.release()
+		switch {
+		case !t.parse(doc):
+			// The tape cannot read it: let encoding/json tell.
+			if data, ok := envelope(doc); ok {
+				raw = data
 			}
-			t.data = nil
-			tapes.Put(t)
+		case isEnvelope(t):
+			raw = t.raw(t.member(0, "data"))
+		default:
+			vd := v.checkParsed(doc, t)
 			vd.Location = loc
 			return []Verdict{vd}
-		}
-		t.data = nil
-		tapes.Put(t)
-		if data, ok := envelope(raw); ok {
-			raw = data
 		}
 	}
 	items, ok := array(raw)
@@ -225,26 +223,10 @@ func (v *Validator) expand(raw []byte, loc Location) []Verdict {
 	return out
 }
 
-// envelope returns the data of a REST envelope {"data": ..., "meta": ...}:
-// an object with a data member that is not itself a document of the model.
+// envelope returns the data of a REST envelope {"data": ..., "meta": ...}
+// that the tape could not read: an object with a data member, an object or
+// an array, and no member that makes it a document of the model.
 func envelope(raw []byte) (json.RawMessage, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' || !bytes.Contains(raw, []byte(`"data"`)) {
-		return nil, false
-	}
-	// Most documents are messages, which have a data member too: tell them
-	// apart on a tape, without decoding.
-	t := tapes.Get().(*tape)
-	defer func() {
-		t.data = nil
-		tapes.Put(t)
-	}()
-	if t.parse(raw) {
-		if !isEnvelope(t) {
-			return nil, false
-		}
-		return t.raw(t.member(0, "data")), true
-	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(raw, &top) != nil {
 		return nil, false

@@ -92,15 +92,19 @@ func (v *Validator) Check(data []byte) Verdict {
 		vd.Violations = []Violation{{Rule: RuleJSON, Message: "empty document: expected a JSON object"}}
 		return vd
 	}
-	if v.opts.ReferenceOnly || fastOff {
-		return v.reference(data, hint{})
-	}
 	t := tapes.Get().(*tape)
-	defer func() {
-		t.data = nil
-		tapes.Put(t)
-	}()
+	defer t.release()
 	if !t.parse(data) {
+		t = nil
+	}
+	return v.checkParsed(data, t)
+}
+
+// checkParsed checks data, trimmed, which t holds when the tape could read
+// it (else t is nil): on the fast path, and on the reference path when the
+// fast path gives up.
+func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
+	if t == nil || v.opts.ReferenceOnly || fastOff {
 		return v.reference(data, hint{})
 	}
 	fast, ok := v.fastCheckTape(t)
