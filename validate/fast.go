@@ -69,16 +69,10 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	// try checks the document in profile p: schema, then rules.
 	try := func(p types.Profile) (*evalCtx, bool) {
 		c := &evalCtx{strict: v.opts.Strict}
-		if c.eval(t, v.plans[v.set.Schema(p, string(vd.Kind))], 0) != yes {
+		if c.eval(t, v.schemaOf(p, vd.Kind).p, 0) != yes {
 			return nil, false
 		}
-		d := &doc{t: t, kind: vd.Kind, profile: p}
-		for _, r := range rules {
-			if len(r.check(d)) > 0 || d.unsure {
-				return nil, false
-			}
-		}
-		return c, true
+		return c, quietOn(t, vd.Kind, p)
 	}
 	c, ok := try(vd.Profile)
 	// As the reference does, a detected user, group or member that fails
@@ -97,6 +91,19 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	}
 	sort.Strings(vd.Undocumented)
 	return vd, true
+}
+
+// quietOn reports whether no cross-field rule fires on the document on t,
+// checked as kind k in profile p, and the tape could read every value the
+// rules asked for.
+func quietOn(t *tape, k types.Kind, p types.Profile) bool {
+	d := &doc{t: t, kind: k, profile: p}
+	for _, r := range rules {
+		if len(r.check(d)) > 0 || d.unsure {
+			return false
+		}
+	}
+	return true
 }
 
 // tapeObject gives a tape's object to types.DetectObject.
@@ -124,30 +131,17 @@ func (o tapeObject) Keys(yield func(string) bool) {
 }
 
 // hasDuplicateKeys reports whether any object on the tape repeats a key, or
-// has a key the tape cannot compare.
+// has a key the tape cannot compare. Only the objects the parse marked as
+// suspects can.
 func (t *tape) hasDuplicateKeys() bool {
-	for i := range t.toks {
-		tk := t.toks[i]
-		if tk.kind != tObject || tk.n < 2 {
-			continue
-		}
-		// A cheap fingerprint of each key picks the pairs worth comparing.
-		var seen uint64
-		collide := false
-		for a := int32(i) + 1; a < tk.next; a = t.toks[a+1].next {
+	for _, i := range t.suspects {
+		end := t.toks[i].next
+		for a := i + 1; a < end; a = t.toks[a+1].next {
 			if t.toks[a].escaped {
 				return true
 			}
-			bit := uint64(1) << (fingerprint(t.data[t.toks[a].start+1:t.toks[a].end-1]) & 63)
-			collide = collide || seen&bit != 0
-			seen |= bit
-		}
-		if !collide {
-			continue
-		}
-		for a := int32(i) + 1; a < tk.next; a = t.toks[a+1].next {
 			ka := t.data[t.toks[a].start:t.toks[a].end]
-			for b := t.toks[a+1].next; b < tk.next; b = t.toks[b+1].next {
+			for b := t.toks[a+1].next; b < end; b = t.toks[b+1].next {
 				if string(ka) == string(t.data[t.toks[b].start:t.toks[b].end]) {
 					return true
 				}
@@ -179,7 +173,7 @@ type plan struct {
 	extra          *plan
 	// props gives each property's plan and, for a required one, its bit in
 	// required; required holds every required property's bit.
-	props    map[string]prop
+	props    propTable
 	required uint64
 	manyReq  bool // more required properties than bits: check by lookup
 	object   bool // has object keywords
@@ -234,9 +228,9 @@ func compile(s *jsonschema.Schema, memo map[*jsonschema.Schema]*plan) *plan {
 	case *jsonschema.Schema:
 		p.extra = compile(ap, memo)
 	}
-	p.props = map[string]prop{}
+	props := map[string]prop{}
 	for name, sub := range s.Properties {
-		p.props[name] = prop{p: compile(sub, memo)}
+		props[name] = prop{p: compile(sub, memo)}
 	}
 	p.manyReq = len(s.Required) > 64
 	for i, name := range s.Required {
@@ -244,12 +238,13 @@ func compile(s *jsonschema.Schema, memo map[*jsonschema.Schema]*plan) *plan {
 			break
 		}
 		bit := uint64(1) << i
-		pr := p.props[name]
+		pr := props[name]
 		pr.bit |= bit
-		p.props[name] = pr
+		props[name] = pr
 		p.required |= bit
 	}
-	p.object = len(p.props) > 0 || p.noExtra || p.extra != nil || p.required != 0 || p.manyReq
+	p.props = newPropTable(props)
+	p.object = len(props) > 0 || p.noExtra || p.extra != nil || p.required != 0 || p.manyReq
 	p.str = s.MinLength != nil || s.Pattern != nil || s.Format != nil
 	if s.Enum != nil {
 		p.enum = s.Enum.Values
@@ -475,7 +470,7 @@ func (c *evalCtx) evalObject(t *tape, p *plan, obj int32) result {
 		}
 		name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
 		val := key + 1
-		pr, ok := p.props[string(name)]
+		pr, ok := p.props.get(name)
 		sub := pr.p
 		found |= pr.bit
 		switch {

@@ -124,6 +124,11 @@ func variants(doc []byte) [][]byte {
 		[]byte(strings.Replace(s, `true`, `tru`, 1)),                      // broken literal
 		[]byte(strings.Replace(s, `"isBanned":"0"`, `"isBanned":0.0`, 1)), // flag as float
 	}
+	if i := strings.LastIndexByte(s, '}'); i > 0 {
+		// A repeated key whose last value breaks a rule: the any tree
+		// reads the last value, the tape the first.
+		out = append(out, []byte(s[:i]+`,"text":"zzz"`+s[i:]), []byte(s[:i]+`,"sentAt":99999999999999`+s[i:]))
+	}
 	if len(s) > 10 {
 		out = append(out, []byte(s[:len(s)/2]), append([]byte(s[:len(s)-1]), 0xff, '}'))
 	}

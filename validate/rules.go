@@ -223,63 +223,76 @@ func (d *doc) timestamps(fn func(n int64, path func() []string)) {
 	walk(d.m, nil)
 }
 
-// tapeTimestamps is timestamps on a tape, without allocating: it keeps the
-// path as the tokens on the way down.
+// tapeTimestamps is timestamps on a tape. It keeps the path as the tokens
+// on the way down and allocates once per document, not per timestamp.
 func (d *doc) tapeTimestamps(fn func(n int64, path func() []string)) {
-	t := d.t
-	var stack [64]int32 // key tokens, or -(index+1) for array elements
-	var walk func(k int32, depth int)
-	pathOf := func(depth int) func() []string {
-		return func() []string {
-			p := make([]string, depth)
-			for i := range p {
-				if stack[i] < 0 {
-					p[i] = fmt.Sprint(-stack[i] - 1)
-				} else {
-					p[i], _ = t.text(stack[i])
-				}
+	w := &tsWalk{d: d, fn: fn}
+	w.path = func() []string {
+		p := make([]string, w.depth)
+		for i := range p {
+			if w.stack[i] < 0 {
+				p[i] = fmt.Sprint(-w.stack[i] - 1)
+			} else {
+				p[i], _ = d.t.text(w.stack[i])
 			}
-			return p
+		}
+		return p
+	}
+	w.walk(0, 0)
+}
+
+// tsWalk is the state of one tapeTimestamps walk.
+type tsWalk struct {
+	d     *doc
+	fn    func(n int64, path func() []string)
+	path  func() []string
+	stack [64]int32 // key tokens, or -(index+1) for array elements
+	depth int       // how much of stack path gives
+}
+
+func (w *tsWalk) walk(k int32, depth int) {
+	t := w.d.t
+	if depth >= len(w.stack) {
+		w.d.unsure = true
+		return
+	}
+	switch t.toks[k].kind {
+	case tObject:
+		for key := k + 1; key < t.toks[k].next; key = t.toks[key+1].next {
+			v := key + 1
+			if t.toks[key].escaped {
+				w.d.unsure = true
+				continue
+			}
+			name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
+			w.stack[depth] = key
+			// Every timestamp key ends in At: look up only those.
+			if len(name) > 2 && name[len(name)-2] == 'A' && name[len(name)-1] == 't' && timestampKeys[string(name)] {
+				if n, ok := t.int(v); ok {
+					w.depth = depth + 1
+					w.fn(n, w.path)
+				}
+				continue
+			}
+			switch t.toks[v].kind {
+			case tObject, tArray:
+			default:
+				continue
+			}
+			switch string(name) {
+			case "metadata", "customData", "tags":
+				continue
+			}
+			w.walk(v, depth+1)
+		}
+	case tArray:
+		i := int32(0)
+		for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
+			w.stack[depth] = -(i + 1)
+			w.walk(e, depth+1)
+			i++
 		}
 	}
-	walk = func(k int32, depth int) {
-		if depth >= len(stack) {
-			d.unsure = true
-			return
-		}
-		switch t.toks[k].kind {
-		case tObject:
-			for key := k + 1; key < t.toks[k].next; key = t.toks[key+1].next {
-				v := key + 1
-				if t.toks[key].escaped {
-					d.unsure = true
-					continue
-				}
-				name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
-				switch string(name) {
-				case "metadata", "customData", "tags":
-					continue
-				}
-				stack[depth] = key
-				// Every timestamp key ends in At: look up only those.
-				if len(name) > 2 && name[len(name)-2] == 'A' && name[len(name)-1] == 't' && timestampKeys[string(name)] {
-					if n, ok := t.int(v); ok {
-						fn(n, pathOf(depth+1))
-					}
-					continue
-				}
-				walk(v, depth+1)
-			}
-		case tArray:
-			i := int32(0)
-			for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
-				stack[depth] = -(i + 1)
-				walk(e, depth+1)
-				i++
-			}
-		}
-	}
-	walk(0, 0)
 }
 
 func intValue(v any) (int64, bool) {

@@ -23,6 +23,9 @@ type tape struct {
 	// dozens of its members per document.
 	top      []int32
 	topBuilt bool
+	// suspects are the objects that may repeat a key: two of their keys
+	// share a fingerprint, or one has escapes.
+	suspects []int32
 }
 
 type tokKind uint8
@@ -55,6 +58,7 @@ const maxTapeDepth = 512
 func (t *tape) parse(data []byte) bool {
 	t.data = data
 	t.toks = t.toks[:0]
+	t.suspects = t.suspects[:0]
 	t.topBuilt = false
 	if len(data) > 1<<30 {
 		return false
@@ -90,6 +94,10 @@ func (t *tape) value(i, depth int) (int, bool) {
 		t.toks = append(t.toks, tok{kind: tObject, start: int32(i)})
 		i = skipSpace(b, i+1)
 		n := int32(0)
+		// A cheap fingerprint of each key picks the objects worth
+		// checking for a repeated key.
+		var seen uint64
+		suspect := false
 		if i < len(b) && b[i] == '}' {
 			i++
 		} else {
@@ -101,6 +109,10 @@ func (t *tape) value(i, depth int) (int, bool) {
 				if i, ok = t.str(i); !ok {
 					return i, false
 				}
+				key := t.toks[len(t.toks)-1]
+				bit := uint64(1) << (fingerprint(b[key.start+1:key.end-1]) & 63)
+				suspect = suspect || key.escaped || seen&bit != 0
+				seen |= bit
 				i = skipSpace(b, i)
 				if i >= len(b) || b[i] != ':' {
 					return i, false
@@ -122,6 +134,9 @@ func (t *tape) value(i, depth int) (int, bool) {
 			}
 		}
 		t.toks[at].end, t.toks[at].next, t.toks[at].n = int32(i), int32(len(t.toks)), n
+		if suspect {
+			t.suspects = append(t.suspects, int32(at))
+		}
 		return i, true
 	case c == '[':
 		t.toks = append(t.toks, tok{kind: tArray, start: int32(i)})

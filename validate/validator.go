@@ -42,9 +42,22 @@ type Options struct {
 // Validator checks documents against the model. It is safe for concurrent
 // use.
 type Validator struct {
-	opts  Options
-	set   *schema.Set
-	plans map[*jsonschema.Schema]*plan // the fast path's view of each kind's schema
+	opts Options
+	// schemas holds each kind's compiled schema and the fast path's plan
+	// of it, by profile and kind, so that the per-document lookup is an
+	// index.
+	schemas map[types.Profile]map[types.Kind]kindSchema
+}
+
+// kindSchema is one kind's schema in one profile, as each path uses it.
+type kindSchema struct {
+	s *jsonschema.Schema
+	p *plan
+}
+
+// schemaOf returns kind k's schema in profile p.
+func (v *Validator) schemaOf(p types.Profile, k types.Kind) kindSchema {
+	return v.schemas[p][k]
 }
 
 // New returns a Validator with the given options, or an error that names a
@@ -71,14 +84,15 @@ func New(opts Options) (*Validator, error) {
 		return nil, err
 	}
 	memo := map[*jsonschema.Schema]*plan{}
-	roots := map[*jsonschema.Schema]*plan{}
+	schemas := map[types.Profile]map[types.Kind]kindSchema{}
 	for _, p := range types.Profiles() {
+		schemas[p] = map[types.Kind]kindSchema{}
 		for _, k := range types.Kinds() {
 			s := set.Schema(p, string(k))
-			roots[s] = compile(s, memo)
+			schemas[p][k] = kindSchema{s: s, p: compile(s, memo)}
 		}
 	}
-	return &Validator{opts: opts, set: set, plans: roots}, nil
+	return &Validator{opts: opts, schemas: schemas}, nil
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -181,13 +195,19 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 		vd.Profile = types.DetectProfile(data, vd.Kind)
 	}
 
-	found, undocumented := v.against(inst, m, vd.Kind, vd.Profile)
+	// The tape reads a repeated key's first value, the any tree its last:
+	// the rules read the tape only when no key repeats.
+	t := detected.tape
+	if t != nil && t.hasDuplicateKeys() {
+		t = nil
+	}
+	found, undocumented := v.against(inst, m, t, vd.Kind, vd.Profile)
 	// A user, group or member without a field only one profile has looks
 	// the same in both; when detected, check it against the other profile
 	// too and keep the one it fits better (a REST password group carries no
 	// password, an sdk one does).
 	if v.opts.Profile == "" && !vd.Kind.IsMessage() && len(found) > 0 {
-		if f2, u2 := v.against(inst, m, vd.Kind, other(vd.Profile)); len(f2) < len(found) {
+		if f2, u2 := v.against(inst, m, t, vd.Kind, other(vd.Profile)); len(f2) < len(found) {
 			found, undocumented, vd.Profile = f2, u2, other(vd.Profile)
 		}
 	}
@@ -208,9 +228,15 @@ func other(p types.Profile) types.Profile {
 
 // against checks a parsed document as kind k in profile p: its schema, then
 // the cross-field rules.
-func (v *Validator) against(inst any, m map[string]any, k types.Kind, p types.Profile) ([]Violation, []string) {
-	sv, undocumented := schemaViolations(v.set.Schema(p, string(k)).Validate(inst), v.opts.Strict)
+func (v *Validator) against(inst any, m map[string]any, t *tape, k types.Kind, p types.Profile) ([]Violation, []string) {
+	sv, undocumented := schemaViolations(v.schemaOf(p, k).s.Validate(inst), v.opts.Strict)
 	sv = dropWrongBranches(sv)
+	// The rules read the tape when there is one: when they are sure that
+	// none fires there, none fires on the any tree either (the fast path
+	// rests on the same fact), and the tape is cheaper to read.
+	if t != nil && quietOn(t, k, p) {
+		return sv, undocumented
+	}
 	d := &doc{m: m, kind: k, profile: p}
 	var rv []Violation
 	for _, r := range rules {
