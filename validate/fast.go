@@ -38,6 +38,7 @@ var tapes = sync.Pool{New: func() any { return new(tape) }}
 // release gives t back to the pool, holding none of the document.
 func (t *tape) release() {
 	t.data = nil
+	t.rules = doc{}
 	tapes.Put(t)
 }
 
@@ -97,7 +98,8 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 // checked as kind k in profile p, and the tape could read every value the
 // rules asked for.
 func quietOn(t *tape, k types.Kind, p types.Profile) bool {
-	d := &doc{t: t, kind: k, profile: p}
+	d := &t.rules
+	*d = doc{t: t, kind: k, profile: p}
 	for _, r := range rules {
 		if len(r.check(d)) > 0 || d.unsure {
 			return false

@@ -50,6 +50,9 @@ type doc struct {
 	kind    types.Kind
 	profile types.Profile
 	unsure  bool
+	// data and entities are the tokens of /data and /data/entities once
+	// looked up (0 before), which most of the rules' paths start with.
+	data, entities int32
 }
 
 // get returns the value at path in the any tree.
@@ -70,6 +73,18 @@ func (d *doc) get(path ...string) (any, bool) {
 // at returns the tape token at path, or -1.
 func (d *doc) at(path ...string) int32 {
 	k := int32(0)
+	if len(path) > 1 && path[0] == "data" {
+		if d.data == 0 {
+			d.data = d.t.member(0, "data")
+		}
+		k, path = d.data, path[1:]
+		if len(path) > 1 && path[0] == "entities" {
+			if d.entities == 0 {
+				d.entities = d.t.member(d.data, "entities")
+			}
+			k, path = d.entities, path[1:]
+		}
+	}
 	for _, p := range path {
 		if k = d.t.member(k, p); k < 0 {
 			return -1
@@ -224,21 +239,25 @@ func (d *doc) timestamps(fn func(n int64, path func() []string)) {
 }
 
 // tapeTimestamps is timestamps on a tape. It keeps the path as the tokens
-// on the way down and allocates once per document, not per timestamp.
+// on the way down, in a walker the tape keeps: it does not allocate.
 func (d *doc) tapeTimestamps(fn func(n int64, path func() []string)) {
-	w := &tsWalk{d: d, fn: fn}
-	w.path = func() []string {
-		p := make([]string, w.depth)
-		for i := range p {
-			if w.stack[i] < 0 {
-				p[i] = fmt.Sprint(-w.stack[i] - 1)
-			} else {
-				p[i], _ = d.t.text(w.stack[i])
+	w := &d.t.ts
+	w.d, w.fn = d, fn
+	if w.path == nil {
+		w.path = func() []string {
+			p := make([]string, w.depth)
+			for i := range p {
+				if w.stack[i] < 0 {
+					p[i] = fmt.Sprint(-w.stack[i] - 1)
+				} else {
+					p[i], _ = w.d.t.text(w.stack[i])
+				}
 			}
+			return p
 		}
-		return p
 	}
 	w.walk(0, 0)
+	w.d, w.fn = nil, nil
 }
 
 // tsWalk is the state of one tapeTimestamps walk.
@@ -333,20 +352,37 @@ func (d *doc) entityPath(role, leaf string) []string {
 		}
 		direct = d.profile == types.ProfileSDK
 	}
-	return entityPaths[entityKey{direct, role, leaf}]
+	di := 0
+	if direct {
+		di = 1
+	}
+	return entityPaths[di][indexOf(entityRoles, role)][indexOf(entityLeaves, leaf)]
 }
 
-type entityKey struct {
-	direct     bool
-	role, leaf string
+var (
+	entityRoles  = []string{"sender", "receiver", "by", "for", "on"}
+	entityLeaves = []string{"", "entity", "entityType", "entity/uid", "entity/name", "entity/guid",
+		"entity/sessionid", "entity/status", "entity/type"}
+)
+
+// indexOf returns the index of s in list; the rules ask only for names in
+// it.
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	panic("validate: no entity path for " + s)
 }
 
-var entityPaths = func() map[entityKey][]string {
-	m := map[entityKey][]string{}
-	for _, direct := range []bool{false, true} {
-		for _, role := range []string{"sender", "receiver", "by", "for", "on"} {
-			for _, leaf := range []string{"", "entity", "entityType", "entity/uid", "entity/name", "entity/guid",
-				"entity/sessionid", "entity/status", "entity/type"} {
+// entityPaths holds every path entityPath gives, by direct, role and leaf.
+var entityPaths = func() (paths [2][][][]string) {
+	for di, direct := range []bool{false, true} {
+		paths[di] = make([][][]string, len(entityRoles))
+		for ri, role := range entityRoles {
+			paths[di][ri] = make([][]string, len(entityLeaves))
+			for li, leaf := range entityLeaves {
 				p := []string{"data", "entities", role}
 				if direct {
 					p = []string{"data", role}
@@ -354,11 +390,11 @@ var entityPaths = func() map[entityKey][]string {
 				if leaf != "" {
 					p = append(p, strings.Split(leaf, "/")...)
 				}
-				m[entityKey{direct, role, leaf}] = p
+				paths[di][ri][li] = p
 			}
 		}
 	}
-	return m
+	return paths
 }()
 
 // mismatch is a violation at path, whose value actual disagrees with the
@@ -434,11 +470,11 @@ func checkSender(d *doc) []Violation {
 		}
 		return vs
 	}
-	for _, f := range []string{"uid", "name"} {
-		s, ok1 := d.str("sender", f)
-		e, ok2 := d.str(d.entityPath("sender", "entity/"+f)...)
+	for _, f := range [...]struct{ field, leaf string }{{"uid", "entity/uid"}, {"name", "entity/name"}} {
+		s, ok1 := d.str("sender", f.field)
+		e, ok2 := d.str(d.entityPath("sender", f.leaf)...)
 		if ok1 && ok2 && s != e {
-			vs = append(vs, mismatch("sender-entity", join(ent, f), e, s, []string{"sender", f}))
+			vs = append(vs, mismatch("sender-entity", join(ent, f.field), e, s, []string{"sender", f.field}))
 		}
 	}
 	return vs
@@ -458,12 +494,12 @@ func checkReceiver(d *doc) []Violation {
 		vs = append(vs, mismatch("receiver-entity", join(path, "entityType"), et, rt, []string{"receiverType"}))
 		return vs
 	}
-	idKey := "uid"
+	idKey, leaf := "uid", "entity/uid"
 	if rt == string(types.ReceiverGroup) {
-		idKey = "guid"
+		idKey, leaf = "guid", "entity/guid"
 	}
 	recv, ok1 := d.str("receiver")
-	id, ok2 := d.str(d.entityPath("receiver", "entity/"+idKey)...)
+	id, ok2 := d.str(d.entityPath("receiver", leaf)...)
 	if ok1 && ok2 && recv != id {
 		vs = append(vs, mismatch("receiver-entity", join(path, "entity", idKey), id, recv, []string{"receiver"}))
 	}

@@ -164,15 +164,15 @@ func (b *batch) check(v *Validator) []Verdict {
 			out = append(out, *b.pre[i])
 			continue
 		}
-		out = append(out, v.expand(b.buf[b.spans[i][0]:b.spans[i][1]], loc)...)
+		out = v.expand(out, b.buf[b.spans[i][0]:b.spans[i][1]], loc)
 	}
 	return out
 }
 
 // expand checks one value read from an input: the document picked by
 // Options.Pointer, or the documents of a REST envelope or an array, or the
-// value itself.
-func (v *Validator) expand(raw []byte, loc Location) []Verdict {
+// value itself. It appends their verdicts to out.
+func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
 	check := func(doc []byte, loc Location) Verdict {
 		vd := v.Check(doc)
 		vd.Location = loc
@@ -182,9 +182,9 @@ func (v *Validator) expand(raw []byte, loc Location) []Verdict {
 		sub, err := resolve(raw, v.opts.Pointer)
 		if err != nil {
 			if _, bad := err.(*json.SyntaxError); bad || !json.Valid(raw) {
-				return []Verdict{check(raw, loc)}
+				return append(out, check(raw, loc))
 			}
-			return []Verdict{{Location: loc, Violations: []Violation{{Pointer: v.opts.Pointer, Rule: RulePointer, Message: err.Error()}}}}
+			return append(out, Verdict{Location: loc, Violations: []Violation{{Pointer: v.opts.Pointer, Rule: RulePointer, Message: err.Error()}}})
 		}
 		raw = sub
 	} else if doc := bytes.TrimSpace(raw); len(doc) > 0 && doc[0] == '{' {
@@ -203,14 +203,13 @@ func (v *Validator) expand(raw []byte, loc Location) []Verdict {
 		default:
 			vd := v.checkParsed(doc, t)
 			vd.Location = loc
-			return []Verdict{vd}
+			return append(out, vd)
 		}
 	}
 	items, ok := array(raw)
 	if !ok {
-		return []Verdict{check(raw, loc)}
+		return append(out, check(raw, loc))
 	}
-	out := make([]Verdict, 0, len(items))
 	for i, it := range items {
 		l := loc
 		l.Index = i

@@ -26,6 +26,11 @@ type tape struct {
 	// suspects are the objects that may repeat a key: two of their keys
 	// share a fingerprint, or one has escapes.
 	suspects []int32
+	// rules and ts are the cross-field rules' view of the tape and their
+	// timestamp walk, kept with the tape so that they are not allocated
+	// for every document.
+	rules doc
+	ts    tsWalk
 }
 
 type tokKind uint8
