@@ -372,7 +372,7 @@ func (c *evalCtx) eval(t *tape, p *plan, k int32) result {
 			if s.Pattern != nil && !s.Pattern.MatchString(str) {
 				return no
 			}
-			if s.Format != nil && !(s.Format.Name == "uri" && plainURL(str)) && s.Format.Validate(str) != nil {
+			if s.Format != nil && !plainFormat(s.Format.Name, str) && s.Format.Validate(str) != nil {
 				return no
 			}
 		}
@@ -605,6 +605,72 @@ func toString(v any) string {
 // accepts it: a host of letters, digits, dots and dashes, and a path of
 // unreserved characters and slashes. Anything else goes to the reference's
 // own check.
+// plainFormat reports whether s is a plain value of the format named
+// name, one that the reference's format check accepts, checked without its
+// allocations. False says only "ask the reference".
+func plainFormat(name, s string) bool {
+	switch name {
+	case "uri":
+		return plainURL(s)
+	case "email":
+		return plainEmail(s)
+	}
+	return false
+}
+
+// plainEmail reports whether s is an address of letters, digits, dots,
+// hyphens, underscores and plus signs, with a host name for its domain:
+// a subset of what the reference's email format accepts.
+func plainEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if len(s) > 254 || at < 1 || at > 64 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '+') {
+			return false
+		}
+	}
+	return plainHost(domain)
+}
+
+// plainHost reports whether s is a host name of dot-separated labels, each
+// of 1 to 63 letters, digits and inner hyphens, 253 bytes at most.
+func plainHost(s string) bool {
+	if len(s) == 0 || len(s) > 253 {
+		return false
+	}
+	label := 0 // the length of the label so far
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			label++
+		case c == '-':
+			if label == 0 || i+1 == len(s) || s[i+1] == '.' {
+				return false
+			}
+			label++
+		case c == '.':
+			if label == 0 {
+				return false
+			}
+			label = 0
+		default:
+			return false
+		}
+		if label > 63 {
+			return false
+		}
+	}
+	return label > 0
+}
+
 func plainURL(s string) bool {
 	rest, ok := strings.CutPrefix(s, "https://")
 	if !ok {

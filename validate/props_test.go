@@ -2,7 +2,11 @@ package validate
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 func TestPropTable(t *testing.T) {
@@ -76,5 +80,94 @@ func TestPropTablesOfSchemas(t *testing.T) {
 	}
 	if len(seen) < 50 {
 		t.Fatalf("walked only %d plans", len(seen))
+	}
+}
+
+// TestPlainFormats checks that what the fast path takes as a plain email or
+// URL, the reference's format check accepts too, on hand-picked edge cases
+// and on random rewrites of good values; and that ordinary values are plain.
+func TestPlainFormats(t *testing.T) {
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	formats := map[string]*jsonschema.Format{}
+	for _, byKind := range v.schemas {
+		for _, ks := range byKind {
+			walkSchemas(ks.s, map[*jsonschema.Schema]bool{}, func(s *jsonschema.Schema) {
+				if s.Format != nil {
+					formats[s.Format.Name] = s.Format
+				}
+			})
+		}
+	}
+	for _, name := range []string{"email", "uri"} {
+		if formats[name] == nil {
+			t.Fatalf("no schema uses format %s", name)
+		}
+	}
+	plain := map[string][]string{
+		"email": {"superhero1@example.com", "a.b+c_d-e@sub-domain.example.co", "x@y"},
+		"uri":   {"https://example.com/a/b.png", "http://localhost", "https://a-b.example/x_y~z"},
+	}
+	edge := map[string][]string{
+		"email": {"", "@", "a@", "@b", ".a@b", "a.@b", "a..b@c", "a@b@c", "a@-b", "a@b-", "a@b.", "a@.b", "a@b..c",
+			"a@" + strings.Repeat("x", 64), "a@" + strings.Repeat("x.", 127) + "x", strings.Repeat("a", 65) + "@b",
+			"a b@c", "a@b_c", "a@[127.0.0.1]", `"a"@b`, "ä@b", "a@bä", "a@b-.c", "a@-b.c"},
+		"uri": {"", "https://", "http:///x", "https://a b", "https://a/b c", "https://a/%zz", "https://[::1]/", "ftp://a", "https://a?b", "https://a#b", "https://a:99999"},
+	}
+	for name, f := range formats {
+		for _, s := range plain[name] {
+			if !plainFormat(name, s) {
+				t.Errorf("%s %q: not plain; the fast path would send it to the reference", name, s)
+			}
+		}
+		cases := append(append([]string{}, edge[name]...), plain[name]...)
+		r := rand.New(rand.NewPCG(7, uint64(len(name))))
+		const alphabet = "aZ09.-_+@/:[]%# ~\"ä"
+		for _, s := range plain[name] {
+			for range 20000 {
+				b := []rune(s)
+				for range 1 + r.IntN(3) {
+					i := r.IntN(len(b) + 1)
+					c := []rune(alphabet)[r.IntN(len([]rune(alphabet)))]
+					switch r.IntN(3) {
+					case 0:
+						b = append(b[:i], append([]rune{c}, b[i:]...)...)
+					case 1:
+						if i < len(b) {
+							b = append(b[:i], b[i+1:]...)
+						}
+					default:
+						if i < len(b) {
+							b[i] = c
+						}
+					}
+				}
+				cases = append(cases, string(b))
+			}
+		}
+		for _, s := range cases {
+			if plainFormat(name, s) && f.Validate(s) != nil {
+				t.Errorf("%s %q: the fast path takes it as plain, the reference rejects it: %v", name, s, f.Validate(s))
+			}
+		}
+	}
+}
+
+func walkSchemas(s *jsonschema.Schema, seen map[*jsonschema.Schema]bool, fn func(*jsonschema.Schema)) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	fn(s)
+	for _, sub := range s.Properties {
+		walkSchemas(sub, seen, fn)
+	}
+	for _, sub := range append(append(append([]*jsonschema.Schema{s.Ref, s.Items2020, s.If, s.Then, s.Else}, s.AllOf...), s.AnyOf...), s.OneOf...) {
+		walkSchemas(sub, seen, fn)
+	}
+	if ap, ok := s.AdditionalProperties.(*jsonschema.Schema); ok {
+		walkSchemas(ap, seen, fn)
 	}
 }
