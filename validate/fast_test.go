@@ -146,3 +146,26 @@ func FuzzFastPath(f *testing.F) {
 		p.agree(t, "fuzz", doc)
 	})
 }
+
+// TestPathStats checks the counts of which path decided each document.
+func TestPathStats(t *testing.T) {
+	good, err := os.ReadFile("../fixtures/docs/textMessage-user-offline.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte(strings.Replace(string(good), `"category": "message"`, `"category": "messages"`, 1))
+	if bytes.Equal(good, bad) {
+		t.Fatal("the fixture changed: no category to break")
+	}
+	p := newPair(t, Options{})
+	for _, doc := range [][]byte{good, good, bad} {
+		p.fast.Check(doc)
+		p.ref.Check(doc)
+	}
+	if got, want := p.fast.PathStats(), (PathStats{Fast: 2, Reference: 1}); got != want {
+		t.Errorf("fast path: %+v, want %+v", got, want)
+	}
+	if got, want := p.ref.PathStats(), (PathStats{Reference: 3, ReferenceValid: 2}); got != want {
+		t.Errorf("reference only: %+v, want %+v", got, want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/ccconform/ccconform/schema"
@@ -47,6 +48,25 @@ type Validator struct {
 	// of it, by profile and kind, so that the per-document lookup is an
 	// index.
 	schemas map[types.Profile]map[types.Kind]kindSchema
+	paths   pathCounts
+}
+
+// pathCounts counts which path decided each document.
+type pathCounts struct {
+	fast, reference, referenceValid atomic.Int64
+}
+
+// PathStats says which path decided the documents a Validator checked:
+// how many the fast path decided alone, and how many went to the reference,
+// of which how many the reference found valid (documents that took the slow
+// path needlessly).
+type PathStats struct {
+	Fast, Reference, ReferenceValid int64
+}
+
+// PathStats returns the counts so far.
+func (v *Validator) PathStats() PathStats {
+	return PathStats{Fast: v.paths.fast.Load(), Reference: v.paths.reference.Load(), ReferenceValid: v.paths.referenceValid.Load()}
 }
 
 // kindSchema is one kind's schema in one profile, as each path uses it.
@@ -118,14 +138,22 @@ func (v *Validator) Check(data []byte) Verdict {
 // it (else t is nil): on the fast path, and on the reference path when the
 // fast path gives up.
 func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
+	var vd Verdict
 	if t == nil || v.opts.ReferenceOnly || fastOff {
-		return v.reference(data, hint{})
+		vd = v.reference(data, hint{})
+	} else {
+		fast, ok := v.fastCheckTape(t)
+		if ok {
+			v.paths.fast.Add(1)
+			return fast
+		}
+		vd = v.reference(data, hint{kind: fast.Kind, profile: fast.Profile, tape: t})
 	}
-	fast, ok := v.fastCheckTape(t)
-	if ok {
-		return fast
+	v.paths.reference.Add(1)
+	if vd.OK() {
+		v.paths.referenceValid.Add(1)
 	}
-	return v.reference(data, hint{kind: fast.Kind, profile: fast.Profile, tape: t})
+	return vd
 }
 
 // hint is what the fast path learnt of a document it gave up on: what it

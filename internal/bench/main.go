@@ -5,11 +5,13 @@
 //	bench corpus -n 200000 -kinds text -invalid 0.05 -o corpus.ndjson -array corpus.json
 //	bench floor corpus.ndjson
 //	bench measure -- ccconform validate corpus.ndjson
+//	bench paths corpus.ndjson
 package main
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -21,11 +23,13 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ccconform/ccconform/validate"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: bench corpus|floor|measure ...")
+		fail("usage: bench corpus|floor|measure|row|paths ...")
 	}
 	switch os.Args[1] {
 	case "corpus":
@@ -36,6 +40,8 @@ func main() {
 		measure(os.Args[2:])
 	case "row":
 		row(os.Args[2:])
+	case "paths":
+		paths(os.Args[2:])
 	default:
 		fail("unknown subcommand " + os.Args[1])
 	}
@@ -266,4 +272,34 @@ func measure(args []string) {
 	b, _ := json.Marshal(measurement{Seconds: wall.Seconds(), MaxRSSMB: float64(ru.Maxrss) / 1024, Exit: status,
 		CPUSeconds: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()})
 	fmt.Println(string(b))
+}
+
+// paths validates an NDJSON corpus and says how many documents the fast
+// path decided, and how many valid ones took the slow path needlessly.
+func paths(args []string) {
+	if len(args) != 1 {
+		fail("usage: bench paths corpus.ndjson")
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		fail(err.Error())
+	}
+	defer f.Close()
+	v, err := validate.New(validate.Options{})
+	if err != nil {
+		fail(err.Error())
+	}
+	valid := 0
+	err = v.Stream(context.Background(), validate.Input{Name: args[0], R: f, NDJSON: true}, func(vd validate.Verdict) error {
+		if vd.OK() {
+			valid++
+		}
+		return nil
+	})
+	if err != nil {
+		fail(err.Error())
+	}
+	s := v.PathStats()
+	fmt.Printf("%d documents, %d valid: the fast path decided %d; %d went to the reference, of which %d were valid (%.2f%% of valid documents took the slow path needlessly)\n",
+		s.Fast+s.Reference, valid, s.Fast, s.Reference, s.ReferenceValid, 100*float64(s.ReferenceValid)/float64(max(valid, 1)))
 }
