@@ -1,0 +1,365 @@
+package fetch_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ccconform/ccconform/fetch"
+)
+
+const secret = "sk-test-0123456789"
+
+// fast returns options for tests: short waits, and the secret header.
+func fast() fetch.Options {
+	return fetch.Options{Header: http.Header{"Apikey": {secret}}, Timeout: 2 * time.Second,
+		Backoff: 5 * time.Millisecond, MaxBackoff: 2 * time.Second}
+}
+
+// pages fetches url and returns the page bodies, or the error.
+func pages(t *testing.T, opts fetch.Options, url string) ([]fetch.Page, error) {
+	t.Helper()
+	var got []fetch.Page
+	err := fetch.New(opts).Pages(context.Background(), url, func(p fetch.Page) error {
+		got = append(got, p)
+		return nil
+	})
+	if err != nil && strings.Contains(err.Error(), secret) {
+		t.Fatalf("the error shows the header's value: %v", err)
+	}
+	return got, err
+}
+
+// wantError checks that err is a *fetch.Error with status, whose message
+// has every one of the words.
+func wantError(t *testing.T, err error, status int, words ...string) {
+	t.Helper()
+	var fe *fetch.Error
+	if !errors.As(err, &fe) {
+		t.Fatalf("error %v (%T), want a *fetch.Error", err, err)
+	}
+	if fe.Status != status {
+		t.Errorf("status %d, want %d (%v)", fe.Status, status, err)
+	}
+	for _, w := range words {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not say %q", err, w)
+		}
+	}
+}
+
+func TestPagePaginationFollowsEveryPage(t *testing.T) {
+	const total, per = 23, 5
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if r.Header.Get("Apikey") != secret {
+			http.Error(w, `{"error":{"code":"AUTH"}}`, http.StatusUnauthorized)
+			return
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		page = max(page, 1)
+		pp, _ := strconv.Atoi(r.URL.Query().Get("perPage"))
+		if pp != per {
+			t.Errorf("perPage %d, want %d kept across pages", pp, per)
+		}
+		var items []string
+		for i := (page - 1) * per; i < min(page*per, total); i++ {
+			items = append(items, fmt.Sprintf(`{"uid":"u%d"}`, i))
+		}
+		fmt.Fprintf(w, `{"data":[%s],"meta":{"pagination":{"total":%d,"count":%d,"per_page":%d,"current_page":%d,"total_pages":%d}}}`,
+			strings.Join(items, ","), total, len(items), per, page, (total+per-1)/per)
+	}))
+	defer srv.Close()
+	got, err := pages(t, fast(), srv.URL+"/v3/users?perPage=5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for i, p := range got {
+		if p.Number != i+1 {
+			t.Errorf("page %d numbered %d", i+1, p.Number)
+		}
+		for j := 0; j < total; j++ {
+			if strings.Contains(string(p.Body), fmt.Sprintf(`"u%d"`, j)) {
+				seen[fmt.Sprint(j)]++
+			}
+		}
+	}
+	if len(got) != 5 || len(seen) != total || int(requests.Load()) != 5 {
+		t.Fatalf("%d pages, %d distinct documents, %d requests; want 5, %d, 5", len(got), len(seen), requests.Load(), total)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("document u%s read %d times", id, n)
+		}
+	}
+}
+
+func TestCursorPaginationFollowsMetaNext(t *testing.T) {
+	const total, limit = 12, 5
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		from := 0
+		if id := q.Get("id"); id != "" {
+			if q.Get("affix") != "append" || q.Get("sentAt") == "" {
+				t.Errorf("cursor request without affix=append and sentAt: %s", r.URL.RawQuery)
+			}
+			n, _ := strconv.Atoi(id)
+			from = n + 1
+		}
+		if q.Get("limit") != "5" {
+			t.Errorf("limit %q not kept across pages", q.Get("limit"))
+		}
+		var items []string
+		to := min(from+limit, total)
+		for i := from; i < to; i++ {
+			items = append(items, fmt.Sprintf(`{"id":"%d"}`, i))
+		}
+		next := ""
+		if to < total {
+			next = fmt.Sprintf(`,"next":{"affix":"append","sentAt":%d,"id":"%d"}`, 1600000000+to-1, to-1)
+		}
+		fmt.Fprintf(w, `{"data":[%s],"meta":{"current":{"limit":%d,"count":%d}%s}}`, strings.Join(items, ","), limit, len(items), next)
+	}))
+	defer srv.Close()
+	got, err := pages(t, fast(), srv.URL+"/v3/messages?limit=5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, p := range got {
+		all = append(all, string(p.Body))
+	}
+	joined := strings.Join(all, "\n")
+	for i := 0; i < total; i++ {
+		if n := strings.Count(joined, fmt.Sprintf(`{"id":"%d"}`, i)); n != 1 {
+			t.Errorf("message %d read %d times", i, n)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("%d pages, want 3", len(got))
+	}
+}
+
+func TestMaxPagesStopsAndSaysSo(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		fmt.Fprintf(w, `{"data":[{"uid":"u"}],"meta":{"pagination":{"current_page":%d,"total_pages":100,"per_page":1}}}`, max(page, 1))
+	}))
+	defer srv.Close()
+	opts := fast()
+	opts.MaxPages = 3
+	var notes []string
+	opts.Notify = func(m string) { notes = append(notes, m) }
+	got, err := pages(t, opts, srv.URL)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("%d pages, %v; want 3 and no error", len(got), err)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "--max-pages") {
+		t.Errorf("notes %q, want one that names --max-pages", notes)
+	}
+}
+
+func TestSlowServerTimesOut(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	opts := fast()
+	opts.Timeout = 100 * time.Millisecond
+	opts.Retries = -1
+	start := time.Now()
+	_, err := pages(t, opts, srv.URL)
+	wantError(t, err, 0, "no answer within 100ms", "--timeout")
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("gave up after %s", time.Since(start))
+	}
+}
+
+func TestServerErrorIsRetried(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprint(w, `{"data":[{"uid":"a"}]}`)
+	}))
+	defer srv.Close()
+	var notes []string
+	opts := fast()
+	opts.Notify = func(m string) { notes = append(notes, m) }
+	got, err := pages(t, opts, srv.URL)
+	if err != nil || len(got) != 1 || n.Load() != 2 {
+		t.Fatalf("%d pages, %d requests, %v; want 1 page after 2 requests", len(got), n.Load(), err)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "HTTP 500") {
+		t.Errorf("notes %q, want one retry notice naming HTTP 500", notes)
+	}
+}
+
+func TestServerErrorGivesUp(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		http.Error(w, "still down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	opts := fast()
+	opts.Retries = 2
+	_, err := pages(t, opts, srv.URL)
+	wantError(t, err, 503, "still down")
+	if n.Load() != 3 {
+		t.Errorf("%d requests, want 3 (one and two retries)", n.Load())
+	}
+}
+
+func TestTooManyRequestsHonoursRetryAfter(t *testing.T) {
+	var first time.Time
+	var wait time.Duration
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			first = time.Now()
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		wait = time.Since(first)
+		fmt.Fprint(w, `{"data":[]}`)
+	}))
+	defer srv.Close()
+	if _, err := pages(t, fast(), srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 2 || wait < 900*time.Millisecond {
+		t.Errorf("%d requests, the second after %s; want 2, after the 1 s the server asked", n.Load(), wait)
+	}
+}
+
+func TestNonJSONBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body>Please log in</body></html>")
+	}))
+	defer srv.Close()
+	_, err := pages(t, fast(), srv.URL)
+	wantError(t, err, 200, "not JSON", "<html><body>Please log in")
+}
+
+func TestOversizedBody(t *testing.T) {
+	for _, declared := range []bool{true, false} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body := `{"data":[` + strings.Repeat(`{"uid":"x"},`, 1000) + `{"uid":"y"}]}`
+			if declared {
+				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			} else {
+				w.(http.Flusher).Flush() // chunked: no length up front
+			}
+			fmt.Fprint(w, body)
+		}))
+		opts := fast()
+		opts.MaxBytes = 1000
+		_, err := pages(t, opts, srv.URL)
+		wantError(t, err, 200, "1000", "--max-bytes")
+		srv.Close()
+	}
+}
+
+func TestRedirectToAnotherHostDropsCredentials(t *testing.T) {
+	var mu sync.Mutex
+	var leaked []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		for name, vs := range r.Header {
+			for _, v := range vs {
+				if strings.Contains(v, secret) {
+					leaked = append(leaked, name)
+				}
+			}
+		}
+		fmt.Fprint(w, `{"data":[{"uid":"moved"}]}`)
+	}))
+	defer other.Close()
+	// The same server, reached as localhost: another host to the client.
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(other.URL, "http://"))
+	var sameHostGotKey atomic.Bool
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/same" {
+			sameHostGotKey.Store(r.Header.Get("Apikey") == secret)
+			fmt.Fprint(w, `{"data":[]}`)
+			return
+		}
+		if r.URL.Path == "/here" {
+			http.Redirect(w, r, "/same", http.StatusFound)
+			return
+		}
+		http.Redirect(w, r, "http://localhost:"+port+"/elsewhere", http.StatusFound)
+	}))
+	defer origin.Close()
+
+	got, err := pages(t, fast(), origin.URL+"/away")
+	if err != nil || len(got) != 1 || !strings.Contains(string(got[0].Body), "moved") {
+		t.Fatalf("%d pages, %v; want the moved page", len(got), err)
+	}
+	if len(leaked) > 0 {
+		t.Errorf("the other host received the key in %v", leaked)
+	}
+	if _, err := pages(t, fast(), origin.URL+"/here"); err != nil {
+		t.Fatal(err)
+	}
+	if !sameHostGotKey.Load() {
+		t.Error("a redirect within the same host lost the key")
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	opts := fast()
+	_, err = pages(t, opts, "http://"+addr+"/v3/users")
+	wantError(t, err, 0, "cannot connect", "check the host and port")
+}
+
+func TestUnauthorizedSaysWhatToCheck(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"error":{"message":"bad key `+r.Header.Get("Apikey")+`"}}`)
+	}))
+	defer srv.Close()
+	_, err := pages(t, fast(), srv.URL)
+	var fe *fetch.Error
+	if !errors.As(err, &fe) || fe.Status != 401 || !strings.Contains(err.Error(), "apikey") {
+		t.Fatalf("error %v, want a 401 that says to check the apikey", err)
+	}
+}
+
+func TestBadURL(t *testing.T) {
+	for _, u := range []string{"ftp://example.com/x", "http://", "not a url", "https://user:hunter2@/x"} {
+		_, err := pages(t, fast(), u)
+		wantError(t, err, 0, "http or https")
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error shows the URL's password: %v", err)
+		}
+	}
+}
