@@ -37,7 +37,18 @@ var Faults = []string{"missing-required", "wrong-type", "enum", "enum-case", "mi
 // Mutant returns the i-th mutant of kind k: the i-th document of that kind,
 // broken in one way chosen by the seed.
 func (g *Generator) Mutant(k types.Kind, i int) Mutant {
-	doc := g.Document(k, i)
+	m, _ := g.Break(g.Document(k, i), i)
+	return m
+}
+
+// Break returns doc, a document of the generator's profile, broken in one
+// way chosen by the seed and i, of the faults named (all of Faults when
+// none are). It reports false when none of them fits the document.
+func (g *Generator) Break(doc types.Document, i int, faults ...string) (Mutant, bool) {
+	k := doc.Kind()
+	if len(faults) == 0 {
+		faults = Faults
+	}
 	raw, _ := json.Marshal(doc)
 	s := g.src("mutant/"+string(k), i)
 	mu := &mutator{s: s, kind: k, profile: g.opts.Profile, typ: reflect.TypeOf(doc).Elem()}
@@ -47,15 +58,14 @@ func (g *Generator) Mutant(k types.Kind, i int) Mutant {
 	// Try the faults from a seeded starting point: not every fault fits
 	// every document (a user has no cross-field fact to break in the sdk
 	// profile), so go on to the next until one applies.
-	start := s.f.IntN(len(Faults))
-	for n := 0; n < len(Faults); n++ {
-		if m, ok := mu.apply(Faults[(start+n)%len(Faults)], raw); ok {
+	start := s.f.IntN(len(faults))
+	for n := 0; n < len(faults); n++ {
+		if m, ok := mu.apply(faults[(start+n)%len(faults)], raw); ok {
 			m.Kind, m.Profile = k, g.opts.Profile
-			return m
+			return m, true
 		}
 	}
-	// Truncation fits every document; this is not reached.
-	return Mutant{Kind: k, Profile: g.opts.Profile, Fault: "truncated", Rule: "json", JSON: raw[:len(raw)/2]}
+	return Mutant{}, false
 }
 
 type mutator struct {

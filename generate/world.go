@@ -298,3 +298,57 @@ func encodeIndent(v any) ([]byte, error) {
 	err := enc.Encode(v)
 	return buf.Bytes(), err
 }
+
+// ReadWorld reads a world that Write wrote into dir. It checks that each
+// file is the collection it should be, and names the file and the fault
+// when one is not.
+func ReadWorld(dir string) (*World, error) {
+	w := &World{Members: map[string][]types.GroupMember{}}
+	read := func(name string, into any) error {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("reading the world: %w (a world directory is what ccconform generate world -o DIR writes)", err)
+		}
+		var env struct {
+			Data json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(b, &env); err != nil || len(env.Data) == 0 {
+			return fmt.Errorf("reading the world: %s is not a {\"data\": [...]} collection", filepath.Join(dir, name))
+		}
+		dec := json.NewDecoder(bytes.NewReader(env.Data))
+		dec.UseNumber()
+		if err := dec.Decode(into); err != nil {
+			return fmt.Errorf("reading the world: %s: %v", filepath.Join(dir, name), err)
+		}
+		return nil
+	}
+	if err := read("users.json", &w.Users); err != nil {
+		return nil, err
+	}
+	if err := read("groups.json", &w.Groups); err != nil {
+		return nil, err
+	}
+	var raws []json.RawMessage
+	if err := read("messages.json", &raws); err != nil {
+		return nil, err
+	}
+	for i, raw := range raws {
+		doc, err := types.Decode(raw)
+		if err != nil {
+			return nil, fmt.Errorf("reading the world: messages.json item %d: %v", i, err)
+		}
+		m, ok := doc.(types.Message)
+		if !ok {
+			return nil, fmt.Errorf("reading the world: messages.json item %d is a %s, not a message", i, doc.Kind())
+		}
+		w.Messages = append(w.Messages, m)
+	}
+	for _, g := range w.Groups {
+		var ms []types.GroupMember
+		if err := read(filepath.Join("members", g.GUID+".json"), &ms); err != nil {
+			return nil, err
+		}
+		w.Members[g.GUID] = ms
+	}
+	return w, nil
+}

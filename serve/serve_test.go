@@ -1,0 +1,280 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/ccconform/ccconform/fetch"
+	"github.com/ccconform/ccconform/generate"
+	"github.com/ccconform/ccconform/serve"
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+)
+
+func world(t *testing.T) *generate.World {
+	t.Helper()
+	g, err := generate.New(generate.Options{Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := g.World(23, 4, 150)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func start(t *testing.T, opts serve.Options) (*serve.Server, string) {
+	t.Helper()
+	s, err := serve.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return s, hs.URL
+}
+
+// check fetches every page of url and validates each document, returning
+// the verdicts.
+func check(t *testing.T, url string, profile types.Profile) []validate.Verdict {
+	t.Helper()
+	v, err := validate.New(validate.Options{Profile: profile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []validate.Verdict
+	err = fetch.New(fetch.Options{}).Pages(context.Background(), url, func(p fetch.Page) error {
+		return v.Stream(context.Background(), validate.Input{Name: p.URL, R: bytes.NewReader(p.Body), Page: p.Number},
+			func(vd validate.Verdict) error { out = append(out, vd); return nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// ids returns the uid, guid or id of each verdict's document, fetched again
+// by its location: here, by counting.
+func collections(w *generate.World, base string) map[string]int {
+	c := map[string]int{
+		base + "/v3/users?perPage=5":   len(w.Users),
+		base + "/v3/groups?perPage=3":  len(w.Groups),
+		base + "/v3/messages?limit=17": len(w.Messages),
+	}
+	for guid, ms := range w.Members {
+		c[base+"/v3/groups/"+guid+"/members?perPage=2"] = len(ms)
+	}
+	return c
+}
+
+func TestEveryEndpointConforms(t *testing.T) {
+	w := world(t)
+	_, base := start(t, serve.Options{World: w})
+	for url, want := range collections(w, base) {
+		vds := check(t, url, "")
+		if len(vds) != want {
+			t.Errorf("%s: %d documents, want %d (every document once, over every page)", url, len(vds), want)
+		}
+		pages := map[int]bool{}
+		for _, vd := range vds {
+			pages[vd.Location.Page] = true
+			if !vd.OK() {
+				t.Errorf("%s: %v", vd.Location, vd.Violations)
+			}
+		}
+		if want > 5 && len(pages) < 2 {
+			t.Errorf("%s: all on one page; the test means to cross pages", url)
+		}
+	}
+	// Each single-document endpoint, for one of each.
+	singles := []string{"/v3/users/" + w.Users[3].UID, "/v3/groups/" + w.Groups[1].GUID, "/v3/messages/" + w.Messages[42].Header().ID}
+	for _, path := range singles {
+		vds := check(t, base+path, "")
+		if len(vds) != 1 || !vds[0].OK() {
+			t.Errorf("%s: %+v", path, vds)
+		}
+	}
+}
+
+// TestMessagesInOrder checks the cursor: every message once, in the world's
+// order, whatever the page size.
+func TestMessagesInOrder(t *testing.T) {
+	w := world(t)
+	_, base := start(t, serve.Options{World: w})
+	for _, limit := range []int{1, 7, 100, 1000} {
+		var ids []string
+		err := fetch.New(fetch.Options{}).Pages(context.Background(), fmt.Sprintf("%s/v3/messages?limit=%d", base, limit), func(p fetch.Page) error {
+			var env struct {
+				Data []struct {
+					ID string `json:"id"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(p.Body, &env); err != nil {
+				return err
+			}
+			for _, d := range env.Data {
+				ids = append(ids, d.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != len(w.Messages) {
+			t.Fatalf("limit %d: %d messages, want %d", limit, len(ids), len(w.Messages))
+		}
+		for i, id := range ids {
+			if id != w.Messages[i].Header().ID {
+				t.Fatalf("limit %d: message %d is %s, want %s", limit, i, id, w.Messages[i].Header().ID)
+			}
+		}
+	}
+}
+
+func get(t *testing.T, url string, header http.Header) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestErrorsAreTheAPIs(t *testing.T) {
+	w := world(t)
+	_, base := start(t, serve.Options{World: w, APIKey: "k3y"})
+	key := http.Header{"Apikey": {"k3y"}}
+	cases := []struct {
+		path   string
+		header http.Header
+		status int
+		code   string
+	}{
+		{"/v3/users", nil, 401, "AUTH_ERR_APIKEY_NOT_FOUND"},
+		{"/v3/users", http.Header{"Apikey": {"wrong"}}, 401, "AUTH_ERR_APIKEY_NOT_FOUND"},
+		{"/v3/users", key, 200, ""},
+		{"/v3/users/nobody", key, 404, "ERR_UID_NOT_FOUND"},
+		{"/v3/groups/nogroup", key, 404, "ERR_GUID_NOT_FOUND"},
+		{"/v3/groups/nogroup/members", key, 404, "ERR_GUID_NOT_FOUND"},
+		{"/v3/messages/999999999", key, 404, "ERR_MESSAGE_NOT_FOUND"},
+		{"/v3/users?page=0", key, 400, "ERR_BAD_REQUEST"},
+		{"/v3/users?perPage=abc", key, 400, "ERR_BAD_REQUEST"},
+		{"/v3/messages?limit=0", key, 400, "ERR_BAD_REQUEST"},
+		{"/v3/messages?id=nope", key, 400, "ERR_BAD_REQUEST"},
+		{"/v3/conversations", key, 404, "ERR_ROUTE_NOT_FOUND"},
+		{"/", key, 404, "ERR_ROUTE_NOT_FOUND"},
+	}
+	for _, c := range cases {
+		status, body := get(t, base+c.path, c.header)
+		if status != c.status {
+			t.Errorf("%s: status %d, want %d (%s)", c.path, status, c.status, body)
+		}
+		if c.code != "" && !strings.Contains(body, `"code":"`+c.code+`"`) {
+			t.Errorf("%s: body %s, want error code %s", c.path, body, c.code)
+		}
+	}
+	// A page past the end is empty, with the pagination still right.
+	_, body := get(t, base+"/v3/users?page=99&perPage=10", key)
+	if !strings.Contains(body, `"data":[]`) || !strings.Contains(body, `"current_page":99`) || !strings.Contains(body, `"total_pages":3`) {
+		t.Errorf("page past the end: %s", body)
+	}
+	resp, err := http.Post(base+"/v3/users", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("POST without a key: %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestFaultsAreFoundAndLogged checks that every injected fault is found,
+// with its labelled rule, and that the log names each.
+func TestFaultsAreFoundAndLogged(t *testing.T) {
+	w := world(t)
+	var log bytes.Buffer
+	s, base := start(t, serve.Options{World: w, Seed: 9, Faults: 0.2, Log: &log})
+	faults := s.Faults()
+	if len(faults) < 20 {
+		t.Fatalf("%d faults at a rate of 0.2; want a fair share of %d documents", len(faults), len(w.Users)+len(w.Groups)+len(w.Messages))
+	}
+	if n := strings.Count(log.String(), "fault: "); n != len(faults) {
+		t.Errorf("the log names %d faults, the server injected %d", n, len(faults))
+	}
+	invalid := 0
+	rules := map[string]int{}
+	for url := range collections(w, base) {
+		for _, vd := range check(t, url, types.ProfileREST) {
+			if !vd.OK() {
+				invalid++
+				for _, v := range vd.Violations {
+					rules[v.Rule]++
+				}
+			}
+		}
+	}
+	if invalid != len(faults) {
+		t.Errorf("%d documents invalid, %d faults injected", invalid, len(faults))
+	}
+	want := map[string]int{}
+	for _, f := range faults {
+		want[f.Rule]++
+	}
+	for rule, n := range want {
+		if rules[rule] < n {
+			t.Errorf("rule %s: %d violations, want at least %d (%v)", rule, rules[rule], n, rules)
+		}
+	}
+	// The same seed breaks the same documents.
+	again, _ := serve.New(serve.Options{World: w, Seed: 9, Faults: 0.2})
+	if fmt.Sprint(again.Faults()) != fmt.Sprint(faults) {
+		t.Error("the same seed and rate broke different documents")
+	}
+}
+
+func TestWorldFromDirectory(t *testing.T) {
+	w := world(t)
+	dir := t.TempDir()
+	if err := w.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	read, err := generate.ReadWorld(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, a := start(t, serve.Options{World: w})
+	_, b := start(t, serve.Options{World: read})
+	for _, path := range []string{"/v3/users", "/v3/groups", "/v3/messages?limit=1000", "/v3/groups/" + w.Groups[0].GUID + "/members"} {
+		_, x := get(t, a+path, nil)
+		_, y := get(t, b+path, nil)
+		if x != y {
+			t.Errorf("%s differs between the world and the world read back from its directory", path)
+		}
+	}
+	if _, err := generate.ReadWorld(t.TempDir()); err == nil || !strings.Contains(err.Error(), "generate world") {
+		t.Errorf("an empty directory: %v, want an error that says what a world directory is", err)
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	if _, err := serve.New(serve.Options{}); err == nil {
+		t.Error("no world: no error")
+	}
+	if _, err := serve.New(serve.Options{World: world(t), Faults: 1.5}); err == nil {
+		t.Error("a fault rate of 1.5: no error")
+	}
+}
