@@ -1,0 +1,221 @@
+package proxy_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ccconform/ccconform/generate"
+	"github.com/ccconform/ccconform/proxy"
+	"github.com/ccconform/ccconform/serve"
+	"github.com/ccconform/ccconform/validate"
+)
+
+// setup starts a mock API with faults, and a proxy in front of it that
+// gathers its verdicts.
+func setup(t *testing.T, maxBytes int64) (api *serve.Server, apiURL, proxyURL string, p *proxy.Proxy, verdicts func() []validate.Verdict) {
+	t.Helper()
+	g, _ := generate.New(generate.Options{Seed: 2})
+	w, err := g.World(15, 3, 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err = serve.New(serve.Options{World: w, Seed: 4, Faults: 0.15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream := httptest.NewServer(api)
+	t.Cleanup(upstream.Close)
+	v, _ := validate.New(validate.Options{})
+	var mu sync.Mutex
+	var got []validate.Verdict
+	target, _ := url.Parse(upstream.URL)
+	p, err = proxy.New(proxy.Options{Target: target, Validator: v, MaxBytes: maxBytes, Emit: func(vd validate.Verdict) {
+		mu.Lock()
+		got = append(got, vd)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	t.Cleanup(front.Close)
+	return api, upstream.URL, front.URL, p, func() []validate.Verdict {
+		p.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]validate.Verdict(nil), got...)
+	}
+}
+
+func fetch(t *testing.T, url string, header http.Header) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req) // no transparent decompression
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b
+}
+
+func TestResponsesPassUnchangedAndFaultsAreNamed(t *testing.T) {
+	api, direct, via, _, verdicts := setup(t, 0)
+	paths := []string{"/v3/users", "/v3/groups", "/v3/messages?limit=1000"}
+	docs := 0
+	for _, path := range paths {
+		s1, h1, b1 := fetch(t, direct+path, nil)
+		var env struct{ Data []json.RawMessage }
+		if err := json.Unmarshal(b1, &env); err != nil {
+			t.Fatal(err)
+		}
+		docs += len(env.Data)
+		s2, h2, b2 := fetch(t, via+path, nil)
+		if s1 != s2 || !bytes.Equal(b1, b2) || h1.Get("Content-Type") != h2.Get("Content-Type") {
+			t.Errorf("%s: through the proxy %d %q (%d bytes), directly %d %q (%d bytes)", path, s2, h2.Get("Content-Type"), len(b2), s1, h1.Get("Content-Type"), len(b1))
+		}
+	}
+	vds := verdicts()
+	var bad []string
+	for _, vd := range vds {
+		if !vd.OK() {
+			bad = append(bad, fmt.Sprintf("%s %s", vd.Location.Source, vd.Violations[0].Rule))
+		}
+	}
+	var want []string
+	for _, f := range api.Faults() {
+		if strings.Contains(f.Collection, "/members") {
+			continue // not fetched here
+		}
+		path := f.Collection
+		if path == "/v3/messages" {
+			path += "?limit=1000"
+		}
+		want = append(want, fmt.Sprintf("GET %s %s", path, f.Rule))
+	}
+	sort.Strings(bad)
+	sort.Strings(want)
+	if len(want) == 0 || strings.Join(bad, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the proxy reported\n%s\nthe server injected\n%s", strings.Join(bad, "\n"), strings.Join(want, "\n"))
+	}
+	if len(vds) != docs {
+		t.Errorf("%d verdicts; want one per document of the three lists, %d", len(vds), docs)
+	}
+}
+
+func TestGzipBodiesAreChecked(t *testing.T) {
+	body := `{"data":[{"uid":"a","name":"A","status":"online","role":"default"},{"uid":"b"}]}`
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		zw.Write([]byte(body))
+		zw.Close()
+	}))
+	defer upstream.Close()
+	var got []validate.Verdict
+	var mu sync.Mutex
+	v, _ := validate.New(validate.Options{})
+	target, _ := url.Parse(upstream.URL)
+	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, Emit: func(vd validate.Verdict) { mu.Lock(); got = append(got, vd); mu.Unlock() }})
+	front := httptest.NewServer(p)
+	defer front.Close()
+	_, h, b := fetch(t, front.URL+"/v3/users", http.Header{"Accept-Encoding": {"gzip"}})
+	if h.Get("Content-Encoding") != "gzip" || len(b) == 0 || b[0] != 0x1f {
+		t.Fatalf("the client did not get the gzip body as sent: %q", h.Get("Content-Encoding"))
+	}
+	p.Wait()
+	if len(got) != 2 || got[0].Location.Index != 0 || got[1].Location.Index != 1 || got[1].OK() {
+		t.Fatalf("verdicts %+v; want two, the second missing its name", got)
+	}
+}
+
+func TestWhatIsNotCheckedIsSaid(t *testing.T) {
+	big := `{"data":[` + strings.Repeat(`{"uid":"x","name":"X"},`, 500) + `{"uid":"y","name":"Y"}]}`
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, big)
+		case "/image":
+			w.Header().Set("Content-Type", "image/png")
+			w.Write([]byte{0x89, 'P', 'N', 'G'})
+		case "/error":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"error":{"code":"ERR_UID_NOT_FOUND"}}`)
+		case "/broken":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"data":[{"uid":"a",`)
+		}
+	}))
+	defer upstream.Close()
+	var got []validate.Verdict
+	var logs []string
+	var mu sync.Mutex
+	v, _ := validate.New(validate.Options{})
+	target, _ := url.Parse(upstream.URL)
+	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, MaxBytes: 1000,
+		Emit: func(vd validate.Verdict) { mu.Lock(); got = append(got, vd); mu.Unlock() },
+		Log:  func(m string) { mu.Lock(); logs = append(logs, m); mu.Unlock() }})
+	front := httptest.NewServer(p)
+	defer front.Close()
+	for _, path := range []string{"/big", "/image", "/error", "/broken"} {
+		s1, _, b1 := fetch(t, upstream.URL+path, nil)
+		s2, _, b2 := fetch(t, front.URL+path, nil)
+		if s1 != s2 || !bytes.Equal(b1, b2) {
+			t.Errorf("%s: the proxy changed the response", path)
+		}
+	}
+	p.Wait()
+	byPath := map[string]string{}
+	for _, vd := range got {
+		byPath[vd.Location.Source] = vd.Violations[0].Message
+	}
+	if !strings.Contains(byPath["GET /big"], "larger than 1000 bytes") {
+		t.Errorf("the big body: %q", byPath["GET /big"])
+	}
+	if !strings.Contains(byPath["GET /broken"], "JSON") {
+		t.Errorf("the broken body: %q", byPath["GET /broken"])
+	}
+	if len(got) != 2 {
+		t.Errorf("%d verdicts, want 2 (the image and the error are not documents)", len(got))
+	}
+	joined := strings.Join(logs, "\n")
+	if !strings.Contains(joined, "GET /image: image/png, not checked") || !strings.Contains(joined, "GET /error: 404, not checked") {
+		t.Errorf("the log does not say what was skipped:\n%s", joined)
+	}
+}
+
+func TestTargetDown(t *testing.T) {
+	upstream := httptest.NewServer(http.NotFoundHandler())
+	target, _ := url.Parse(upstream.URL)
+	upstream.Close()
+	v, _ := validate.New(validate.Options{})
+	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, Emit: func(validate.Verdict) {}})
+	front := httptest.NewServer(p)
+	defer front.Close()
+	status, _, body := fetch(t, front.URL+"/v3/users", nil)
+	if status != http.StatusBadGateway || !strings.Contains(string(body), "did not answer") {
+		t.Errorf("%d %s; want 502 saying the target did not answer", status, body)
+	}
+	if _, err := proxy.New(proxy.Options{Target: &url.URL{Scheme: "ftp", Host: "x"}, Validator: v, Emit: func(validate.Verdict) {}}); err == nil {
+		t.Error("an ftp target: no error")
+	}
+}
