@@ -41,7 +41,9 @@ type command struct {
 
 var commands = map[string]command{
 	"generate": {"make fixtures: valid, broken, or whole chat worlds", runGenerate},
+	"proxy":    {"forward to a server and check the JSON it answers", runProxy},
 	"schema":   {"print or write the JSON Schemas of the data model", runSchema},
+	"serve":    {"answer the REST API's read endpoints from a generated world", runServe},
 	"validate": {"check payloads against the data model", runValidate},
 	"version":  {"print ccconform's version", runVersion},
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -11,14 +13,22 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ccconform/ccconform/fetch"
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
 )
 
 func runValidate(e *env, args []string) int {
-	fs := newFlags(e, "validate", "ccconform validate [flags] [INPUT...]   (INPUT: a file, a directory, or - for standard input)", `  # Check the documentation's examples
+	fs := newFlags(e, "validate", "ccconform validate [flags] [INPUT...]   (INPUT: a file, a directory, - for standard input, or an http(s) URL)", `  # Check the documentation's examples
   ccconform validate fixtures/docs
+
+  # Check a live endpoint, every page of it; the key stays out of shell history
+  export CC_APIKEY=...   # or put 'apikey: ...' lines in a file for --header-file
+  ccconform validate --header 'apikey: $CC_APIKEY' https://APPID.api-us.cometchat.io/v3/users
+
+  # Check the local mock server (ccconform serve) as CI would
+  ccconform validate --profile rest http://127.0.0.1:8686/v3/users http://127.0.0.1:8686/v3/messages
 
   # Check an NDJSON stream from another program, as REST wire JSON
   produce-messages | ccconform validate --profile rest -
@@ -38,8 +48,19 @@ func runValidate(e *env, args []string) int {
 	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	pointer := fs.String("pointer", "", "check the value at this JSON `POINTER` of each document (e.g. /rawMessage) instead of the document")
 	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
+	var headers headerFlags
+	fs.Var(&headers, "header", "send this header with URL requests, as `'Name: value'` (repeatable); $VAR in the value is read from the environment, and values never appear in any output")
+	headerFile := fs.String("header-file", "", "send the headers in `FILE`, one 'Name: value' a line (# comments), with URL requests")
+	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a URL request after this `DURATION` (e.g. 10s)")
+	maxPages := fs.Int("max-pages", fetch.DefaultMaxPages, "follow a URL's pagination for at most `N` pages")
+	maxBytes := fs.Int64("max-bytes", fetch.DefaultMaxBytes, "refuse a URL response larger than `N` bytes")
+	retries := fs.Int("retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx up to `N` more times, with backoff (Retry-After honoured)")
+	insecure := fs.Bool("insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
 	if done, status := parse(e, fs, args); done {
 		return status
+	}
+	if *timeout <= 0 || *maxPages <= 0 || *maxBytes <= 0 || *retries < 0 {
+		return e.errorf("validate: --timeout, --max-pages and --max-bytes must be positive, --retries at least 0\nRun 'ccconform validate --help' for usage.")
 	}
 
 	opts := validate.Options{Strict: *strict, Pointer: *pointer}
@@ -87,8 +108,10 @@ func runValidate(e *env, args []string) int {
 		switch {
 		case in == "-":
 			paths = append(paths, in)
-		case strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://"):
-			fmt.Fprintf(e.stderr, "ccconform: %s: validating URLs is not supported by this version\n", in)
+		case isURL(in):
+			paths = append(paths, in)
+		case strings.Contains(in, "://"):
+			fmt.Fprintf(e.stderr, "ccconform: %s: only http and https URLs can be validated\n", redact(in))
 			failed++
 		default:
 			files, errs := validate.Expand([]string{in})
@@ -114,7 +137,37 @@ func runValidate(e *env, args []string) int {
 		checked.Add(1)
 		return rep.Verdict(vd)
 	}
+	var client *fetch.Client
 	for _, p := range paths {
+		if isURL(p) {
+			if client == nil {
+				h, err := buildHeader(headers, *headerFile)
+				if err != nil {
+					return e.errorf("%v", err)
+				}
+				if *insecure {
+					fmt.Fprintln(e.stderr, "ccconform: warning: --insecure: TLS certificates are not verified; use it for test servers only")
+				}
+				tries := *retries
+				if tries == 0 {
+					tries = -1 // fetch reads 0 as its default
+				}
+				client = fetch.New(fetch.Options{Header: h, Timeout: *timeout, MaxPages: *maxPages, MaxBytes: *maxBytes,
+					Retries: tries, Insecure: *insecure,
+					Notify: func(msg string) { fmt.Fprintf(e.stderr, "ccconform: %s\n", msg) }})
+			}
+			err := client.Pages(ctx, p, func(pg fetch.Page) error {
+				return v.Stream(ctx, validate.Input{Name: pg.URL, R: bytes.NewReader(pg.Body), Page: pg.Number}, emit)
+			})
+			if err != nil {
+				fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
+				failed++
+				if ctx.Err() != nil {
+					break
+				}
+			}
+			continue
+		}
 		in := validate.Input{Name: p, NDJSON: validate.IsNDJSON(p)}
 		if p == "-" {
 			in.R = e.stdin
@@ -149,6 +202,19 @@ func runValidate(e *env, args []string) int {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// isURL reports whether an input names an http or https URL.
+func isURL(in string) bool {
+	return strings.HasPrefix(in, "http://") || strings.HasPrefix(in, "https://")
+}
+
+// redact hides the password of a URL-like input, for messages.
+func redact(in string) string {
+	if u, err := url.Parse(in); err == nil {
+		return u.Redacted()
+	}
+	return "the input"
 }
 
 // isTerminal reports whether w is a terminal.

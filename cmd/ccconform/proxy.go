@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ccconform/ccconform/proxy"
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+	"github.com/ccconform/ccconform/validate/report"
+)
+
+func runProxy(e *env, args []string) int {
+	fs := newFlags(e, "proxy", "ccconform proxy --target URL [--listen HOST:PORT] [--format FORMAT] [-o REPORT]", `  # Point an app at http://127.0.0.1:8687 instead of the API; Ctrl-C prints the summary
+  ccconform proxy --target https://APPID.api-us.cometchat.io
+
+  # Check what the local mock server sends, as JSON lines in a file
+  ccconform proxy --target http://127.0.0.1:8686 --format json -o proxy.jsonl
+
+Requests and responses pass unchanged and unhindered; each successful JSON
+response body is checked after it has passed (REST envelopes unwrapped).
+`)
+	target := fs.String("target", "", "forward every request to this `URL` (required)")
+	listen := fs.String("listen", "127.0.0.1:8687", "listen on `HOST:PORT`; port 0 picks a free one")
+	kind := fs.String("kind", "auto", "check every document as this `KIND`: auto, or "+kindNames())
+	profile := fs.String("profile", "auto", "the shape to check, one of `auto|sdk|rest`")
+	strict := fs.Bool("strict", false, "report fields the model does not document as violations (rule unknown-field)")
+	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
+	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
+	maxBytes := fs.Int64("max-bytes", proxy.DefaultMaxBytes, "check bodies of up to `N` bytes (larger ones pass unchecked, and are reported)")
+	urlFile := fs.String("url-file", "", "once listening, write the proxy's base URL to `FILE` (for scripts)")
+	verbose := fs.Bool("v", false, "log each response on standard error")
+	if done, status := parse(e, fs, args); done {
+		return status
+	}
+	if done, status := noArgs(e, fs); done {
+		return status
+	}
+	if *target == "" {
+		return e.errorf("proxy: give --target URL, the server to forward to\nRun 'ccconform proxy --help' for usage.")
+	}
+	tu, err := url.Parse(*target)
+	if err != nil {
+		return e.errorf("proxy: --target: %v", err)
+	}
+	opts := validate.Options{Strict: *strict}
+	if *kind != "auto" {
+		if opts.Kind, err = types.ParseKind(*kind); err != nil {
+			return e.errorf("--kind: %v, or auto", err)
+		}
+	}
+	if *profile != "auto" {
+		p, err := types.ParseProfile(*profile)
+		if err != nil {
+			return e.errorf("--profile: %v, or auto", err)
+		}
+		opts.Profile = p
+	}
+	v, err := validate.New(opts)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	var w io.Writer = e.stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return e.errorf("cannot write the report: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	rep, err := report.New(*format, w, report.Options{Strict: *strict})
+	if err != nil {
+		return e.errorf("--format: %v", err)
+	}
+	logw := &syncWriter{w: e.stderr}
+	sum := report.NewSummary()
+	var repErr error
+	p, err := proxy.New(proxy.Options{Target: tu, Validator: v, MaxBytes: *maxBytes,
+		Emit: func(vd validate.Verdict) {
+			sum.Add(vd)
+			if err := rep.Verdict(vd); err != nil && repErr == nil {
+				repErr = err
+				fmt.Fprintf(logw, "ccconform proxy: writing the report: %v\n", err)
+			}
+		},
+		Log: func(msg string) {
+			if *verbose {
+				fmt.Fprintf(logw, "ccconform proxy: %s\n", msg)
+			}
+		}})
+	if err != nil {
+		return e.errorf("proxy: %v", err)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return e.errorf("proxy: cannot listen on %s: %v (pick another --listen, or port 0 for a free one)", *listen, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(base+"\n"), 0o644); err != nil {
+			ln.Close()
+			return e.errorf("proxy: --url-file: %v", err)
+		}
+	}
+	fmt.Fprintf(logw, "ccconform proxy: forwarding %s to %s; Ctrl-C prints the summary\n", base, tu.Redacted())
+
+	hs := &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	status := exitOK
+	select {
+	case err := <-done:
+		fmt.Fprintf(logw, "ccconform proxy: %v\n", err)
+		status = exitUsage
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(logw, "ccconform proxy: shutting down: %v\n", err)
+	}
+	p.Wait()
+	if err := rep.Close(sum); err != nil {
+		return e.errorf("writing the report: %v", err)
+	}
+	switch {
+	case status != exitOK:
+		return status
+	case sum.Invalid > 0:
+		return exitInvalid
+	}
+	return exitOK
+}
