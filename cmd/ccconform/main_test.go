@@ -3,9 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +38,7 @@ func TestScripts(t *testing.T) {
 			"waiturl":    waiturl,
 			"faultcount": faultcount,
 			"lastline":   lastline,
+			"stub":       stub,
 		},
 	})
 }
@@ -114,4 +120,67 @@ func lastline(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	lines := strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n")
 	fmt.Fprintln(ts.Stdout(), lines[len(lines)-1])
+}
+
+// stub starts a misbehaving HTTP server on loopback for the rest of the
+// script, and sets VAR to its URL:
+//
+//	stub VAR slow|flaky|limited|html|huge|redirect
+//
+// slow never answers; flaky answers 500 once, then a user list; limited
+// answers 429 with Retry-After: 1 once, then the list; html answers a login
+// page; huge answers 2 MB of users; redirect sends to another host (the
+// same server as localhost), which fails unless no apikey header arrives.
+func stub(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: stub VAR slow|flaky|limited|html|huge|redirect")
+	}
+	const list = `{"data":[{"uid":"a","name":"A","status":"online"}],"meta":{"pagination":{"total":1,"count":1,"per_page":100,"current_page":1,"total_pages":1}}}`
+	var calls atomic.Int32
+	stop := make(chan struct{})
+	mux := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		switch args[1] {
+		case "slow":
+			select {
+			case <-stop:
+			case <-r.Context().Done():
+			}
+		case "flaky", "limited":
+			if n == 1 && args[1] == "flaky" {
+				http.Error(w, "temporarily broken", http.StatusInternalServerError)
+				return
+			}
+			if n == 1 {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			io.WriteString(w, list)
+		case "html":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<!doctype html><title>Sign in</title>")
+		case "huge":
+			io.WriteString(w, `{"data":[`+strings.Repeat(`{"uid":"a","name":"A","status":"online"},`, 50000)+`{"uid":"b","name":"B","status":"online"}]}`)
+		case "redirect":
+			if r.URL.Path == "/elsewhere" {
+				if r.Header.Get("Apikey") != "" {
+					http.Error(w, `{"error":"the apikey reached another host"}`, http.StatusTeapot)
+					return
+				}
+				io.WriteString(w, list)
+				return
+			}
+			_, port, _ := net.SplitHostPort(r.Host)
+			http.Redirect(w, r, "http://localhost:"+port+"/elsewhere", http.StatusFound)
+		default:
+			http.Error(w, "unknown stub", http.StatusInternalServerError)
+		}
+	})
+	srv := httptest.NewServer(mux)
+	ts.Defer(func() {
+		close(stop)
+		srv.Close()
+	})
+	ts.Setenv(args[0], srv.URL)
 }
