@@ -347,6 +347,7 @@ func looksNDJSON(br *bufio.Reader) bool {
 
 func splitLines(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict) bool, idle func() bool) error {
 	var long []byte // a line longer than the reader's buffer, gathered
+	docs := 0
 	for n := 1; ; n++ {
 		line, err := br.ReadSlice('\n')
 		for errors.Is(err, bufio.ErrBufferFull) {
@@ -358,11 +359,16 @@ func splitLines(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict
 			long = nil
 		}
 		if t := bytes.TrimSpace(line); len(t) > 0 {
+			docs++
 			if !emit(t, Location{Source: in.Name, Line: n, Index: -1, Page: in.Page}, nil) {
 				return nil
 			}
 		}
 		if errors.Is(err, io.EOF) {
+			if docs == 0 {
+				loc := Location{Source: in.Name, Index: -1, Page: in.Page}
+				emit(nil, loc, &Verdict{Location: loc, Violations: []Violation{{Rule: RuleJSON, Message: "empty input: no JSON document"}}})
+			}
 			return nil
 		}
 		if err != nil {
