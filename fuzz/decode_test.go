@@ -41,8 +41,12 @@ func FuzzDecode(f *testing.F) {
 		if !reflect.DeepEqual(doc, doc2) {
 			t.Fatalf("the round trip changed the %s\nin:    %s\nout:   %s\nfirst: %#v\nthen:  %#v", kind, data, again, doc, doc2)
 		}
+		// The kind is stable. So is a message's profile (its sender is a
+		// uid or an object); that of a user, group or member is inferred
+		// from its REST-only fields, and one that is present but empty
+		// ({"guid":"","scope":""}) is left out when encoded, so it may go.
 		kind2, profile2, err := types.Detect(again)
-		if err != nil || kind2 != kind || profile2 != profile {
+		if err != nil || kind2 != kind || kind.IsMessage() && profile2 != profile {
 			t.Fatalf("the round trip changed the kind or profile: %s/%s, then %s/%s (%v)", kind, profile, kind2, profile2, err)
 		}
 	})
