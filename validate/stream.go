@@ -319,7 +319,29 @@ func split(in Input, emit func(raw []byte, loc Location, pre *Verdict) bool, idl
 	if in.NDJSON || looksNDJSON(br) {
 		return splitLines(in, br, emit, idle)
 	}
-	return splitValues(in, br, emit)
+	if startsArray(br) {
+		rest, line, stopped, err := splitArray(in, br, emit)
+		if stopped || err != nil {
+			return err
+		}
+		return splitValues(in, rest, line, true, emit)
+	}
+	return splitValues(in, br, 1, false, emit)
+}
+
+// startsArray reports whether the first byte of br other than white space
+// is [, reading nothing.
+func startsArray(br *bufio.Reader) bool {
+	for n := 1; n <= br.Size(); n *= 2 {
+		b, err := br.Peek(n)
+		if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 {
+			return t[0] == '['
+		}
+		if err != nil {
+			return false
+		}
+	}
+	return false
 }
 
 // looksNDJSON tells NDJSON from a pretty-printed document by its first
@@ -340,6 +362,9 @@ func looksNDJSON(br *bufio.Reader) bool {
 		lines++
 		if line[0] == '{' && line[len(line)-1] == '}' {
 			return true
+		}
+		if line[0] == '[' {
+			return false // an array, its elements on lines of their own
 		}
 	}
 	return false
@@ -380,8 +405,10 @@ func splitLines(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict
 	}
 }
 
-func splitValues(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict) bool) error {
-	lc := &lineCounter{r: br}
+// splitValues reads the top-level values of r, which starts on line line;
+// seen says values came before it, so that an empty r is not an empty input.
+func splitValues(in Input, r io.Reader, line int, seen bool, emit func([]byte, Location, *Verdict) bool) error {
+	lc := &lineCounter{r: r, line: line - 1}
 	dec := json.NewDecoder(lc)
 	// fail reports the error that stopped the decoder; its position is the
 	// decoder's, which has not moved past the value that failed.
@@ -406,6 +433,9 @@ func splitValues(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdic
 		return nil
 	}
 	total := 0
+	if seen {
+		total = 1
+	}
 	for {
 		if !dec.More() {
 			if _, err := dec.Token(); err != io.EOF {

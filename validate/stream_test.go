@@ -70,6 +70,11 @@ func TestStreamLayouts(t *testing.T) {
 		{"truncated array", "[\n" + okUser + ",\n" + `{"uid":"a"`, "in:2[0] ok\nin:3 json", false},
 		{"truncated object", "{\n\"uid\": \"a\",\n", "in:1 json", false},
 		{"garbage after a value", okUser + "\n]", "in:1 ok\nin:2 json", false},
+		{"array then a value", "[" + okUser + "]\n" + badUser, "in:1[0] ok\nin:2 enum", false},
+		{"array of scalars and strings", "[1, \"x,]\", null]", "in:1[0] type\nin:1[1] type\nin:1[2] type", false},
+		{"array with a bracket in a string", "[\n{\"uid\":\"a]\",\"name\":\"}\",\"status\":\"online\"}\n]", "in:2[0] ok", false},
+		{"array without its ]", "[" + okUser + ",\n" + okUser, "in:1[0] ok\nin:2[1] ok\nin:2 json", false},
+		{"array with a trailing comma", "[" + okUser + ",]", "in:1[0] ok\nin:1 json", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -207,12 +212,24 @@ func boolInt(b bool) int {
 
 func TestStreamSyntaxErrorLine(t *testing.T) {
 	v := newValidator(t, validate.Options{})
-	in := "[\n" + okUser + ",\n{\n  \"uid\": \"b\",\n  \"name\" \"B\"\n}\n]"
+	// A malformed element is a verdict of its own; the elements after it
+	// are still checked.
+	in := "[\n" + okUser + ",\n{\n  \"uid\": \"b\",\n  \"name\" \"B\"\n},\n" + okUser + "\n]"
 	vds := stream(t, v, validate.Input{Name: "in", R: strings.NewReader(in)})
-	if got := summary(vds); got != "in:2[0] ok\nin:5 json" {
+	if got := summary(vds); got != "in:2[0] ok\nin:3[1] json\nin:7[2] ok" {
 		t.Fatalf("got\n%s", got)
 	}
-	if msg := vds[1].Violations[0].Message; !strings.Contains(msg, "line 5") || !strings.Contains(msg, "rest of the input") {
+	if msg := vds[1].Violations[0].Message; !strings.Contains(msg, "line 3 of the document") {
+		t.Errorf("message %q", msg)
+	}
+	// Where the array's own commas and brackets break, the rest cannot be
+	// read, and the verdict says where.
+	in = "[\n" + okUser + "\n" + okUser + "\n]"
+	vds = stream(t, v, validate.Input{Name: "in", R: strings.NewReader(in)})
+	if got := summary(vds); got != "in:2[0] ok\nin:3 json" {
+		t.Fatalf("got\n%s", got)
+	}
+	if msg := vds[1].Violations[0].Message; !strings.Contains(msg, "line 3") || !strings.Contains(msg, "after array element") || !strings.Contains(msg, "rest of the input") {
 		t.Errorf("message %q", msg)
 	}
 }
