@@ -30,11 +30,11 @@ type arrayScan struct {
 type arrayState uint8
 
 const (
-	wantFirst  arrayState = iota // after [: an element or ]
-	wantElem                     // after a comma: an element
-	inElem                       // inside an element
-	wantComma                    // after an element: a comma or ]
-	closed                       // after the closing ]
+	wantFirst arrayState = iota // after [: an element or ]
+	wantElem                    // after a comma: an element
+	inElem                      // inside an element
+	wantComma                   // after an element: a comma or ]
+	closed                      // after the closing ]
 )
 
 // splitArray reads a top-level array whose [ is the next byte of br other
