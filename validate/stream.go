@@ -176,6 +176,7 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
 	check := func(doc []byte, loc Location) Verdict {
 		vd := v.Check(doc)
 		vd.Location = loc
+		v.observe(doc, vd)
 		return vd
 	}
 	if v.opts.Pointer != "" {
@@ -203,6 +204,7 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
 		default:
 			vd := v.checkParsed(doc, t)
 			vd.Location = loc
+			v.observe(doc, vd)
 			return append(out, vd)
 		}
 	}

@@ -33,6 +33,10 @@ type Options struct {
 	// Workers is how many documents are checked at once; 0 means one per
 	// core.
 	Workers int
+	// Coverage counts, over every document Stream checks, which documented
+	// fields, enum values and category/type pairs were seen, and which
+	// undocumented fields: Validator.Coverage returns it.
+	Coverage bool
 	// ReferenceOnly checks every document on the reference path alone:
 	// parsed into an any tree and checked by the generic schema validator.
 	// The fast path gives the same verdicts, faster; turning it off, here or
@@ -49,6 +53,18 @@ type Validator struct {
 	// index.
 	schemas map[types.Profile]map[types.Kind]kindSchema
 	paths   pathCounts
+	cov     *Coverage // nil unless Options.Coverage
+}
+
+// Coverage returns what the documents checked so far held, against the
+// model, or nil unless Options.Coverage was set.
+func (v *Validator) Coverage() *Coverage { return v.cov }
+
+// observe counts a checked document for coverage.
+func (v *Validator) observe(doc []byte, vd Verdict) {
+	if v.cov != nil {
+		v.cov.Add(doc, vd)
+	}
 }
 
 // pathCounts counts which path decided each document.
@@ -112,7 +128,13 @@ func New(opts Options) (*Validator, error) {
 			schemas[p][k] = kindSchema{s: s, p: compile(s, memo)}
 		}
 	}
-	return &Validator{opts: opts, schemas: schemas}, nil
+	val := &Validator{opts: opts, schemas: schemas}
+	if opts.Coverage {
+		if val.cov, err = NewCoverage(); err != nil {
+			return nil, err
+		}
+	}
+	return val, nil
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}

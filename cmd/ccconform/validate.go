@@ -45,6 +45,7 @@ func runValidate(e *env, args []string) int {
 	kind := fs.String("kind", "auto", "check every document as this `KIND`: auto (detect each), or "+kindNames())
 	profile := fs.String("profile", "auto", "the shape to check, one of `auto|sdk|rest`: auto detects each document's, sdk is the SDK documentation's objects, rest is REST API v3 wire JSON")
 	strict := fs.Bool("strict", false, "report fields the model does not document as violations (rule unknown-field)")
+	coverage := fs.Bool("coverage", false, "count which documented fields, enum values and category/type pairs the documents held, list what was never seen and the undocumented fields seen")
 	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	pointer := fs.String("pointer", "", "check the value at this JSON `POINTER` of each document (e.g. /rawMessage) instead of the document")
 	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
@@ -63,7 +64,7 @@ func runValidate(e *env, args []string) int {
 		return e.errorf("validate: --timeout, --max-pages and --max-bytes must be positive, --retries at least 0\nRun 'ccconform validate --help' for usage.")
 	}
 
-	opts := validate.Options{Strict: *strict, Pointer: *pointer}
+	opts := validate.Options{Strict: *strict, Pointer: *pointer, Coverage: *coverage}
 	if *kind != "auto" {
 		k, err := types.ParseKind(*kind)
 		if err != nil {
@@ -191,6 +192,10 @@ func runValidate(e *env, args []string) int {
 	}
 	stopProgress()
 	sum.Errors = failed
+	if c := v.Coverage(); c != nil {
+		r := c.Report()
+		sum.Coverage = &r
+	}
 	if err := rep.Close(sum); err != nil {
 		return e.errorf("writing the report: %v", err)
 	}

@@ -57,6 +57,9 @@ type Summary struct {
 	Undocumented int            `json:"undocumentedFields"`
 	// Errors counts inputs that could not be read.
 	Errors int `json:"inputErrors"`
+	// Coverage, when the run counted it, is what the documents held
+	// against the model.
+	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
 }
 
 // NewSummary returns an empty summary.

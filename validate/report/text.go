@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ccconform/ccconform/validate"
 )
@@ -77,5 +78,53 @@ func (t *textWriter) Close(s *Summary) error {
 	if s.Undocumented > 0 && !t.opts.Strict {
 		fmt.Fprintf(t.bw, "%s\n", t.c(dim, fmt.Sprintf("%d undocumented fields allowed (run with --strict to report them)", s.Undocumented)))
 	}
+	if s.Coverage != nil {
+		t.coverage(*s.Coverage)
+	}
 	return t.bw.Flush()
+}
+
+// coverage writes what the documents held: per kind, the share of
+// optional fields and enum values seen, the undocumented fields, then
+// everything never seen.
+func (t *textWriter) coverage(r validate.CoverageReport) {
+	fmt.Fprintln(t.bw, "\ncoverage:")
+	for _, k := range r.Kinds {
+		fields, seen := 0, 0
+		for _, f := range k.Fields {
+			fields++
+			if f.Count > 0 {
+				seen++
+			}
+		}
+		values, valuesSeen := 0, 0
+		for _, e := range k.Enums {
+			for _, v := range e.Values {
+				if v.Documented {
+					values++
+					if v.Count > 0 {
+						valuesSeen++
+					}
+				}
+			}
+		}
+		fmt.Fprintf(t.bw, "  %s (%s): %d documents; %d of %d documented fields seen, %d of %d enum values\n",
+			k.Kind, k.Profile, k.Documents, seen, fields, valuesSeen, values)
+		for _, d := range k.Undocumented {
+			fmt.Fprintf(t.bw, "    undocumented %s: %d times, first at %s\n", d.Pointer, d.Count, d.Sample)
+		}
+	}
+	var pairs []string
+	for _, p := range r.Pairs {
+		pairs = append(pairs, fmt.Sprintf("%s %d", p.Name, p.Count))
+	}
+	if len(pairs) > 0 {
+		fmt.Fprintf(t.bw, "  category/type: %s\n", strings.Join(pairs, ", "))
+	}
+	if never := r.NeverSeen(); len(never) > 0 {
+		fmt.Fprintf(t.bw, "never seen (%d):\n", len(never))
+		for _, n := range never {
+			fmt.Fprintf(t.bw, "  %s\n", n)
+		}
+	}
 }

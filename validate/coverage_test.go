@@ -1,0 +1,133 @@
+package validate_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+)
+
+// TestCoverageCountsByHand checks the counts on a corpus small enough to
+// count by hand.
+func TestCoverageCountsByHand(t *testing.T) {
+	text, err := os.ReadFile("../fixtures/rest/textMessage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus := strings.Join([]string{
+		`{"uid":"a","name":"A","status":"online","avatar":"https://example.com/a.png"}`,
+		`{"uid":"b","name":"B","status":"offline"}`,
+		`{"uid":"c","name":"C","status":"offline","nickname":"cee"}`,
+		`{"uid":"d","name":"D","status":"offline","nickname":"dee","shoeSize":9}`,
+		compact(t, text),
+		compact(t, text),
+		`{"category":"message","type":"text"}`, // a broken text message counts too
+		`{"neither":"kind"}`,
+	}, "\n")
+	v, err := validate.New(validate.Options{Coverage: true, Profile: ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vds []validate.Verdict
+	if err := v.Stream(context.Background(), validate.Input{Name: "corpus.ndjson", R: strings.NewReader(corpus), NDJSON: true},
+		func(vd validate.Verdict) error { vds = append(vds, vd); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	r := v.Coverage().Report()
+	find := func(k types.Kind, p types.Profile) validate.KindCoverage {
+		for _, kc := range r.Kinds {
+			if kc.Kind == k && (p == "" || kc.Profile == p) {
+				return kc
+			}
+		}
+		t.Fatalf("no coverage for %s: %+v", k, r.Kinds)
+		return validate.KindCoverage{}
+	}
+	field := func(kc validate.KindCoverage, p string) validate.FieldCount {
+		for _, f := range kc.Fields {
+			if f.Pointer == p {
+				return f
+			}
+		}
+		t.Fatalf("%s has no documented field %s", kc.Kind, p)
+		return validate.FieldCount{}
+	}
+	users := find(types.KindUser, "")
+	if users.Documents != 4 {
+		t.Errorf("users: %d documents, want 4", users.Documents)
+	}
+	for p, want := range map[string]int{"/uid": 4, "/name": 4, "/status": 4, "/avatar": 1, "/link": 0, "/metadata": 0} {
+		if got := field(users, p).Count; got != want {
+			t.Errorf("users %s: %d, want %d", p, got, want)
+		}
+	}
+	if !field(users, "/uid").Required || field(users, "/avatar").Required {
+		t.Error("required marks wrong: /uid is required, /avatar is not")
+	}
+	statuses := map[string]int{}
+	for _, e := range users.Enums {
+		if e.Pointer == "/status" {
+			for _, c := range e.Values {
+				statuses[c.Name] = c.Count
+			}
+		}
+	}
+	if statuses["online"] != 1 || statuses["offline"] != 3 {
+		t.Errorf("status counts %v, want online 1, offline 3", statuses)
+	}
+	if _, listed := statuses["available"]; users.Profile == types.ProfileREST && !listed {
+		t.Errorf("the rest profile's status values are all listed: %v", statuses)
+	}
+	drift := map[string]validate.Drift{}
+	for _, d := range users.Undocumented {
+		drift[d.Pointer] = d
+	}
+	if drift["/nickname"].Count != 2 || drift["/shoeSize"].Count != 1 {
+		t.Errorf("undocumented fields %+v, want /nickname twice and /shoeSize once", users.Undocumented)
+	}
+	if !strings.Contains(drift["/nickname"].Sample, "corpus.ndjson:3") {
+		t.Errorf("the sample of /nickname is %q, want its first place, line 3", drift["/nickname"].Sample)
+	}
+
+	texts := find(types.KindTextMessage, types.ProfileREST)
+	if n := texts.Documents + find(types.KindTextMessage, types.ProfileSDK).Documents; n != 3 {
+		t.Errorf("%d text messages over both profiles, want 3", n)
+	}
+	if texts.Documents != 2 || field(texts, "/data/text").Count != 2 || field(texts, "/data/entities/sender/entity/uid").Count != 2 {
+		t.Errorf("rest text messages: %d documents, /data/text %d, sender uid %d; want 2, 2, 2",
+			texts.Documents, field(texts, "/data/text").Count, field(texts, "/data/entities/sender/entity/uid").Count)
+	}
+	if got := field(texts, "/data/metadata").Count; got != 2 {
+		t.Errorf("/data/metadata: %d, want 2", got)
+	}
+	pairs := map[string]int{}
+	for _, p := range r.Pairs {
+		pairs[p.Name] = p.Count
+	}
+	if pairs["message/text"] != 3 || pairs["message/image"] != 0 {
+		t.Errorf("pairs %v, want message/text 3 and message/image listed with 0", pairs)
+	}
+	if _, listed := pairs["call/video"]; !listed {
+		t.Error("a pair never seen, call/video, is not listed")
+	}
+	if r.Unknown != 1 {
+		t.Errorf("%d documents of unknown kind, want 1", r.Unknown)
+	}
+	never := strings.Join(r.NeverSeen(), "\n")
+	for _, want := range []string{"user (", "field /link", "category/type message/image", "category/type call/audio"} {
+		if !strings.Contains(never, want) {
+			t.Errorf("never seen does not list %q:\n%s", want, never)
+		}
+	}
+	if strings.Contains(never, "field /uid\n") || strings.Contains(never, "message/text\n") {
+		t.Errorf("never seen lists what was seen:\n%s", never)
+	}
+}
+
+func compact(t *testing.T, b []byte) string {
+	t.Helper()
+	return strings.Join(strings.Fields(string(b)), " ")
+}
