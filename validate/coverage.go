@@ -42,10 +42,10 @@ type driftSeen struct {
 
 // fieldSet is the documented fields of one kind in one profile.
 type fieldSet struct {
-	fields   map[string]bool           // pointer: required
-	enums    map[string][]string       // pointer: its values
-	freeForm map[string]bool           // pointers whose members the model leaves open
-	order    []string                  // the fields in a stable order
+	fields   map[string]bool     // pointer: required
+	enums    map[string][]string // pointer: its values
+	freeForm map[string]bool     // pointers whose members the model leaves open
+	order    []string            // the fields in a stable order
 	schemaOf map[string]*jsonschema.Schema
 }
 
