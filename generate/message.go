@@ -191,14 +191,14 @@ func (s *src) attachment(url, name, ext, mime string) types.Attachment {
 func (s *src) customMessage() types.Document { return s.customMessageIn(s.scene()) }
 
 func (s *src) customMessageIn(sc scene) types.Document {
-	cat, typ := types.CategoryCustom, pick(s, customTypes...)
-	if s.chance(0.15) {
+	cat, typ := types.CategoryCustom, pick(s, typesOf(s.custom)...)
+	if s.custom == nil && s.chance(0.15) {
 		// The documentation's own spelling: category message, type custom.
 		cat, typ = types.CategoryMessage, string(types.MessageCustom)
 	}
 	h := s.header(sc, cat)
 	from, ents := s.parties(sc)
-	data := s.customData(typ)
+	data := s.customDataFor(typ)
 	var sub string
 	if s.maybe() {
 		sub = pick(s, "v1", "v2", "pin", "live", "draft")

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fmt"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ccconform/ccconform/types"
 )
@@ -40,6 +41,11 @@ type Options struct {
 	Profile types.Profile
 	// Optional says which optional fields documents carry.
 	Optional Optional
+	// CustomData gives a team's own custom message types, each with the
+	// JSON Schema of its customData: custom messages then take these
+	// types, with customData filled from the schema. Nil keeps the
+	// built-in types (location, poll, meeting, contact, product).
+	CustomData map[string]*jsonschema.Schema
 }
 
 // Generator makes documents. It is safe for concurrent use: it holds only

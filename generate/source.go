@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"hash/fnv"
 	"math/rand/v2"
 	"strings"
@@ -20,6 +21,8 @@ type src struct {
 	// embeds, so that a message's sender is the user users.json lists.
 	users  map[string]types.User
 	groups map[string]types.Group
+	// custom holds the schemas of a team's own custom message types.
+	custom map[string]*jsonschema.Schema
 }
 
 // stream names a sequence of documents, so that the i-th user and the i-th
@@ -32,7 +35,7 @@ func stream(name string) uint64 {
 
 func (g *Generator) src(name string, i int) *src {
 	pcg := rand.NewPCG(g.opts.Seed, stream(name)^uint64(i)*0x9E3779B97F4A7C15)
-	return &src{f: gofakeit.NewFaker(pcg, false), opt: g.opts.Optional, profile: g.opts.Profile}
+	return &src{f: gofakeit.NewFaker(pcg, false), opt: g.opts.Optional, profile: g.opts.Profile, custom: g.opts.CustomData}
 }
 
 func (s *src) rest() bool { return s.profile == types.ProfileREST }

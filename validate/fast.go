@@ -67,6 +67,16 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	if t.hasDuplicateKeys() {
 		return vd, false
 	}
+	// A team's own schemas are applied on the reference path.
+	if v.opts.Custom != nil {
+		typ := ""
+		if k := t.member(0, "type"); k >= 0 {
+			typ, _ = t.text(k)
+		}
+		if v.opts.Custom.applies(vd.Kind, typ) {
+			return vd, false
+		}
+	}
 	// try checks the document in profile p: schema, then rules.
 	try := func(p types.Profile) (*evalCtx, bool) {
 		c := &evalCtx{strict: v.opts.Strict}

@@ -33,6 +33,10 @@ type Options struct {
 	// Workers is how many documents are checked at once; 0 means one per
 	// core.
 	Workers int
+	// Custom holds a team's schemas for customData and metadata (see
+	// LoadCustomSchemas); nil checks those free-form parts for nothing but
+	// being objects.
+	Custom *CustomSchemas
 	// Coverage counts, over every document Stream checks, which documented
 	// fields, enum values and category/type pairs were seen, and which
 	// undocumented fields: Validator.Coverage returns it.
@@ -261,6 +265,7 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 			found, undocumented, vd.Profile = f2, u2, other(vd.Profile)
 		}
 	}
+	found = append(found, v.opts.Custom.check(m, vd.Kind)...)
 	// The schema validator reports sibling faults in no fixed order.
 	sort.Strings(undocumented)
 	vd.Undocumented = undocumented

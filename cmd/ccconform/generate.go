@@ -30,6 +30,9 @@ func runGenerate(e *env, args []string) int {
 
   # A coherent world of users, groups, members and messages
   ccconform generate world --users 50 --groups 5 --messages 1000 -o world
+
+  # Custom messages of your own type, their customData drawn from its schema
+  ccconform generate --kind customMessage --custom-schema location=schemas/location.json
 `)
 	kind := fs.String("kind", "all", "the `KIND` to make: all (a mix), or "+kindNames())
 	n := fs.Int("n", 10, "how many documents")
@@ -40,6 +43,8 @@ func runGenerate(e *env, args []string) int {
 	format := fs.String("format", "ndjson", "the layout, `ndjson|json|files`: one document a line, one JSON array, or one file each")
 	out := fs.String("o", "", "write into `DIR` (fixtures.ndjson or fixtures.json, manifest.tsv, or one file each)")
 	manifest := fs.String("manifest", "", "write the labels of --invalid documents to `FILE` (default DIR/manifest.tsv with -o)")
+	var customData pairFlags
+	fs.Var(&customData, "custom-schema", "make custom messages of type TYPE, their customData filled from the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json)")
 	if done, status := parse(e, fs, args); done {
 		return status
 	}
@@ -65,9 +70,20 @@ func runGenerate(e *env, args []string) int {
 	if *n < 0 {
 		return e.errorf("-n: cannot make %d documents", *n)
 	}
-	g, err := generate.New(generate.Options{Seed: *seed, Profile: p, Optional: opt})
+	custom, err := customSchemas(e, customData, nil)
 	if err != nil {
 		return e.errorf("%v", err)
+	}
+	gopts := generate.Options{Seed: *seed, Profile: p, Optional: opt}
+	if custom != nil {
+		gopts.CustomData = custom.Data
+	}
+	g, err := generate.New(gopts)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	if err := g.CheckCustomData(); err != nil {
+		return e.errorf("generate: %v", err)
 	}
 	o := generate.Output{Format: *format, Dir: *out, W: e.stdout}
 	if *manifest != "" {

@@ -1,0 +1,219 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ccconform/ccconform/types"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// CustomSchemas are a team's own JSON Schemas for the parts of the model
+// the documentation leaves free: the customData of custom messages, by
+// their type, and the metadata of documents, by their kind. The validator
+// applies them after the model's own checks; their violations carry the
+// full pointer (/data/customData/latitude).
+type CustomSchemas struct {
+	// Data gives the schema of customData for custom messages of a type.
+	Data map[string]*jsonschema.Schema
+	// Metadata gives the schema of metadata for documents of a kind.
+	Metadata map[types.Kind]*jsonschema.Schema
+	// Files names the file each schema came from, by "type T" or
+	// "metadata of K", for messages.
+	Files map[string]string
+}
+
+// LoadCustomSchemas compiles the schema files named: data maps a custom
+// message type to the schema of its customData, metadata a kind to the
+// schema of its metadata. Schemas are draft 2020-12 unless they say
+// otherwise, formats are asserted, and a $ref may name other local files
+// but nothing on the network.
+func LoadCustomSchemas(data map[string]string, metadata map[types.Kind]string) (*CustomSchemas, error) {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	c.UseLoader(jsonschema.SchemeURLLoader{"file": jsonschema.FileLoader{}})
+	cs := &CustomSchemas{Data: map[string]*jsonschema.Schema{}, Metadata: map[types.Kind]*jsonschema.Schema{}, Files: map[string]string{}}
+	compile := func(what, file string) (*jsonschema.Schema, error) {
+		abs, err := filepath.Abs(file)
+		if err != nil {
+			return nil, err
+		}
+		b, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, fmt.Errorf("the schema for %s: %w", what, err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("the schema for %s, %s, is not JSON: %v", what, file, err)
+		}
+		if err := c.AddResource(abs, doc); err != nil {
+			return nil, fmt.Errorf("the schema for %s, %s: %v", what, file, err)
+		}
+		s, err := c.Compile(abs)
+		if err != nil {
+			return nil, fmt.Errorf("the schema for %s, %s, does not compile: %v", what, file, err)
+		}
+		cs.Files[what] = file
+		return s, nil
+	}
+	for typ, file := range data {
+		if typ == "" {
+			return nil, fmt.Errorf("a custom schema needs a message type: write TYPE=FILE, as in location=schemas/location.json")
+		}
+		s, err := compile("type "+typ, file)
+		if err != nil {
+			return nil, err
+		}
+		cs.Data[typ] = s
+	}
+	for k, file := range metadata {
+		if _, err := types.ParseKind(string(k)); err != nil {
+			return nil, fmt.Errorf("metadata schema: %v", err)
+		}
+		s, err := compile("metadata of "+string(k), file)
+		if err != nil {
+			return nil, err
+		}
+		cs.Metadata[k] = s
+	}
+	return cs, nil
+}
+
+// Config is a project's .ccconform.json: custom schemas, with paths
+// relative to the file.
+//
+//	{
+//	  "customData": {"location": "schemas/location.json"},
+//	  "metadata": {"user": "schemas/user-metadata.json"}
+//	}
+type Config struct {
+	CustomData map[string]string `json:"customData"`
+	Metadata   map[string]string `json:"metadata"`
+	// Path is where the file was found.
+	Path string `json:"-"`
+}
+
+// ConfigName is the file FindConfig looks for.
+const ConfigName = ".ccconform.json"
+
+// FindConfig looks for .ccconform.json in dir and each directory above
+// it, and reads the first found; it returns nil and no error when there is
+// none.
+func FindConfig(dir string) (*Config, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		path := filepath.Join(dir, ConfigName)
+		b, err := os.ReadFile(path)
+		if err == nil {
+			var cfg Config
+			// Keys exactly as written: encoding/json alone would take
+			// "customdata" for "customData".
+			var keys map[string]json.RawMessage
+			err := json.Unmarshal(b, &keys)
+			for k := range keys {
+				if k != "customData" && k != "metadata" && err == nil {
+					err = fmt.Errorf("unknown key %q", k)
+				}
+			}
+			if err == nil {
+				err = json.Unmarshal(b, &cfg)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v (it holds \"customData\": {TYPE: FILE} and \"metadata\": {KIND: FILE})", path, err)
+			}
+			cfg.Path = path
+			base := filepath.Dir(path)
+			for k, f := range cfg.CustomData {
+				if !filepath.IsAbs(f) {
+					cfg.CustomData[k] = filepath.Join(base, f)
+				}
+			}
+			for k, f := range cfg.Metadata {
+				if !filepath.IsAbs(f) {
+					cfg.Metadata[k] = filepath.Join(base, f)
+				}
+			}
+			return &cfg, nil
+		}
+		if !os.IsNotExist(err) {
+			return nil, err
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, nil
+		}
+		dir = parent
+	}
+}
+
+// customDataPaths and metadataPaths are where a document keeps the values
+// the custom schemas judge.
+var (
+	customDataPaths = [][]string{{"customData"}, {"data", "customData"}}
+	metadataPaths   = [][]string{{"metadata"}, {"data", "metadata"}}
+)
+
+// applies reports whether a custom schema judges a part of a document of
+// kind k whose top-level type is typ.
+func (cs *CustomSchemas) applies(k types.Kind, typ string) bool {
+	if cs == nil {
+		return false
+	}
+	if _, ok := cs.Metadata[k]; ok {
+		return true
+	}
+	_, ok := cs.Data[typ]
+	return ok && k == types.KindCustomMessage
+}
+
+// check applies the custom schemas to the parsed document m of kind k.
+func (cs *CustomSchemas) check(m map[string]any, k types.Kind) []Violation {
+	if cs == nil {
+		return nil
+	}
+	d := &doc{m: m}
+	var vs []Violation
+	apply := func(s *jsonschema.Schema, paths [][]string) {
+		for _, path := range paths {
+			v, ok := d.get(path...)
+			if !ok {
+				continue
+			}
+			found, _ := schemaViolations(s.Validate(v), true)
+			prefix := ptr(path...)
+			for _, f := range found {
+				f.Pointer = prefix + f.Pointer
+				if f.related != "" {
+					f.related = prefix + f.related
+				}
+				vs = append(vs, f)
+			}
+		}
+	}
+	if typ, _ := m["type"].(string); k == types.KindCustomMessage && cs.Data[typ] != nil {
+		apply(cs.Data[typ], customDataPaths)
+	}
+	if s := cs.Metadata[k]; s != nil {
+		apply(s, metadataPaths)
+	}
+	return vs
+}
+
+// Describe lists the schemas, one a line, for a diagnostic.
+func (cs *CustomSchemas) Describe() string {
+	var lines []string
+	for what, file := range cs.Files {
+		lines = append(lines, what+": "+file)
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
