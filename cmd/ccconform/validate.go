@@ -39,12 +39,20 @@ func runValidate(e *env, args []string) int {
   # Check the rawMessage inside SDK objects, as text messages
   ccconform validate --pointer /rawMessage --kind textMessage sdk-dump.ndjson
 
-  # JUnit XML for a CI system
+  # JUnit XML for a CI system; SARIF for code scanning; one HTML page for people
   ccconform validate --format junit -o report.xml payloads/
+  ccconform validate --format sarif -o results.sarif payloads/
+  ccconform validate --coverage --format html -o report.html payloads/
+
+  # Check your own custom message type's customData
+  ccconform validate --custom-schema location=schemas/location.json payloads/
 `)
 	kind := fs.String("kind", "auto", "check every document as this `KIND`: auto (detect each), or "+kindNames())
 	profile := fs.String("profile", "auto", "the shape to check, one of `auto|sdk|rest`: auto detects each document's, sdk is the SDK documentation's objects, rest is REST API v3 wire JSON")
 	strict := fs.Bool("strict", false, "report fields the model does not document as violations (rule unknown-field)")
+	var customData, metadataSchemas pairFlags
+	fs.Var(&customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json, found from the working directory up)")
+	fs.Var(&metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also \"metadata\" in .ccconform.json)")
 	coverage := fs.Bool("coverage", false, "count which documented fields, enum values and category/type pairs the documents held, list what was never seen and the undocumented fields seen")
 	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	pointer := fs.String("pointer", "", "check the value at this JSON `POINTER` of each document (e.g. /rawMessage) instead of the document")
@@ -64,7 +72,11 @@ func runValidate(e *env, args []string) int {
 		return e.errorf("validate: --timeout, --max-pages and --max-bytes must be positive, --retries at least 0\nRun 'ccconform validate --help' for usage.")
 	}
 
-	opts := validate.Options{Strict: *strict, Pointer: *pointer, Coverage: *coverage}
+	custom, err := customSchemas(e, customData, metadataSchemas)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	opts := validate.Options{Strict: *strict, Pointer: *pointer, Coverage: *coverage, Custom: custom}
 	if *kind != "auto" {
 		k, err := types.ParseKind(*kind)
 		if err != nil {

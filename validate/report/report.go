@@ -1,5 +1,7 @@
 // Package report writes the verdicts of package validate for people and for
-// CI systems: text, JSON lines, JUnit XML and GitHub workflow annotations.
+// CI systems: text, JSON lines, JUnit XML, GitHub workflow annotations,
+// SARIF 2.1.0 for code-scanning dashboards, and one self-contained HTML
+// page.
 package report
 
 import (
@@ -12,7 +14,7 @@ import (
 )
 
 // Formats lists the names New accepts.
-func Formats() []string { return []string{"text", "json", "junit", "github"} }
+func Formats() []string { return []string{"text", "json", "junit", "github", "sarif", "html"} }
 
 // Writer writes verdicts as they come, then a summary.
 type Writer interface {
@@ -41,6 +43,10 @@ func New(format string, w io.Writer, opts Options) (Writer, error) {
 		return newJUnitWriter(w)
 	case "github":
 		return &githubWriter{w: w}, nil
+	case "sarif":
+		return &sarifWriter{w: w, rules: map[string]bool{}}, nil
+	case "html":
+		return &htmlWriter{w: w}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats(), ", "))
 }

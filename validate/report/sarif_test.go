@@ -1,0 +1,151 @@
+package report_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccconform/ccconform/validate"
+	"github.com/ccconform/ccconform/validate/report"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// sarifSchema fetches the SARIF 2.1.0 schema from the npm registry (the
+// package @microsoft/jest-sarif 1.0.0-beta.0 ships it), into a temporary
+// folder, and compiles it.
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI needs npm to fetch the SARIF schema")
+		}
+		t.Skip("npm is needed to fetch the SARIF 2.1.0 schema")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("npm pack: %v\n%s", err, out)
+	}
+	tgz, _ := filepath.Glob(filepath.Join(dir, "*.tgz"))
+	if len(tgz) != 1 {
+		t.Fatalf("npm pack wrote %v", tgz)
+	}
+	f, err := os.Open(tgz[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			t.Fatalf("no SARIF schema in the package: %v", err)
+		}
+		if strings.HasSuffix(h.Name, "/sarif-2.1.0-rtm.5.json") {
+			doc, err := jsonschema.UnmarshalJSON(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := jsonschema.NewCompiler()
+			c.AssertFormat()
+			const id = "https://json.schemastore.org/sarif-2.1.0.json"
+			if err := c.AddResource(id, doc); err != nil {
+				t.Fatal(err)
+			}
+			s, err := c.Compile(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+	}
+}
+
+func TestSARIFValidatesAgainstItsSchema(t *testing.T) {
+	schema := sarifSchema(t)
+	v, _ := validate.New(validate.Options{})
+	var buf bytes.Buffer
+	w, err := report.New("sarif", &buf, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := report.NewSummary()
+	violations := 0
+	inputs := []validate.Input{
+		{Name: "payloads/users.ndjson", R: strings.NewReader(`{"uid":"a","name":"A","status":"online"}` + "\n" + `{"uid":"b","status":"away"}` + "\n"), NDJSON: true},
+		{Name: "http://127.0.0.1:8686/v3/users?page=2", Page: 2, R: strings.NewReader(`{"data":[{"uid":"c"}]}`)},
+		{Name: "-", R: strings.NewReader(`{"category":"message","type":"text","sender":"x"}`)},
+		{Name: "GET /v3/messages?limit=10", R: strings.NewReader(`not json`)},
+	}
+	for _, in := range inputs {
+		err := v.Stream(context.Background(), in, func(vd validate.Verdict) error {
+			sum.Add(vd)
+			violations += len(vd.Violations)
+			return w.Verdict(vd)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(sum); err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("the SARIF log is not JSON: %v", err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Fatalf("the SARIF log breaks the SARIF 2.1.0 schema: %v\n%s", err, buf.Bytes())
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct{ StartLine int }
+					} `json:"physicalLocation"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	results := log.Runs[0].Results
+	if len(results) != violations || violations < 4 {
+		t.Fatalf("%d results for %d violations", len(results), violations)
+	}
+	first := results[0].Locations[0].PhysicalLocation
+	if first.ArtifactLocation.URI != "payloads/users.ndjson" || first.Region.StartLine != 2 {
+		t.Errorf("the first result is at %+v, want payloads/users.ndjson line 2", first)
+	}
+
+	// The check can fail: a log without its version breaks the schema.
+	var broken map[string]any
+	json.Unmarshal(buf.Bytes(), &broken)
+	delete(broken, "version")
+	b, _ := json.Marshal(broken)
+	inst, _ = jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if schema.Validate(inst) == nil {
+		t.Fatal("the SARIF schema accepts a log without a version: the check proves nothing")
+	}
+}
