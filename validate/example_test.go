@@ -36,3 +36,20 @@ func ExampleValidator_Bytes() {
 	// bytes:1[0] rest []
 	// bytes:1[1] sdk [nickname: field is not documented by the model; remove it or run without --strict [unknown-field]]
 }
+
+func ExampleCoverage() {
+	v, _ := validate.New(validate.Options{Coverage: true})
+	v.Bytes([]byte(`{"uid": "a", "name": "A", "status": "online"}
+{"uid": "b", "name": "B", "status": "online", "avatar": "https://example.com/b.png", "nickname": "bee"}`))
+	r := v.Coverage().Report()
+	for _, f := range r.Kinds[0].Fields {
+		if f.Pointer == "/avatar" || f.Pointer == "/link" {
+			fmt.Println(f.Pointer, f.Count)
+		}
+	}
+	fmt.Println(r.Kinds[0].Undocumented[0].Pointer, r.Kinds[0].Undocumented[0].Count)
+	// Output:
+	// /avatar 1
+	// /link 0
+	// /nickname 1
+}
