@@ -107,8 +107,9 @@ func New(opts Options) *Client {
 }
 
 // redirect follows at most 10 redirects, to http and https only, and strips
-// the headers of Options when a redirect leaves the original host: the
-// credentials are for that host alone.
+// the headers of Options when a redirect leaves the original host, or leaves
+// https for http: the credentials are for that host alone, over TLS if they
+// came so.
 func (c *Client) redirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("more than 10 redirects")
@@ -116,7 +117,9 @@ func (c *Client) redirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return fmt.Errorf("a redirect to %s: only http and https are followed", req.URL.Scheme)
 	}
-	if req.URL.Host != via[0].URL.Host {
+	// Credentials stay with the host they are for, and off plain HTTP once
+	// they were sent over TLS.
+	if req.URL.Host != via[0].URL.Host || via[0].URL.Scheme == "https" && req.URL.Scheme == "http" {
 		for name := range c.opts.Header {
 			req.Header.Del(name)
 		}

@@ -159,7 +159,7 @@ func (s *sarifWriter) Close(sum *Summary) error {
 			d = "A rule of the CometChat Pro data model."
 		}
 		rules = append(rules, sarifRule{ID: id, ShortDescription: sarifMessage{Text: d},
-			HelpURI: "https://github.com/ccconform/ccconform/blob/main/docs/rules.md#" + id})
+			HelpURI: "https://github.com/ccconform/ccconform/blob/main/docs/rules.md"})
 	}
 	if s.results == nil {
 		s.results = []sarifResult{}
