@@ -112,10 +112,10 @@ func New(opts Options) *Client {
 // came so.
 func (c *Client) redirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
-		return errors.New("more than 10 redirects")
+		return fmt.Errorf("%w: more than 10 redirects", errRedirect)
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return fmt.Errorf("a redirect to %s: only http and https are followed", req.URL.Scheme)
+		return fmt.Errorf("%w to %s: only http and https are followed", errRedirect, req.URL.Scheme)
 	}
 	// Credentials stay with the host they are for, and off plain HTTP once
 	// they were sent over TLS.
@@ -197,14 +197,14 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 			case err != nil:
 				return nil, &Error{URL: where, Status: status, Msg: err.Error()}
 			case status < 200 || status > 299:
-				return nil, &Error{URL: where, Status: status, Msg: "the server answered an error: " + c.redact(preview(body)) + hint(status)}
+				return nil, &Error{URL: where, Status: status, Msg: "the server answered an error: " + preview(c.redact(body)) + hint(status)}
 			}
 			if t := bytes.TrimSpace(body); len(t) == 0 || (t[0] != '{' && t[0] != '[') {
-				return nil, &Error{URL: where, Status: status, Msg: "the response is not JSON; it begins " + c.redact(preview(body))}
+				return nil, &Error{URL: where, Status: status, Msg: "the response is not JSON; it begins " + preview(c.redact(body))}
 			}
 			return body, nil
 		}
-		wait := c.opts.Backoff << try
+		wait := c.opts.Backoff << min(try, 20)
 		if retryAfter >= 0 {
 			wait = retryAfter
 		}
@@ -222,7 +222,10 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 	}
 }
 
-var errTooLarge = errors.New("response too large")
+var (
+	errTooLarge = errors.New("response too large")
+	errRedirect = errors.New("a redirect")
+)
 
 // once makes one request. retryAfter is the server's Retry-After, or -1.
 func (c *Client) once(ctx context.Context, u *url.URL) (body []byte, status int, retryAfter time.Duration, err error) {
@@ -259,17 +262,23 @@ func (c *Client) once(ctx context.Context, u *url.URL) (body []byte, status int,
 	return body, resp.StatusCode, retryAfter, nil
 }
 
-// redact masks the values of the headers of Options in s: a server may
-// echo a key back in an error body that a message quotes.
-func (c *Client) redact(s string) string {
+// redact masks the values of the headers of Options in body, as they are
+// and as JSON writes them inside a string: a server may echo a key back in
+// an error body that a message quotes. It runs before the body is cut to a
+// preview, so that no part of a value survives the cut.
+func (c *Client) redact(body []byte) []byte {
 	for _, vs := range c.opts.Header {
 		for _, v := range vs {
-			if len(v) >= 4 {
-				s = strings.ReplaceAll(s, v, "[redacted]")
+			if len(v) < 4 {
+				continue
+			}
+			body = bytes.ReplaceAll(body, []byte(v), []byte("[redacted]"))
+			if q, err := json.Marshal(v); err == nil && len(q) > 2 {
+				body = bytes.ReplaceAll(body, q[1:len(q)-1], []byte("[redacted]"))
 			}
 		}
 	}
-	return s
+	return body
 }
 
 // parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.
@@ -278,7 +287,7 @@ func parseRetryAfter(v string) time.Duration {
 		return -1
 	}
 	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
+		return time.Duration(min(s, 1<<20)) * time.Second // the cap is MaxBackoff's; this keeps the product in range
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(time.Until(t), 0)
@@ -299,7 +308,7 @@ func transient(err error) bool {
 		return false
 	}
 	var cert *tls.CertificateVerificationError
-	return !errors.As(err, &cert)
+	return !errors.As(err, &cert) && !errors.Is(err, errRedirect)
 }
 
 // describe says what went wrong with a request that got no response, and

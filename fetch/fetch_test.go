@@ -2,6 +2,7 @@ package fetch_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -354,6 +355,30 @@ func TestUnauthorizedSaysWhatToCheck(t *testing.T) {
 	}
 }
 
+// TestEchoedKeyIsMasked: a key echoed back is masked whole, wherever the
+// preview cuts the body, and in its JSON-escaped form.
+func TestEchoedKeyIsMasked(t *testing.T) {
+	for key, telltale := range map[string]string{secret: "sk-test", `sk"quoted\back`: "quoted"} {
+		for _, pad := range []int{0, 100, 110, 118} {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusUnauthorized)
+				b, _ := json.Marshal(map[string]string{"error": strings.Repeat("x", pad) + r.Header.Get("Apikey")})
+				w.Write(b)
+			}))
+			opts := fast()
+			opts.Header = http.Header{"Apikey": {key}}
+			err := fetch.New(opts).Pages(context.Background(), srv.URL, func(fetch.Page) error { return nil })
+			srv.Close()
+			if err == nil || !strings.Contains(err.Error(), "HTTP 401") {
+				t.Fatalf("key %q, pad %d: %v, want a 401", key, pad, err)
+			}
+			if strings.Contains(err.Error(), telltale) {
+				t.Errorf("key %q, pad %d: the error shows part of the key: %v", key, pad, err)
+			}
+		}
+	}
+}
+
 func TestBadURL(t *testing.T) {
 	for _, u := range []string{"ftp://example.com/x", "http://", "not a url", "https://user:hunter2@/x"} {
 		_, err := pages(t, fast(), u)
@@ -361,5 +386,46 @@ func TestBadURL(t *testing.T) {
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("the error shows the URL's password: %v", err)
 		}
+	}
+}
+
+// TestHugeWaitsAreCapped: a Retry-After far in the future, and many
+// retries, wait MaxBackoff at most, never a negative (overflowed) time.
+func TestHugeWaitsAreCapped(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Retry-After", "9300000000")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		fmt.Fprint(w, `{"data":[]}`)
+	}))
+	defer srv.Close()
+	opts := fast()
+	opts.MaxBackoff = 300 * time.Millisecond
+	start := time.Now()
+	if _, err := pages(t, opts, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 250*time.Millisecond || d > 5*time.Second {
+		t.Errorf("waited %s; want about MaxBackoff (300ms)", d)
+	}
+}
+
+// TestRedirectLoopIsNotRetried: a redirect the client refuses is an
+// answer, not a network fault to try again.
+func TestRedirectLoopIsNotRetried(t *testing.T) {
+	var n atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		http.Redirect(w, r, srv.URL+"/again", http.StatusFound)
+	}))
+	defer srv.Close()
+	_, err := pages(t, fast(), srv.URL)
+	wantError(t, err, 0, "more than 10 redirects")
+	if n.Load() != 10 {
+		t.Errorf("%d requests, want 10: the loop was tried again", n.Load())
 	}
 }
