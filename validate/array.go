@@ -91,7 +91,7 @@ func splitArray(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict
 				case s.state == wantComma:
 					fail(fmt.Sprintf("malformed JSON at line %d: invalid character %q after array element", s.line, c))
 					return nil, 0, true, nil
-				case c == ',' || c == ']':
+				case c == ',' || c == ']' || c == '}':
 					fail(fmt.Sprintf("malformed JSON at line %d: invalid character %q looking for beginning of value", s.line, c))
 					return nil, 0, true, nil
 				default:

@@ -75,6 +75,8 @@ func TestStreamLayouts(t *testing.T) {
 		{"array with a bracket in a string", "[\n{\"uid\":\"a]\",\"name\":\"}\",\"status\":\"online\"}\n]", "in:2[0] ok", false},
 		{"array without its ]", "[" + okUser + ",\n" + okUser, "in:1[0] ok\nin:2[1] ok\nin:2 json", false},
 		{"array with a trailing comma", "[" + okUser + ",]", "in:1[0] ok\nin:1 json", false},
+		{"array with a stray brace", "[" + okUser + ",}]", "in:1[0] ok\nin:1 json", false},
+		{"array that is only a brace", "[}]", "in:1 json", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -126,11 +127,9 @@ func artifactURI(source string) string {
 		return "stdin"
 	case strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://"):
 		return source
-	case strings.HasPrefix(source, "GET ") || strings.Contains(source, " "):
-		// A proxied request: its path.
-		if i := strings.IndexByte(source, ' '); i >= 0 {
-			return strings.TrimPrefix(source[i+1:], "/")
-		}
+	case proxied.MatchString(source):
+		// A proxied request, "GET /v3/users": its path.
+		return strings.TrimPrefix(source[strings.IndexByte(source, ' ')+1:], "/")
 	}
 	p := filepath.ToSlash(source)
 	if filepath.IsAbs(source) {
@@ -138,6 +137,9 @@ func artifactURI(source string) string {
 	}
 	return (&url.URL{Path: p}).String()
 }
+
+// proxied matches the source of a proxied request: a method and a path.
+var proxied = regexp.MustCompile(`^[A-Z]+ /`)
 
 func (s *sarifWriter) Close(sum *Summary) error {
 	rules := make([]sarifRule, 0, len(s.rules))

@@ -93,6 +93,7 @@ func TestSARIFValidatesAgainstItsSchema(t *testing.T) {
 		{Name: "http://127.0.0.1:8686/v3/users?page=2", Page: 2, R: strings.NewReader(`{"data":[{"uid":"c"}]}`)},
 		{Name: "-", R: strings.NewReader(`{"category":"message","type":"text","sender":"x"}`)},
 		{Name: "GET /v3/messages?limit=10", R: strings.NewReader(`not json`)},
+		{Name: "my payloads/one user.json", R: strings.NewReader(`{"uid":"d","name":"D","status":"gone"}`)},
 	}
 	for _, in := range inputs {
 		err := v.Stream(context.Background(), in, func(vd validate.Verdict) error {
@@ -133,6 +134,15 @@ func TestSARIFValidatesAgainstItsSchema(t *testing.T) {
 	results := log.Runs[0].Results
 	if len(results) != violations || violations < 4 {
 		t.Fatalf("%d results for %d violations", len(results), violations)
+	}
+	uris := map[string]bool{}
+	for _, r := range results {
+		uris[r.Locations[0].PhysicalLocation.ArtifactLocation.URI] = true
+	}
+	for _, want := range []string{"payloads/users.ndjson", "http://127.0.0.1:8686/v3/users?page=2", "stdin", "v3/messages?limit=10", "my%20payloads/one%20user.json"} {
+		if !uris[want] {
+			t.Errorf("no result located at %q: %v", want, uris)
+		}
 	}
 	first := results[0].Locations[0].PhysicalLocation
 	if first.ArtifactLocation.URI != "payloads/users.ndjson" || first.Region.StartLine != 2 {
