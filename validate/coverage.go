@@ -90,7 +90,7 @@ func (fs *fieldSet) walk(s *jsonschema.Schema, at string, required bool, depth i
 	}
 	if s.Enum != nil && at != "" {
 		for _, v := range s.Enum.Values {
-			fs.addEnum(at, fmt.Sprint(v))
+			fs.addEnum(at, enumName(v))
 		}
 	}
 	if s.Items2020 != nil {
@@ -153,8 +153,10 @@ func (c *Coverage) Add(raw []byte, vd Verdict) {
 					continue // undocumented: the verdict says where
 				}
 				seen[p] = true
-				if s, ok := sub.(string); ok && fs.enums[p] != nil {
-					values[p] = s
+				if fs.enums[p] != nil {
+					if name, ok := scalarName(sub); ok {
+						values[p] = name
+					}
 				}
 				walk(sub, p)
 			}
@@ -201,6 +203,52 @@ func (c *Coverage) Add(raw []byte, vd Verdict) {
 		}
 		d.n++
 	}
+}
+
+// enumName names an enum value as coverage counts it: a string as it is,
+// any other value as its JSON followed by its type, so that the number 1,
+// the string "1" and true stay apart.
+func enumName(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		return fmt.Sprintf("%v (boolean)", x)
+	case nil:
+		return "null"
+	}
+	// Numbers, whatever type the schema or the document gave them.
+	if f, ok := numberValue(v); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64) + " (number)"
+	}
+	return fmt.Sprint(v)
+}
+
+// scalarName is enumName for a value read from a document, and false for
+// objects and arrays.
+func scalarName(v any) (string, bool) {
+	switch v.(type) {
+	case map[string]any, []any:
+		return "", false
+	}
+	return enumName(v), true
+}
+
+func numberValue(v any) (float64, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case interface{ Float64() (float64, bool) }:
+		return x.Float64()
+	}
+	return 0, false
 }
 
 // indexPattern writes the array indices of a pointer as *.

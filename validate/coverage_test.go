@@ -26,6 +26,8 @@ func TestCoverageCountsByHand(t *testing.T) {
 		compact(t, text),
 		`{"category":"message","type":"text"}`, // a broken text message counts too
 		`{"neither":"kind"}`,
+		`{"uid":"m","name":"M","status":"online","scope":"participant","joinedAt":1600000000,"isBanned":false}`,
+		`{"uid":"n","name":"N","status":"online","scope":"admin","joinedAt":1600000000,"isBanned":1}`,
 	}, "\n")
 	v, err := validate.New(validate.Options{Coverage: true, Profile: ""})
 	if err != nil {
@@ -115,6 +117,19 @@ func TestCoverageCountsByHand(t *testing.T) {
 	}
 	if r.Unknown != 1 {
 		t.Errorf("%d documents of unknown kind, want 1", r.Unknown)
+	}
+	// An enum of several JSON types (isBanned: false, true, 0, 1, "0", "1")
+	// counts each value apart.
+	banned := map[string]int{}
+	for _, e := range find(types.KindGroupMember, "").Enums {
+		if e.Pointer == "/isBanned" {
+			for _, c := range e.Values {
+				banned[c.Name] = c.Count
+			}
+		}
+	}
+	if banned["false (boolean)"] != 1 || banned["1 (number)"] != 1 || banned["1"] != 0 || len(banned) != 6 {
+		t.Errorf("isBanned counts %v, want false once, the number 1 once, and six values listed", banned)
 	}
 	never := strings.Join(r.NeverSeen(), "\n")
 	for _, want := range []string{"user (", "field /link", "category/type message/image", "category/type call/audio"} {
