@@ -39,30 +39,48 @@ func LoadCustomSchemas(data map[string]string, metadata map[types.Kind]string) (
 	c.AssertFormat()
 	c.UseLoader(jsonschema.SchemeURLLoader{"file": jsonschema.FileLoader{}})
 	cs := &CustomSchemas{Data: map[string]*jsonschema.Schema{}, Metadata: map[types.Kind]*jsonschema.Schema{}, Files: map[string]string{}}
+	// compile reads each file first, to say plainly what is wrong with
+	// it, then compiles it through the loader, which reads a file once
+	// however many types name it or $ref it.
+	compiled := map[string]*jsonschema.Schema{}
 	compile := func(what, file string) (*jsonschema.Schema, error) {
 		abs, err := filepath.Abs(file)
 		if err != nil {
 			return nil, err
 		}
+		if s, ok := compiled[abs]; ok {
+			cs.Files[what] = file
+			return s, nil
+		}
 		b, err := os.ReadFile(abs)
 		if err != nil {
 			return nil, fmt.Errorf("the schema for %s: %w", what, err)
 		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
+		if _, err := jsonschema.UnmarshalJSON(bytes.NewReader(b)); err != nil {
 			return nil, fmt.Errorf("the schema for %s, %s, is not JSON: %v", what, file, err)
-		}
-		if err := c.AddResource(abs, doc); err != nil {
-			return nil, fmt.Errorf("the schema for %s, %s: %v", what, file, err)
 		}
 		s, err := c.Compile(abs)
 		if err != nil {
 			return nil, fmt.Errorf("the schema for %s, %s, does not compile: %v", what, file, err)
 		}
+		compiled[abs] = s
 		cs.Files[what] = file
 		return s, nil
 	}
-	for typ, file := range data {
+	// In a fixed order, so that errors and loading do not depend on map
+	// order.
+	typeNames := make([]string, 0, len(data))
+	for t := range data {
+		typeNames = append(typeNames, t)
+	}
+	sort.Strings(typeNames)
+	kinds := make([]string, 0, len(metadata))
+	for k := range metadata {
+		kinds = append(kinds, string(k))
+	}
+	sort.Strings(kinds)
+	for _, typ := range typeNames {
+		file := data[typ]
 		if typ == "" {
 			return nil, fmt.Errorf("a custom schema needs a message type: write TYPE=FILE, as in location=schemas/location.json")
 		}
@@ -72,7 +90,9 @@ func LoadCustomSchemas(data map[string]string, metadata map[types.Kind]string) (
 		}
 		cs.Data[typ] = s
 	}
-	for k, file := range metadata {
+	for _, name := range kinds {
+		k := types.Kind(name)
+		file := metadata[k]
 		if _, err := types.ParseKind(string(k)); err != nil {
 			return nil, fmt.Errorf("metadata schema: %v", err)
 		}
@@ -103,13 +123,16 @@ type Config struct {
 const ConfigName = ".ccconform.json"
 
 // FindConfig looks for .ccconform.json in dir and each directory above
-// it, and reads the first found; it returns nil and no error when there is
-// none.
+// it, up to the root of the git repository that holds dir or the home
+// directory, and reads the first found; it returns nil and no error when
+// there is none. A file that cannot be read (a directory of that name, no
+// permission) is passed over; one that is not a config is an error.
 func FindConfig(dir string) (*Config, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
+	home, _ := os.UserHomeDir()
 	for {
 		path := filepath.Join(dir, ConfigName)
 		b, err := os.ReadFile(path)
@@ -144,8 +167,10 @@ func FindConfig(dir string) (*Config, error) {
 			}
 			return &cfg, nil
 		}
-		if !os.IsNotExist(err) {
-			return nil, err
+		// The walk stops at a repository's root and at home: a config
+		// above them is someone else's.
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil || dir == home {
+			return nil, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {

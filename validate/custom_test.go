@@ -187,9 +187,15 @@ func TestFindConfigWalksUp(t *testing.T) {
 	root := t.TempDir()
 	deep := filepath.Join(root, "a", "b", "c")
 	os.MkdirAll(deep, 0o755)
+	// The repository's root bounds the walk: a config above it is not read.
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	os.WriteFile(filepath.Join(filepath.Dir(root), validate.ConfigName), []byte(`not a config`), 0o644)
+	defer os.Remove(filepath.Join(filepath.Dir(root), validate.ConfigName))
 	if cfg, err := validate.FindConfig(deep); err != nil || cfg != nil {
-		t.Fatalf("no config anywhere: %+v, %v", cfg, err)
+		t.Fatalf("no config in the repository: %+v, %v", cfg, err)
 	}
+	// A directory of that name is passed over.
+	os.Mkdir(filepath.Join(root, "a", "b", validate.ConfigName), 0o755)
 	os.WriteFile(filepath.Join(root, "a", validate.ConfigName), []byte(`{"customData":{"location":"schemas/location.json"},"metadata":{"user":"/abs/user.json"}}`), 0o644)
 	cfg, err := validate.FindConfig(deep)
 	if err != nil || cfg == nil {
@@ -201,8 +207,32 @@ func TestFindConfigWalksUp(t *testing.T) {
 	if cfg.Metadata["user"] != "/abs/user.json" {
 		t.Errorf("absolute path read as %s", cfg.Metadata["user"])
 	}
+	os.Remove(filepath.Join(root, "a", "b", validate.ConfigName))
 	os.WriteFile(filepath.Join(root, "a", "b", validate.ConfigName), []byte(`{"customdata":{}}`), 0o644)
 	if _, err := validate.FindConfig(deep); err == nil || !strings.Contains(err.Error(), "customdata") {
 		t.Errorf("a misspelt key: %v, want an error naming it", err)
+	}
+}
+
+// TestCustomSchemasShareFiles: one file for two types, and a file that
+// $refs another listed one, load every time, whatever the map order.
+func TestCustomSchemasShareFiles(t *testing.T) {
+	dir := t.TempDir()
+	loc := filepath.Join(dir, "location.json")
+	os.WriteFile(loc, []byte(locationSchema), 0o644)
+	base := filepath.Join(dir, "base.json")
+	os.WriteFile(base, []byte(`{"type":"object","properties":{"plan":{"enum":["free","pro"]}}}`), 0o644)
+	ext := filepath.Join(dir, "ext.json")
+	os.WriteFile(ext, []byte(`{"$ref":"base.json","required":["plan"]}`), 0o644)
+	for range 20 {
+		cs, err := validate.LoadCustomSchemas(map[string]string{"location": loc, "venue": loc},
+			map[types.Kind]string{types.KindUser: ext, types.KindGroupMember: base, types.KindGroup: ext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := validate.New(validate.Options{Custom: cs})
+		if got := pointers(v.Check([]byte(`{"uid":"a","name":"A","status":"online","metadata":{"plan":"gold"}}`))); got != "enum /metadata/plan" {
+			t.Fatalf("a user's metadata through a $ref: %q", got)
+		}
 	}
 }
