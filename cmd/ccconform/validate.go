@@ -96,6 +96,29 @@ func runValidate(e *env, args []string) int {
 		return e.errorf("%v", err)
 	}
 
+	// URL inputs share one client, made before anything is read: a header
+	// that cannot be built stops the run before it starts.
+	var client *fetch.Client
+	for _, p := range fs.Args() {
+		if !isURL(p) {
+			continue
+		}
+		h, err := buildHeader(headers, *headerFile)
+		if err != nil {
+			return e.errorf("%v", err)
+		}
+		if *insecure {
+			fmt.Fprintln(e.stderr, "ccconform: warning: --insecure: TLS certificates are not verified; use it for test servers only")
+		}
+		tries := *retries
+		if tries == 0 {
+			tries = -1 // fetch reads 0 as its default
+		}
+		client = fetch.New(fetch.Options{Header: h, Timeout: *timeout, MaxPages: *maxPages, MaxBytes: *maxBytes,
+			Retries: tries, Insecure: *insecure,
+			Notify: func(msg string) { fmt.Fprintf(e.stderr, "ccconform: %s\n", msg) }})
+		break
+	}
 	var w io.Writer = e.stdout
 	color := isTerminal(e.stdout) && os.Getenv("NO_COLOR") == ""
 	if *out != "" {
@@ -150,36 +173,12 @@ func runValidate(e *env, args []string) int {
 		checked.Add(1)
 		return rep.Verdict(vd)
 	}
-	var client *fetch.Client
-	for _, p := range paths {
+	// check validates one input; each file is closed as soon as it is read.
+	check := func(p string) error {
 		if isURL(p) {
-			if client == nil {
-				h, err := buildHeader(headers, *headerFile)
-				if err != nil {
-					return e.errorf("%v", err)
-				}
-				if *insecure {
-					fmt.Fprintln(e.stderr, "ccconform: warning: --insecure: TLS certificates are not verified; use it for test servers only")
-				}
-				tries := *retries
-				if tries == 0 {
-					tries = -1 // fetch reads 0 as its default
-				}
-				client = fetch.New(fetch.Options{Header: h, Timeout: *timeout, MaxPages: *maxPages, MaxBytes: *maxBytes,
-					Retries: tries, Insecure: *insecure,
-					Notify: func(msg string) { fmt.Fprintf(e.stderr, "ccconform: %s\n", msg) }})
-			}
-			err := client.Pages(ctx, p, func(pg fetch.Page) error {
+			return client.Pages(ctx, p, func(pg fetch.Page) error {
 				return v.Stream(ctx, validate.Input{Name: pg.URL, R: bytes.NewReader(pg.Body), Page: pg.Number}, emit)
 			})
-			if err != nil {
-				fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
-				failed++
-				if ctx.Err() != nil {
-					break
-				}
-			}
-			continue
 		}
 		in := validate.Input{Name: p, NDJSON: validate.IsNDJSON(p)}
 		if p == "-" {
@@ -187,14 +186,15 @@ func runValidate(e *env, args []string) int {
 		} else {
 			f, err := os.Open(p)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "ccconform: cannot read %s: %v\n", p, err)
-				failed++
-				continue
+				return fmt.Errorf("cannot read %s: %v", p, err)
 			}
-			in.R = f
 			defer f.Close()
+			in.R = f
 		}
-		if err := v.Stream(ctx, in, emit); err != nil {
+		return v.Stream(ctx, in, emit)
+	}
+	for _, p := range paths {
+		if err := check(p); err != nil {
 			fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
 			failed++
 			if ctx.Err() != nil {
