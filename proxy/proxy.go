@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ccconform/ccconform/validate"
 )
@@ -33,19 +34,78 @@ type Options struct {
 	// Emit receives each verdict; calls are never concurrent.
 	Emit func(validate.Verdict)
 	// MaxBytes bounds the copy kept of one body (DefaultMaxBytes); a larger
-	// body passes unchecked, and a verdict says so.
+	// body passes unchecked, and Skip says so.
 	MaxBytes int64
-	// Log, when set, is told of each response passed and of anything the
-	// proxy could not check, one line each.
+	// MaxPending bounds the copies kept of all bodies in flight or waiting
+	// to be checked (DefaultMaxPending): past it, bodies pass unchecked,
+	// and Skip says so, so that memory stays bounded under load.
+	MaxPending int64
+	// Skip, when set, is told of each body that passed unchecked: too
+	// large, cut off, encoded in a way the proxy does not decode, or over
+	// the budget. It is not a verdict: the traffic, not a document, is at
+	// fault.
+	Skip func(request, reason string)
+	// Log, when set, is told of each response passed, one line each.
 	Log func(msg string)
 }
+
+// DefaultMaxPending bounds the copies of bodies the proxy holds at once.
+const DefaultMaxPending = 256 << 20
 
 // Proxy is an http.Handler that forwards to Options.Target.
 type Proxy struct {
 	opts    Options
 	rp      *httputil.ReverseProxy
-	pending sync.WaitGroup
+	pending tracker
 	emitMu  sync.Mutex
+	held    atomic.Int64 // bytes of bodies copied and not yet checked
+}
+
+// tracker counts the bodies being copied or checked; unlike a WaitGroup,
+// it may be waited on while bodies still come, and the wait can end early.
+type tracker struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{}
+}
+
+func (t *tracker) add() {
+	t.mu.Lock()
+	if t.n == 0 {
+		t.zero = make(chan struct{})
+	}
+	t.n++
+	t.mu.Unlock()
+}
+
+func (t *tracker) done() {
+	t.mu.Lock()
+	t.n--
+	if t.n == 0 {
+		close(t.zero)
+	}
+	t.mu.Unlock()
+}
+
+// wait returns how many bodies were still unchecked when it ended: when
+// none are left, or when ctx is done.
+func (t *tracker) wait(ctx context.Context) int {
+	for {
+		t.mu.Lock()
+		if t.n == 0 {
+			t.mu.Unlock()
+			return 0
+		}
+		zero := t.zero
+		t.mu.Unlock()
+		select {
+		case <-zero:
+		case <-ctx.Done():
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			return t.n
+		}
+	}
 }
 
 // New returns a Proxy for opts.
@@ -58,6 +118,9 @@ func New(opts Options) (*Proxy, error) {
 	}
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
+	}
+	if opts.MaxPending <= 0 {
+		opts.MaxPending = DefaultMaxPending
 	}
 	p := &Proxy{opts: opts}
 	target := opts.Target
@@ -80,7 +143,17 @@ func New(opts Options) (*Proxy, error) {
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHTTP(w, r) }
 
 // Wait waits until every body that has passed is checked.
-func (p *Proxy) Wait() { p.pending.Wait() }
+func (p *Proxy) Wait() { p.pending.wait(context.Background()) }
+
+// WaitContext waits until every body that has passed is checked, or ctx is
+// done; it returns how many were left unchecked.
+func (p *Proxy) WaitContext(ctx context.Context) int { return p.pending.wait(ctx) }
+
+func (p *Proxy) skip(request, reason string) {
+	if p.opts.Skip != nil {
+		p.opts.Skip(request, reason)
+	}
+}
 
 func (p *Proxy) log(msg string) {
 	if p.opts.Log != nil {
@@ -102,30 +175,29 @@ func (p *Proxy) watch(resp *http.Response) error {
 		p.log(fmt.Sprintf("%s: %s, not checked (not JSON)", name, ct))
 		return nil
 	}
-	p.pending.Add(1)
-	resp.Body = &tee{rc: resp.Body, max: p.opts.MaxBytes, done: func(body []byte, complete, tooLarge bool) {
+	p.pending.add()
+	t := &tee{rc: resp.Body, max: p.opts.MaxBytes, budget: &p.held, limit: p.opts.MaxPending}
+	t.done = func(body []byte, complete bool, skipped string) {
 		go func() {
-			defer p.pending.Done()
-			p.check(name, resp.Header.Get("Content-Encoding"), body, complete, tooLarge)
+			defer p.pending.done()
+			defer p.held.Add(-int64(cap(body)))
+			if skipped != "" {
+				p.skip(name, skipped)
+				return
+			}
+			if !complete {
+				p.skip(name, fmt.Sprintf("the body was cut off after %d bytes (the client or the server went away)", len(body)))
+				return
+			}
+			p.check(name, resp.Header.Get("Content-Encoding"), body)
 		}()
-	}}
+	}
+	resp.Body = t
 	return nil
 }
 
 // check validates one body that passed.
-func (p *Proxy) check(name, encoding string, body []byte, complete, tooLarge bool) {
-	loc := validate.Location{Source: name, Index: -1}
-	note := func(msg string) {
-		p.emit(validate.Verdict{Location: loc, Violations: []validate.Violation{{Rule: validate.RuleJSON, Message: msg}}})
-	}
-	switch {
-	case tooLarge:
-		note(fmt.Sprintf("not checked: the body is larger than %d bytes (raise --max-bytes)", p.opts.MaxBytes))
-		return
-	case !complete:
-		note(fmt.Sprintf("not checked: the body was cut off after %d bytes (the client or the server went away)", len(body)))
-		return
-	}
+func (p *Proxy) check(name, encoding string, body []byte) {
 	switch strings.ToLower(encoding) {
 	case "", "identity":
 	case "gzip":
@@ -134,15 +206,15 @@ func (p *Proxy) check(name, encoding string, body []byte, complete, tooLarge boo
 			body, err = io.ReadAll(io.LimitReader(zr, p.opts.MaxBytes+1))
 		}
 		if err != nil {
-			note("not checked: the gzip body does not decompress: " + err.Error())
+			p.skip(name, "the gzip body does not decompress: "+err.Error())
 			return
 		}
 		if int64(len(body)) > p.opts.MaxBytes {
-			note(fmt.Sprintf("not checked: the body is larger than %d bytes once decompressed (raise --max-bytes)", p.opts.MaxBytes))
+			p.skip(name, fmt.Sprintf("the body is larger than %d bytes once decompressed (raise --max-bytes)", p.opts.MaxBytes))
 			return
 		}
 	default:
-		note(fmt.Sprintf("not checked: the body is %s-encoded, which the proxy does not decode; ask the client to accept gzip or none", encoding))
+		p.skip(name, fmt.Sprintf("the body is %s-encoded, which the proxy does not decode", encoding))
 		return
 	}
 	n := 0
@@ -152,7 +224,7 @@ func (p *Proxy) check(name, encoding string, body []byte, complete, tooLarge boo
 		return nil
 	})
 	if err != nil {
-		note("not checked: " + err.Error())
+		p.skip(name, err.Error())
 		return
 	}
 	p.log(fmt.Sprintf("%s: %d document(s) checked", name, n))
@@ -164,26 +236,37 @@ func (p *Proxy) emit(vd validate.Verdict) {
 	p.opts.Emit(vd)
 }
 
-// tee passes a body through and keeps a copy of it, up to max bytes; done
-// is called once, when the body is closed.
+// tee passes a body through and keeps a copy of it, up to max bytes and
+// within the proxy's budget; done is called once, when the body is closed,
+// with why the copy was given up, if it was.
 type tee struct {
-	rc       io.ReadCloser
-	buf      bytes.Buffer
-	max      int64
-	eof      bool
-	tooLarge bool
-	once     sync.Once
-	done     func(body []byte, complete, tooLarge bool)
+	rc      io.ReadCloser
+	buf     []byte
+	max     int64
+	budget  *atomic.Int64
+	limit   int64
+	eof     bool
+	skipped string
+	once    sync.Once
+	done    func(body []byte, complete bool, skipped string)
 }
 
 func (t *tee) Read(p []byte) (int, error) {
 	n, err := t.rc.Read(p)
-	if n > 0 && !t.tooLarge {
-		if int64(t.buf.Len()+n) > t.max {
-			t.tooLarge = true
-			t.buf = bytes.Buffer{}
+	if n > 0 && t.skipped == "" {
+		switch {
+		case int64(len(t.buf)+n) > t.max:
+			t.skipped = fmt.Sprintf("the body is larger than %d bytes (raise --max-bytes)", t.max)
+		case t.budget.Load()+int64(n) > t.limit:
+			t.skipped = "the proxy holds its budget of bodies waiting to be checked; this one passed unchecked"
+		}
+		if t.skipped != "" {
+			t.budget.Add(-int64(cap(t.buf)))
+			t.buf = nil
 		} else {
-			t.buf.Write(p[:n])
+			before := cap(t.buf)
+			t.buf = append(t.buf, p[:n]...)
+			t.budget.Add(int64(cap(t.buf) - before))
 		}
 	}
 	if err == io.EOF {
@@ -194,6 +277,6 @@ func (t *tee) Read(p []byte) (int, error) {
 
 func (t *tee) Close() error {
 	err := t.rc.Close()
-	t.once.Do(func() { t.done(t.buf.Bytes(), t.eof, t.tooLarge) })
+	t.once.Do(func() { t.done(t.buf, t.eof, t.skipped) })
 	return err
 }

@@ -168,11 +168,13 @@ func TestWhatIsNotCheckedIsSaid(t *testing.T) {
 	defer upstream.Close()
 	var got []validate.Verdict
 	var logs []string
+	skips := map[string]string{}
 	var mu sync.Mutex
 	v, _ := validate.New(validate.Options{})
 	target, _ := url.Parse(upstream.URL)
 	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, MaxBytes: 1000,
 		Emit: func(vd validate.Verdict) { mu.Lock(); got = append(got, vd); mu.Unlock() },
+		Skip: func(r, why string) { mu.Lock(); skips[r] = why; mu.Unlock() },
 		Log:  func(m string) { mu.Lock(); logs = append(logs, m); mu.Unlock() }})
 	front := httptest.NewServer(p)
 	defer front.Close()
@@ -188,14 +190,16 @@ func TestWhatIsNotCheckedIsSaid(t *testing.T) {
 	for _, vd := range got {
 		byPath[vd.Location.Source] = vd.Violations[0].Message
 	}
-	if !strings.Contains(byPath["GET /big"], "larger than 1000 bytes") {
-		t.Errorf("the big body: %q", byPath["GET /big"])
+	// Too large is the traffic's matter, not a document's: said, not a
+	// verdict. A body that is not JSON is a document that fails.
+	if !strings.Contains(skips["GET /big"], "larger than 1000 bytes") {
+		t.Errorf("the big body: %q", skips["GET /big"])
 	}
 	if !strings.Contains(byPath["GET /broken"], "JSON") {
 		t.Errorf("the broken body: %q", byPath["GET /broken"])
 	}
-	if len(got) != 2 {
-		t.Errorf("%d verdicts, want 2 (the image and the error are not documents)", len(got))
+	if len(got) != 1 || len(skips) != 1 {
+		t.Errorf("%d verdicts and %d skipped, want 1 and 1 (the image and the error are not documents)", len(got), len(skips))
 	}
 	joined := strings.Join(logs, "\n")
 	if !strings.Contains(joined, "GET /image: image/png, not checked") || !strings.Contains(joined, "GET /error: 404, not checked") {
@@ -217,5 +221,34 @@ func TestTargetDown(t *testing.T) {
 	}
 	if _, err := proxy.New(proxy.Options{Target: &url.URL{Scheme: "ftp", Host: "x"}, Validator: v, Emit: func(validate.Verdict) {}}); err == nil {
 		t.Error("an ftp target: no error")
+	}
+}
+
+// TestBudgetBoundsMemory: past the budget of bodies held, bodies pass
+// unchecked, unchanged, and the proxy says so.
+func TestBudgetBoundsMemory(t *testing.T) {
+	body := `{"data":[` + strings.Repeat(`{"uid":"x","name":"X","status":"online"},`, 200) + `{"uid":"y","name":"Y","status":"online"}]}`
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, body)
+	}))
+	defer upstream.Close()
+	var mu sync.Mutex
+	var skips []string
+	verdicts := 0
+	v, _ := validate.New(validate.Options{})
+	target, _ := url.Parse(upstream.URL)
+	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, MaxPending: 1000,
+		Emit: func(validate.Verdict) { mu.Lock(); verdicts++; mu.Unlock() },
+		Skip: func(_, why string) { mu.Lock(); skips = append(skips, why); mu.Unlock() }})
+	front := httptest.NewServer(p)
+	defer front.Close()
+	_, _, b := fetch(t, front.URL+"/v3/users", nil)
+	p.Wait()
+	if string(b) != body {
+		t.Fatal("the body changed")
+	}
+	if verdicts != 0 || len(skips) != 1 || !strings.Contains(skips[0], "budget") {
+		t.Errorf("%d verdicts, skips %q; want none checked and the budget named", verdicts, skips)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -86,13 +87,28 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	logw := &syncWriter{w: e.stderr}
 	sum := report.NewSummary()
 	var repErr error
+	var repMu sync.Mutex
+	closed := false // once the report is closed, late verdicts are dropped, and counted
+	late, skipped := 0, 0
 	p, err := proxy.New(proxy.Options{Target: tu, Validator: v, MaxBytes: *maxBytes,
 		Emit: func(vd validate.Verdict) {
+			repMu.Lock()
+			defer repMu.Unlock()
+			if closed {
+				late++
+				return
+			}
 			sum.Add(vd)
 			if err := rep.Verdict(vd); err != nil && repErr == nil {
 				repErr = err
 				fmt.Fprintf(logw, "ccconform proxy: writing the report: %v\n", err)
 			}
+		},
+		Skip: func(request, reason string) {
+			repMu.Lock()
+			skipped++
+			repMu.Unlock()
+			fmt.Fprintf(logw, "ccconform proxy: %s: not checked: %s\n", request, reason)
 		},
 		Log: func(msg string) {
 			if *verbose {
@@ -127,14 +143,28 @@ response body is checked after it has passed (REST envelopes unwrapped).
 		status = exitUsage
 	case <-ctx.Done():
 	}
+	stop() // a second Ctrl-C ends the process at once
+	fmt.Fprintln(logw, "ccconform proxy: stopping: finishing the requests in flight (Ctrl-C again to quit now)")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(logw, "ccconform proxy: shutting down: %v\n", err)
+		hs.Close()
+		fmt.Fprintf(logw, "ccconform proxy: requests still in flight after 10s were cut off\n")
 	}
-	p.Wait()
-	if err := rep.Close(sum); err != nil {
+	waiting, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelWait()
+	if n := p.WaitContext(waiting); n > 0 {
+		fmt.Fprintf(logw, "ccconform proxy: %d bodies still being checked after 10s are left out of the report\n", n)
+	}
+	repMu.Lock()
+	closed = true
+	err = rep.Close(sum)
+	repMu.Unlock()
+	if err != nil {
 		return e.errorf("writing the report: %v", err)
+	}
+	if skipped > 0 || late > 0 {
+		fmt.Fprintf(logw, "ccconform proxy: %d bodies passed unchecked, %d verdicts came after the report closed\n", skipped, late)
 	}
 	switch {
 	case status != exitOK:
