@@ -2,21 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ccconform/ccconform/proxy"
-	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
 )
@@ -32,7 +26,7 @@ Requests and responses pass unchanged and unhindered; each successful JSON
 response body is checked after it has passed (REST envelopes unwrapped).
 `)
 	target := fs.String("target", "", "forward every request to this `URL` (required)")
-	listen := fs.String("listen", "127.0.0.1:8687", "listen on `HOST:PORT`; port 0 picks a free one")
+	listenAddr := fs.String("listen", "127.0.0.1:8687", "listen on `HOST:PORT`; port 0 picks a free one")
 	kind := fs.String("kind", "auto", "check every document as this `KIND`: auto, or "+kindNames())
 	profile := fs.String("profile", "auto", "the shape to check, one of `auto|sdk|rest`")
 	strict := fs.Bool("strict", false, "report fields the model does not document as violations (rule unknown-field)")
@@ -54,18 +48,9 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	if err != nil {
 		return e.errorf("proxy: --target: %v", err)
 	}
-	opts := validate.Options{Strict: *strict}
-	if *kind != "auto" {
-		if opts.Kind, err = types.ParseKind(*kind); err != nil {
-			return e.errorf("--kind: %v, or auto", err)
-		}
-	}
-	if *profile != "auto" {
-		p, err := types.ParseProfile(*profile)
-		if err != nil {
-			return e.errorf("--profile: %v, or auto", err)
-		}
-		opts.Profile = p
+	opts, err := checkOptions(*kind, *profile, *strict)
+	if err != nil {
+		return e.errorf("%v", err)
 	}
 	v, err := validate.New(opts)
 	if err != nil {
@@ -118,38 +103,18 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	if err != nil {
 		return e.errorf("proxy: %v", err)
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, base, err := listen(*listenAddr, *urlFile, "--listen")
 	if err != nil {
-		return e.errorf("proxy: cannot listen on %s: %v (pick another --listen, or port 0 for a free one)", *listen, err)
-	}
-	base := "http://" + ln.Addr().String()
-	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(base+"\n"), 0o644); err != nil {
-			ln.Close()
-			return e.errorf("proxy: --url-file: %v", err)
-		}
+		return e.errorf("proxy: %v", err)
 	}
 	fmt.Fprintf(logw, "ccconform proxy: forwarding %s to %s; Ctrl-C prints the summary\n", base, tu.Redacted())
-
-	hs := &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
 	status := exitOK
-	select {
-	case err := <-done:
+	err = serveUntilSignal(ln, p, 10*time.Second, func() {
+		fmt.Fprintln(logw, "ccconform proxy: stopping: finishing the requests in flight (Ctrl-C again to quit now)")
+	})
+	if err != nil {
 		fmt.Fprintf(logw, "ccconform proxy: %v\n", err)
 		status = exitUsage
-	case <-ctx.Done():
-	}
-	stop() // a second Ctrl-C ends the process at once
-	fmt.Fprintln(logw, "ccconform proxy: stopping: finishing the requests in flight (Ctrl-C again to quit now)")
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		hs.Close()
-		fmt.Fprintf(logw, "ccconform proxy: requests still in flight after 10s were cut off\n")
 	}
 	waiting, cancelWait := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelWait()

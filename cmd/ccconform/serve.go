@@ -1,14 +1,7 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/ccconform/ccconform/generate"
@@ -69,34 +62,14 @@ and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}.
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, base, err := listen(*addr, *urlFile, "--addr")
 	if err != nil {
-		return e.errorf("serve: cannot listen on %s: %v (pick another --addr, or port 0 for a free one)", *addr, err)
-	}
-	base := "http://" + ln.Addr().String()
-	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(base+"\n"), 0o644); err != nil {
-			ln.Close()
-			return e.errorf("serve: --url-file: %v", err)
-		}
+		return e.errorf("serve: %v", err)
 	}
 	fmt.Fprintf(logw, "ccconform serve: %d users, %d groups, %d messages, %d faults; listening on %s\n",
 		len(w.Users), len(w.Groups), len(w.Messages), len(srv.Faults()), base)
-
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	select {
-	case err := <-done:
+	if err := serveUntilSignal(ln, srv, 5*time.Second, nil); err != nil {
 		return e.errorf("serve: %v", err)
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return e.errorf("serve: shutting down: %v", err)
 	}
 	fmt.Fprintln(logw, "ccconform serve: stopped")
 	return exitOK

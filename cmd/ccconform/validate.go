@@ -76,21 +76,11 @@ func runValidate(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	opts := validate.Options{Strict: *strict, Pointer: *pointer, Coverage: *coverage, Custom: custom}
-	if *kind != "auto" {
-		k, err := types.ParseKind(*kind)
-		if err != nil {
-			return e.errorf("--kind: %v, or auto", err)
-		}
-		opts.Kind = k
+	opts, err := checkOptions(*kind, *profile, *strict)
+	if err != nil {
+		return e.errorf("%v", err)
 	}
-	if *profile != "auto" {
-		p, err := types.ParseProfile(*profile)
-		if err != nil {
-			return e.errorf("--profile: %v, or auto", err)
-		}
-		opts.Profile = p
-	}
+	opts.Pointer, opts.Coverage, opts.Custom = *pointer, *coverage, custom
 	v, err := validate.New(opts)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -277,4 +267,25 @@ func progress(e *env, n *atomic.Int64) func() {
 			<-finished
 		}
 	}
+}
+
+// checkOptions reads --kind, --profile and --strict, as validate and proxy
+// take them.
+func checkOptions(kind, profile string, strict bool) (validate.Options, error) {
+	opts := validate.Options{Strict: strict}
+	if kind != "auto" {
+		k, err := types.ParseKind(kind)
+		if err != nil {
+			return opts, fmt.Errorf("--kind: %v, or auto", err)
+		}
+		opts.Kind = k
+	}
+	if profile != "auto" {
+		p, err := types.ParseProfile(profile)
+		if err != nil {
+			return opts, fmt.Errorf("--profile: %v, or auto", err)
+		}
+		opts.Profile = p
+	}
+	return opts, nil
 }
