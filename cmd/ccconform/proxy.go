@@ -35,6 +35,10 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	maxBytes := fs.Int64("max-bytes", proxy.DefaultMaxBytes, "check bodies of up to `N` bytes (larger ones pass unchecked, and are reported)")
 	urlFile := fs.String("url-file", "", "once listening, write the proxy's base URL to `FILE` (for scripts)")
 	verbose := fs.Bool("v", false, "log each response on standard error")
+	coverage := fs.Bool("coverage", false, "count which documented fields, enum values and category/type pairs the traffic held, as validate --coverage does")
+	var customData, metadataSchemas pairFlags
+	fs.Var(&customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also .ccconform.json)")
+	fs.Var(&metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also .ccconform.json)")
 	if done, status := parse(e, fs, args); done {
 		return status
 	}
@@ -52,6 +56,10 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	if err != nil {
 		return e.errorf("%v", err)
 	}
+	if opts.Custom, err = customSchemas(e, customData, metadataSchemas); err != nil {
+		return e.errorf("%v", err)
+	}
+	opts.Coverage = *coverage
 	v, err := validate.New(opts)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -123,6 +131,10 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	}
 	repMu.Lock()
 	closed = true
+	if c := v.Coverage(); c != nil {
+		r := c.Report()
+		sum.Coverage = &r
+	}
 	err = rep.Close(sum)
 	repMu.Unlock()
 	if err != nil {
