@@ -9,6 +9,10 @@
 // in bounded memory, checked on every core, and reported in input order. A
 // broken document gets a verdict with its location and the run goes on.
 //
-// Check fails a testing.TB with readable violations, for services that emit
-// CometChat payloads and want to check them in their own tests.
+// Conforms fails a testing.TB with readable violations, for services that
+// emit CometChat payloads and want to check them in their own tests.
+//
+// Options.Coverage counts what the documents held against the model
+// (Validator.Coverage), and Options.Custom applies a team's own schemas to
+// customData and metadata (LoadCustomSchemas, FindConfig).
 package validate
