@@ -20,10 +20,8 @@ import (
 // fillTries is how many values fill draws before it gives up on a schema.
 const fillTries = 25
 
-// customTypesOf returns the custom message types the generator makes:
-// those of Options.CustomData, in order, or the built-in ones.
-func (g *Generator) customTypesOf() []string { return typesOf(g.opts.CustomData) }
-
+// typesOf returns the custom message types a generator makes: those of
+// Options.CustomData, in order, or the built-in ones.
 func typesOf(custom map[string]*jsonschema.Schema) []string {
 	if len(custom) == 0 {
 		return customTypes
@@ -40,7 +38,7 @@ func typesOf(custom map[string]*jsonschema.Schema) []string {
 // the generator can fill its customData from its schema: an error names a
 // type whose schema it cannot satisfy (a pattern, say).
 func (g *Generator) CheckCustomData() error {
-	for _, t := range g.customTypesOf() {
+	for _, t := range typesOf(g.opts.CustomData) {
 		s := g.opts.CustomData[t]
 		if s == nil {
 			continue
@@ -71,37 +69,13 @@ func (s *src) fill(sc *jsonschema.Schema) (any, error) {
 	var last error
 	for range fillTries {
 		v := s.value(sc, 0)
-		err := sc.Validate(normalize(v))
+		err := sc.Validate(v)
 		if err == nil {
 			return v, nil
 		}
 		last = err
 	}
 	return nil, fmt.Errorf("no value drawn in %d tries satisfies the schema; the last broke it thus: %v", fillTries, last)
-}
-
-// normalize turns the generator's numbers into what the schema validator
-// reads (it reads JSON numbers as json.Number, float64 or int alike).
-func normalize(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = normalize(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = normalize(e)
-		}
-		return out
-	case int64:
-		return float64(x)
-	case int:
-		return float64(x)
-	}
-	return v
 }
 
 // value draws one value for schema sc.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,10 +217,12 @@ func enumName(v any) string {
 		return fmt.Sprintf("%v (boolean)", x)
 	case nil:
 		return "null"
-	}
-	// Numbers, whatever type the schema or the document gave them.
-	if f, ok := numberValue(v); ok {
-		return strconv.FormatFloat(f, 'f', -1, 64) + " (number)"
+	case json.Number:
+		// Schemas and documents are both read with numbers as written.
+		if f, err := x.Float64(); err == nil {
+			return strconv.FormatFloat(f, 'f', -1, 64) + " (number)"
+		}
+		return x.String() + " (number)"
 	}
 	return fmt.Sprint(v)
 }
@@ -232,23 +235,6 @@ func scalarName(v any) (string, bool) {
 		return "", false
 	}
 	return enumName(v), true
-}
-
-func numberValue(v any) (float64, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	case float64:
-		return x, true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case interface{ Float64() (float64, bool) }:
-		return x.Float64()
-	}
-	return 0, false
 }
 
 // indexPattern writes the array indices of a pointer as *.
@@ -346,7 +332,7 @@ func (c *Coverage) Report() CoverageReport {
 				}
 				var other []string
 				for v := range seen {
-					if !contains(fs.enums[f], v) {
+					if !slices.Contains(fs.enums[f], v) {
 						other = append(other, v)
 					}
 				}
@@ -376,13 +362,13 @@ func (c *Coverage) Report() CoverageReport {
 		}
 	}
 	sort.Strings(pairs)
-	pairs = dedupe(pairs)
+	pairs = slices.Compact(pairs)
 	for _, p := range pairs {
 		r.Pairs = append(r.Pairs, Count{Name: p, Count: c.pairs[p], Documented: true})
 	}
 	var other []string
 	for p := range c.pairs {
-		if !contains(pairs, p) {
+		if !slices.Contains(pairs, p) {
 			other = append(other, p)
 		}
 	}
@@ -415,25 +401,6 @@ func (r CoverageReport) NeverSeen() []string {
 	for _, p := range r.Pairs {
 		if p.Count == 0 {
 			out = append(out, "category/type "+p.Name)
-		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func dedupe(sorted []string) []string {
-	out := sorted[:0]
-	for i, s := range sorted {
-		if i == 0 || s != sorted[i-1] {
-			out = append(out, s)
 		}
 	}
 	return out

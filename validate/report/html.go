@@ -249,7 +249,7 @@ summary{cursor:pointer;font-weight:600}
 </section>
 <section>
 <h2>Every violation, by rule</h2>
-{{if .Dropped}}<p class="muted">The page lists the first {{len $.ByRule | printf "%d"}} rules' violations up to 5000; {{.Dropped}} more are counted above but not listed.</p>{{end}}
+{{if .Dropped}}<p class="muted">The page lists the first 5000 violations; {{.Dropped}} more are counted above but not listed.</p>{{end}}
 {{range .ByRule}}<details><summary><code>{{.Name}}</code> · {{len .Entries}}</summary>
 <table><tr><th>where</th><th>kind</th><th>pointer</th><th>what</th></tr>{{range .Entries}}<tr><td><code>{{.Location}}</code></td><td>{{.Kind}}</td><td><code>{{.Pointer}}</code></td><td>{{.Message}}</td></tr>{{end}}</table>
 </details>{{end}}
