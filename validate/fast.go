@@ -51,6 +51,16 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	}
 	top := tapeObject{t: t, k: 0}
 	vd = Verdict{Location: Location{Index: -1}, Kind: v.opts.Kind, Profile: v.opts.Profile}
+	// A repeated key means different things to different parsers: the
+	// tape's lookups find the first value, encoding/json keeps the last.
+	// The reference checks the last (the any tree it validates has no
+	// other), so it must also detect the kind and profile from the last:
+	// a message whose type is first "image", then "text" is checked as a
+	// text message, and reported for the repeat. Nothing is detected here
+	// then; the reference detects from its own parse.
+	if t.hasDuplicateKeys() {
+		return vd, false
+	}
 	if vd.Kind == "" {
 		k, p, err := types.DetectObject(top)
 		if err != nil {
@@ -64,9 +74,6 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	if vd.Profile == "" {
 		vd.Profile = types.DetectObjectProfile(top, vd.Kind)
 	}
-	if t.hasDuplicateKeys() {
-		return vd, false
-	}
 	// A team's own schemas are applied on the reference path.
 	if v.opts.Custom != nil {
 		typ := ""
@@ -77,24 +84,29 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 			return vd, false
 		}
 	}
-	// try checks the document in profile p: schema, then rules.
-	try := func(p types.Profile) (*evalCtx, bool) {
+	// try checks the document in profile p: schema, then rules. It says
+	// no only when the reference surely finds a violation in p.
+	try := func(p types.Profile) (*evalCtx, result) {
 		c := &evalCtx{strict: v.opts.Strict}
-		if c.eval(t, v.schemaOf(p, vd.Kind).p, 0) != yes {
-			return nil, false
+		if r := c.eval(t, v.schemaOf(p, vd.Kind).p, 0); r != yes {
+			return nil, r
 		}
-		return c, quietOn(t, vd.Kind, p)
+		return c, rulesOn(t, vd.Kind, p)
 	}
-	c, ok := try(vd.Profile)
+	c, r := try(vd.Profile)
 	// As the reference does, a detected user, group or member that fails
-	// its profile is tried against the other. (On failure vd keeps what was
-	// detected, for the reference to start from.)
-	if !ok && v.opts.Profile == "" && !vd.Kind.IsMessage() {
-		if c2, ok2 := try(other(vd.Profile)); ok2 {
-			c, ok, vd.Profile = c2, true, other(vd.Profile)
+	// its profile is tried against the other, and the other is kept when it
+	// fits better: here, when it fits. That is the reference's choice only
+	// when the first surely fails: an unsure first try (a membersCount past
+	// 2^63 that the tape cannot read exactly) may hold no violation at all,
+	// and then the reference keeps the detected profile. (On failure vd
+	// keeps what was detected, for the reference to start from.)
+	if r == no && v.opts.Profile == "" && !vd.Kind.IsMessage() {
+		if c2, r2 := try(other(vd.Profile)); r2 == yes {
+			c, r, vd.Profile = c2, yes, other(vd.Profile)
 		}
 	}
-	if !ok {
+	if r != yes {
 		return vd, false
 	}
 	for _, key := range c.unknown {
@@ -108,14 +120,24 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 // checked as kind k in profile p, and the tape could read every value the
 // rules asked for.
 func quietOn(t *tape, k types.Kind, p types.Profile) bool {
+	return rulesOn(t, k, p) == yes
+}
+
+// rulesOn is quietOn with the reason when not: no when a rule fires on
+// values the tape read exactly, unsure when it could not read one.
+func rulesOn(t *tape, k types.Kind, p types.Profile) result {
 	d := &t.rules
 	*d = doc{t: t, kind: k, profile: p}
 	for _, r := range rules {
-		if len(r.check(d)) > 0 || d.unsure {
-			return false
+		fired := len(r.check(d)) > 0
+		if d.unsure {
+			return unsure
+		}
+		if fired {
+			return no
 		}
 	}
-	return true
+	return yes
 }
 
 // tapeObject gives a tape's object to types.DetectObject.
@@ -553,6 +575,8 @@ func typeMatch(t *tape, bits uint8, k int32) result {
 		return yes
 	}
 	if tk.kind == tNumber && bits&bitInteger != 0 {
+		// Digits alone are an integer whatever their size, to the
+		// reference as to JSON Schema (2^64 included).
 		if tk.integer {
 			return yes
 		}

@@ -48,7 +48,7 @@ const (
 type tok struct {
 	kind       tokKind
 	escaped    bool  // a string with backslash escapes
-	integer    bool  // a number written as an integer, that fits in int64
+	integer    bool  // a number written as an integer: no fraction, no exponent
 	start, end int32 // the value's bytes, quotes and brackets included
 	next       int32 // the index of the token after this value and its children
 	n          int32 // an object's members, an array's elements
@@ -297,9 +297,6 @@ func (t *tape) number(i int) (int, bool) {
 			return i, false
 		}
 	}
-	if integer {
-		_, integer = parseInt(b[start:i])
-	}
 	t.toks = append(t.toks, tok{kind: tNumber, integer: integer, start: int32(start), end: int32(i), next: int32(len(t.toks) + 1)})
 	return i, true
 }
@@ -360,7 +357,8 @@ func (t *tape) keyIs(k int32, key string) bool {
 	return ok && s == key
 }
 
-// int returns the value of number token k when it is a plain integer.
+// int returns the value of number token k when it is an integer that fits
+// in int64.
 func (t *tape) int(k int32) (int64, bool) {
 	if k < 0 || t.toks[k].kind != tNumber || !t.toks[k].integer {
 		return 0, false
