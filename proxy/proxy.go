@@ -6,7 +6,6 @@
 package proxy
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"fmt"
@@ -15,15 +14,18 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ccconform/ccconform/validate"
 )
 
 // DefaultMaxBytes bounds the body the proxy keeps a copy of to check.
 const DefaultMaxBytes = 64 << 20
+
+// DefaultMaxPending bounds the copies of bodies the proxy holds at once.
+const DefaultMaxPending = 256 << 20
 
 // Options configure a Proxy.
 type Options struct {
@@ -33,13 +35,18 @@ type Options struct {
 	Validator *validate.Validator
 	// Emit receives each verdict; calls are never concurrent.
 	Emit func(validate.Verdict)
-	// MaxBytes bounds the copy kept of one body (DefaultMaxBytes); a larger
-	// body passes unchecked, and Skip says so.
+	// MaxBytes bounds the copy kept of one body, and its decompressed copy
+	// (DefaultMaxBytes); a larger body passes unchecked, and Skip says so.
 	MaxBytes int64
-	// MaxPending bounds the copies kept of all bodies in flight or waiting
-	// to be checked (DefaultMaxPending): past it, bodies pass unchecked,
-	// and Skip says so, so that memory stays bounded under load.
+	// MaxPending bounds the copies kept of all bodies passing, waiting to
+	// be checked or being checked, decompressed copies included
+	// (DefaultMaxPending): past it, bodies pass unchecked, and Skip says
+	// so, so that memory stays bounded under load.
 	MaxPending int64
+	// Checkers bounds how many bodies are checked at once; 0 means one per
+	// two cores, at least one, so that checking leaves cores to
+	// forwarding. Bodies waiting for a checker count in MaxPending.
+	Checkers int
 	// Skip, when set, is told of each body that passed unchecked: too
 	// large, cut off, encoded in a way the proxy does not decode, or over
 	// the budget. It is not a verdict: the traffic, not a document, is at
@@ -49,16 +56,32 @@ type Options struct {
 	Log func(msg string)
 }
 
-// DefaultMaxPending bounds the copies of bodies the proxy holds at once.
-const DefaultMaxPending = 256 << 20
-
 // Proxy is an http.Handler that forwards to Options.Target.
 type Proxy struct {
 	opts    Options
 	rp      *httputil.ReverseProxy
+	budget  budget
 	pending tracker
 	emitMu  sync.Mutex
-	held    atomic.Int64 // bytes of bodies copied and not yet checked
+
+	mu       sync.Mutex
+	queue    []job // bodies that have passed, to check or to say why not
+	skips    int   // entries of queue that hold no copy
+	lost     int   // skipped bodies past maxSkipsWaiting, told as a count
+	checkers int   // goroutines working through queue
+	peak     int   // most checkers at once, for tests
+}
+
+// maxSkipsWaiting bounds the bodies that passed unchecked and wait to be
+// told to Skip: they hold no copy, so the budget does not bound them.
+const maxSkipsWaiting = 4096
+
+// job is one body that has passed: its copy to check, or why there is none.
+type job struct {
+	name     string
+	encoding string
+	copy     *held
+	skipped  string
 }
 
 // tracker counts the bodies being copied or checked; unlike a WaitGroup,
@@ -122,13 +145,18 @@ func New(opts Options) (*Proxy, error) {
 	if opts.MaxPending <= 0 {
 		opts.MaxPending = DefaultMaxPending
 	}
-	p := &Proxy{opts: opts}
+	if opts.Checkers <= 0 {
+		opts.Checkers = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	p := &Proxy{opts: opts, budget: budget{limit: opts.MaxPending}}
 	target := opts.Target
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			r.SetURL(target)
 			r.Out.Host = target.Host
 		},
+		Transport:      transport(),
+		BufferPool:     copyBuffers{},
 		ModifyResponse: p.watch,
 		FlushInterval:  -1, // pass each chunk on as it comes
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
@@ -137,6 +165,34 @@ func New(opts Options) (*Proxy, error) {
 		},
 	}
 	return p, nil
+}
+
+// transport is http.DefaultTransport, but for two things. It never asks
+// for gzip on its own, nor decodes what comes back: without that, a client
+// that sent no Accept-Encoding would get the body decompressed and
+// re-chunked, not what the server sent. And it keeps as many idle
+// connections to the target as clients keep to the proxy: with the
+// default two, every other request under load opens a new connection.
+func transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DisableCompression = true
+	t.MaxIdleConns = 0
+	t.MaxIdleConnsPerHost = 1024
+	return t
+}
+
+// copyBuffers are the buffers responses are copied through, reused rather
+// than made for each response.
+type copyBuffers struct{}
+
+var copyBufferPool = sync.Pool{New: func() any { return new([32 << 10]byte) }}
+
+func (copyBuffers) Get() []byte { return copyBufferPool.Get().(*[32 << 10]byte)[:] }
+
+func (copyBuffers) Put(b []byte) {
+	if cap(b) == 32<<10 {
+		copyBufferPool.Put((*[32 << 10]byte)(b[:32<<10]))
+	}
 }
 
 // ServeHTTP forwards r to the target and streams the answer back.
@@ -176,58 +232,125 @@ func (p *Proxy) watch(resp *http.Response) error {
 		return nil
 	}
 	p.pending.add()
-	t := &tee{rc: resp.Body, max: p.opts.MaxBytes, budget: &p.held, limit: p.opts.MaxPending}
-	t.done = func(body []byte, complete bool, skipped string) {
-		go func() {
-			defer p.pending.done()
-			defer p.held.Add(-int64(cap(body)))
-			if skipped != "" {
-				p.skip(name, skipped)
-				return
-			}
-			if !complete {
-				p.skip(name, fmt.Sprintf("the body was cut off after %d bytes (the client or the server went away)", len(body)))
-				return
-			}
-			p.check(name, resp.Header.Get("Content-Encoding"), body)
-		}()
+	t := &tee{rc: resp.Body, copy: &held{budget: &p.budget, max: p.opts.MaxBytes}}
+	if resp.ContentLength > p.opts.MaxBytes {
+		t.copy, t.skipped = nil, tooLarge(p.opts.MaxBytes)
+	}
+	encoding := resp.Header.Get("Content-Encoding")
+	t.done = func(copy *held, complete bool, skipped string) {
+		if skipped == "" && !complete {
+			skipped = fmt.Sprintf("the body was cut off after %d bytes (the client or the server went away)", copy.n)
+		}
+		if skipped != "" && copy != nil {
+			copy.release()
+			copy = nil
+		}
+		p.enqueue(job{name: name, encoding: encoding, copy: copy, skipped: skipped})
 	}
 	resp.Body = t
 	return nil
 }
 
-// check validates one body that passed.
-func (p *Proxy) check(name, encoding string, body []byte) {
-	switch strings.ToLower(encoding) {
+func tooLarge(max int64) string {
+	return fmt.Sprintf("the body is larger than %d bytes (raise --max-bytes)", max)
+}
+
+// enqueue hands a body that has passed to the checkers, starting one if
+// fewer than Options.Checkers are at work. It never waits: it runs on the
+// request's path.
+func (p *Proxy) enqueue(j job) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if j.copy == nil {
+		if p.skips >= maxSkipsWaiting {
+			p.lost++
+			p.pending.done()
+			return
+		}
+		p.skips++
+	}
+	p.queue = append(p.queue, j)
+	if p.checkers < p.opts.Checkers {
+		p.checkers++
+		p.peak = max(p.peak, p.checkers)
+		go p.checkLoop()
+	}
+}
+
+// checkLoop checks bodies from the queue until it is empty.
+func (p *Proxy) checkLoop() {
+	for {
+		p.mu.Lock()
+		if len(p.queue) == 0 {
+			p.checkers--
+			p.mu.Unlock()
+			return
+		}
+		j := p.queue[0]
+		p.queue[0] = job{}
+		p.queue = p.queue[1:]
+		lost := 0
+		if j.copy == nil {
+			p.skips--
+			lost, p.lost = p.lost, 0
+		}
+		p.mu.Unlock()
+		if lost > 0 {
+			p.skip(fmt.Sprintf("%d more responses", lost), "they passed unchecked while too many others waited to be told of")
+		}
+		p.run(j)
+		p.pending.done()
+	}
+}
+
+// run checks one body that passed, or says why it is not checked.
+func (p *Proxy) run(j job) {
+	if j.copy == nil {
+		p.skip(j.name, j.skipped)
+		return
+	}
+	defer j.copy.release()
+	r := io.Reader(j.copy.reader())
+	switch strings.ToLower(j.encoding) {
 	case "", "identity":
 	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(body))
-		if err == nil {
-			body, err = io.ReadAll(io.LimitReader(zr, p.opts.MaxBytes+1))
-		}
+		zr, err := gzip.NewReader(r)
 		if err != nil {
-			p.skip(name, "the gzip body does not decompress: "+err.Error())
+			p.skip(j.name, "the gzip body does not decompress: "+err.Error())
 			return
 		}
-		if int64(len(body)) > p.opts.MaxBytes {
-			p.skip(name, fmt.Sprintf("the body is larger than %d bytes once decompressed (raise --max-bytes)", p.opts.MaxBytes))
+		plain := &held{budget: &p.budget, max: p.opts.MaxBytes}
+		defer plain.release()
+		err = plain.readFrom(zr)
+		j.copy.release() // only the decompressed copy is checked
+		switch err {
+		case nil:
+		case errTooLarge:
+			p.skip(j.name, fmt.Sprintf("the body is larger than %d bytes once decompressed (raise --max-bytes)", p.opts.MaxBytes))
+			return
+		case errBudget:
+			p.skip(j.name, fmt.Sprintf("decompressed, the body would pass the proxy's budget of %d bytes held; it passed unchecked", p.opts.MaxPending))
+			return
+		default:
+			p.skip(j.name, "the gzip body does not decompress: "+err.Error())
 			return
 		}
+		r = plain.reader()
 	default:
-		p.skip(name, fmt.Sprintf("the body is %s-encoded, which the proxy does not decode", encoding))
+		p.skip(j.name, fmt.Sprintf("the body is %s-encoded, which the proxy does not decode", j.encoding))
 		return
 	}
 	n := 0
-	err := p.opts.Validator.Stream(context.Background(), validate.Input{Name: name, R: bytes.NewReader(body)}, func(vd validate.Verdict) error {
+	err := p.opts.Validator.Stream(context.Background(), validate.Input{Name: j.name, R: r}, func(vd validate.Verdict) error {
 		n++
 		p.emit(vd)
 		return nil
 	})
 	if err != nil {
-		p.skip(name, err.Error())
+		p.skip(j.name, err.Error())
 		return
 	}
-	p.log(fmt.Sprintf("%s: %d document(s) checked", name, n))
+	p.log(fmt.Sprintf("%s: %d document(s) checked", j.name, n))
 }
 
 func (p *Proxy) emit(vd validate.Verdict) {
@@ -236,37 +359,29 @@ func (p *Proxy) emit(vd validate.Verdict) {
 	p.opts.Emit(vd)
 }
 
-// tee passes a body through and keeps a copy of it, up to max bytes and
-// within the proxy's budget; done is called once, when the body is closed,
-// with why the copy was given up, if it was.
+// tee passes a body through and keeps a copy of it; done is called once,
+// when the body is closed, with the copy, or with why it was given up.
 type tee struct {
 	rc      io.ReadCloser
-	buf     []byte
-	max     int64
-	budget  *atomic.Int64
-	limit   int64
+	copy    *held // nil once given up
 	eof     bool
 	skipped string
 	once    sync.Once
-	done    func(body []byte, complete bool, skipped string)
+	done    func(copy *held, complete bool, skipped string)
 }
 
 func (t *tee) Read(p []byte) (int, error) {
 	n, err := t.rc.Read(p)
-	if n > 0 && t.skipped == "" {
-		switch {
-		case int64(len(t.buf)+n) > t.max:
-			t.skipped = fmt.Sprintf("the body is larger than %d bytes (raise --max-bytes)", t.max)
-		case t.budget.Load()+int64(n) > t.limit:
-			t.skipped = "the proxy holds its budget of bodies waiting to be checked; this one passed unchecked"
+	if n > 0 && t.copy != nil {
+		switch t.copy.write(p[:n]) {
+		case errTooLarge:
+			t.skipped = tooLarge(t.copy.max)
+		case errBudget:
+			t.skipped = fmt.Sprintf("the proxy holds its budget of %d bytes of bodies waiting to be checked; this one passed unchecked", t.copy.budget.limit)
 		}
 		if t.skipped != "" {
-			t.budget.Add(-int64(cap(t.buf)))
-			t.buf = nil
-		} else {
-			before := cap(t.buf)
-			t.buf = append(t.buf, p[:n]...)
-			t.budget.Add(int64(cap(t.buf) - before))
+			t.copy.release()
+			t.copy = nil
 		}
 	}
 	if err == io.EOF {
@@ -277,6 +392,6 @@ func (t *tee) Read(p []byte) (int, error) {
 
 func (t *tee) Close() error {
 	err := t.rc.Close()
-	t.once.Do(func() { t.done(t.buf, t.eof, t.skipped) })
+	t.once.Do(func() { t.done(t.copy, t.eof, t.skipped) })
 	return err
 }

@@ -57,13 +57,17 @@ func setup(t *testing.T, maxBytes int64) (api *serve.Server, apiURL, proxyURL st
 	}
 }
 
+// plainClient sends requests as they are written: no Accept-Encoding of
+// its own, and no transparent decompression.
+var plainClient = &http.Transport{DisableCompression: true}
+
 func fetch(t *testing.T, url string, header http.Header) (int, http.Header, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
-	resp, err := http.DefaultTransport.RoundTrip(req) // no transparent decompression
+	resp, err := plainClient.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,5 +254,68 @@ func TestBudgetBoundsMemory(t *testing.T) {
 	}
 	if verdicts != 0 || len(skips) != 1 || !strings.Contains(skips[0], "budget") {
 		t.Errorf("%d verdicts, skips %q; want none checked and the budget named", verdicts, skips)
+	}
+}
+
+// TestNoAcceptEncodingPassesAsSent: a client that asks for no encoding gets
+// the bytes and headers the server sends for that request, not a body the
+// proxy asked gzip for and decompressed; the check still reads the
+// documents inside the gzip.
+func TestNoAcceptEncodingPassesAsSent(t *testing.T) {
+	body := `{"data":[{"uid":"a","name":"A","status":"online","role":"default"},{"uid":"b"}]}`
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(body))
+	zw.Close()
+	var mu sync.Mutex
+	var asked []string // the Accept-Encoding of each request the server got
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, strings.Join(r.Header.Values("Accept-Encoding"), ","))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/always-gzip" || strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			// Some servers gzip whatever the client asks.
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", fmt.Sprint(gz.Len()))
+			w.Write(gz.Bytes())
+			return
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		io.WriteString(w, body)
+	}))
+	defer upstream.Close()
+	var got []validate.Verdict
+	v, _ := validate.New(validate.Options{})
+	target, _ := url.Parse(upstream.URL)
+	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, Emit: func(vd validate.Verdict) { mu.Lock(); got = append(got, vd); mu.Unlock() }})
+	front := httptest.NewServer(p)
+	defer front.Close()
+
+	for _, tc := range []struct {
+		path, encoding string
+		want           []byte
+	}{
+		{"/always-gzip", "gzip", gz.Bytes()},
+		{"/negotiated", "", []byte(body)},
+	} {
+		mu.Lock()
+		asked, got = nil, nil
+		mu.Unlock()
+		status, h, b := fetch(t, front.URL+tc.path, nil)
+		p.Wait()
+		mu.Lock()
+		if status != 200 || !bytes.Equal(b, tc.want) || h.Get("Content-Encoding") != tc.encoding ||
+			h.Get("Content-Length") != fmt.Sprint(len(tc.want)) {
+			t.Errorf("%s: the client got %d, Content-Encoding %q, Content-Length %q, %d bytes; the server sent Content-Encoding %q, %d bytes with their length",
+				tc.path, status, h.Get("Content-Encoding"), h.Get("Content-Length"), len(b), tc.encoding, len(tc.want))
+		}
+		if len(asked) != 1 || asked[0] != "" {
+			t.Errorf("%s: the server was asked for Accept-Encoding %q; the client asked for none", tc.path, asked)
+		}
+		if len(got) != 2 || !got[0].OK() || got[1].OK() {
+			t.Errorf("%s: %d verdicts; want two, the second missing its name", tc.path, len(got))
+		}
+		mu.Unlock()
 	}
 }
