@@ -33,8 +33,8 @@ func ExampleValidator_Bytes() {
 		fmt.Println(vd.Location, vd.Profile, vd.Violations)
 	}
 	// Output:
-	// bytes:1[0] rest []
-	// bytes:1[1] sdk [nickname: field is not documented by the model; remove it or run without --strict [unknown-field]]
+	// bytes:2[0] rest []
+	// bytes:3[1] sdk [nickname: field is not documented by the model; remove it or run without --strict [unknown-field]]
 }
 
 func ExampleCoverage() {

@@ -1,11 +1,9 @@
 package validate
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,8 +18,10 @@ type Input struct {
 	Name string
 	// R is read to its end.
 	R io.Reader
-	// NDJSON says the input is one document per line, as .ndjson and .jsonl
-	// files are. Without it the layout is detected.
+	// Format is the input's layout; FormatAuto detects it.
+	Format Format
+	// NDJSON says the input is one document per line, as Format
+	// FormatNDJSON does.
 	NDJSON bool
 	// Page is the page of a paginated URL, from 1, or 0.
 	Page int
@@ -79,7 +79,7 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 				return false
 			}
 		}
-		err := split(in, func(raw []byte, loc Location, pre *Verdict) bool {
+		err := split(in, v.opts.MaxDocumentBytes, func(raw []byte, loc Location, pre *Verdict) bool {
 			cur.add(raw, loc, pre)
 			return !cur.full() || send()
 		}, func() bool { return send() })
@@ -88,7 +88,19 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 	}()
 
 	var emitErr error
-	for b := range order {
+	done := ctx.Done()
+	for {
+		var b *batch
+		select {
+		case b = <-order:
+		case <-done:
+			// Do not wait for a reader that may be blocked in Read (a
+			// terminal, a pipe, a FIFO): it ends when its Read returns.
+			return ctx.Err()
+		}
+		if b == nil {
+			break
+		}
 		vds := <-b.res
 		b.release()
 		if emitErr != nil {
@@ -97,6 +109,7 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 		for _, vd := range vds {
 			if err := emit(vd); err != nil {
 				emitErr = err
+				done = nil // cancelled by us: drain what is in flight
 				cancel()
 				break
 			}
@@ -200,7 +213,12 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
 				raw = data
 			}
 		case isEnvelope(t):
-			raw = t.raw(t.member(0, "data"))
+			data := t.member(0, "data")
+			if t.toks[data].kind == tArray {
+				// The elements are read off the tape, not copied.
+				return v.elements(out, t, data, loc)
+			}
+			raw = t.raw(data)
 		default:
 			vd := v.checkParsed(doc, t)
 			vd.Location = loc
@@ -218,6 +236,26 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
 		out = append(out, check(it, l))
 	}
 	if len(items) == 0 {
+		out = append(out, Verdict{Location: loc, Violations: []Violation{{Rule: RuleJSON,
+			Message: "empty array: no document to check"}}})
+	}
+	return out
+}
+
+// elements checks the elements of the array at token k of t.
+func (v *Validator) elements(out []Verdict, t *tape, k int32, loc Location) []Verdict {
+	n := 0
+	for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
+		l := loc
+		l.Index = n
+		doc := t.raw(e)
+		vd := v.Check(doc)
+		vd.Location = l
+		v.observe(doc, vd)
+		out = append(out, vd)
+		n++
+	}
+	if n == 0 {
 		out = append(out, Verdict{Location: loc, Violations: []Violation{{Rule: RuleJSON,
 			Message: "empty array: no document to check"}}})
 	}
@@ -304,254 +342,4 @@ func resolve(raw []byte, p string) ([]byte, error) {
 		at += "/" + escape(tok)
 	}
 	return cur, nil
-}
-
-// split reads in and calls emit with each top-level value and its location,
-// or with a verdict for input it cannot read as JSON. It stops when emit
-// returns false.
-//
-// raw may be the reader's own bytes, valid until emit returns. idle is
-// called when the input has nothing more ready, and split stops when it
-// returns false.
-func split(in Input, emit func(raw []byte, loc Location, pre *Verdict) bool, idle func() bool) error {
-	br := bufio.NewReaderSize(in.R, 64<<10)
-	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
-		br.Discard(3)
-	}
-	if in.NDJSON || looksNDJSON(br) {
-		return splitLines(in, br, emit, idle)
-	}
-	if startsArray(br) {
-		rest, line, stopped, err := splitArray(in, br, emit)
-		if stopped || err != nil {
-			return err
-		}
-		return splitValues(in, rest, line, true, emit)
-	}
-	return splitValues(in, br, 1, false, emit)
-}
-
-// startsArray reports whether the first byte of br other than white space
-// is [, reading nothing.
-func startsArray(br *bufio.Reader) bool {
-	for n := 1; n <= br.Size(); n *= 2 {
-		b, err := br.Peek(n)
-		if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 {
-			return t[0] == '['
-		}
-		if err != nil {
-			return false
-		}
-	}
-	return false
-}
-
-// looksNDJSON tells NDJSON from a pretty-printed document by its first
-// lines: in NDJSON the first or second non-blank line is a whole object.
-func looksNDJSON(br *bufio.Reader) bool {
-	b, _ := br.Peek(64 << 10)
-	lines := 0
-	for len(b) > 0 && lines < 2 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			return false
-		}
-		line := bytes.TrimSpace(b[:i])
-		b = b[i+1:]
-		if len(line) == 0 {
-			continue
-		}
-		lines++
-		if line[0] == '{' && line[len(line)-1] == '}' {
-			return true
-		}
-		if line[0] == '[' {
-			return false // an array, its elements on lines of their own
-		}
-	}
-	return false
-}
-
-func splitLines(in Input, br *bufio.Reader, emit func([]byte, Location, *Verdict) bool, idle func() bool) error {
-	var long []byte // a line longer than the reader's buffer, gathered
-	docs := 0
-	for n := 1; ; n++ {
-		line, err := br.ReadSlice('\n')
-		for errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long, line...)
-			line, err = br.ReadSlice('\n')
-		}
-		if long != nil {
-			line = append(long, line...)
-			long = nil
-		}
-		if t := bytes.TrimSpace(line); len(t) > 0 {
-			docs++
-			if !emit(t, Location{Source: in.Name, Line: n, Index: -1, Page: in.Page}, nil) {
-				return nil
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			if docs == 0 {
-				loc := Location{Source: in.Name, Index: -1, Page: in.Page}
-				emit(nil, loc, &Verdict{Location: loc, Violations: []Violation{{Rule: RuleJSON, Message: "empty input: no JSON document"}}})
-			}
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("reading %s: %w", in.Name, err)
-		}
-		if br.Buffered() == 0 && !idle() {
-			return nil
-		}
-	}
-}
-
-// splitValues reads the top-level values of r, which starts on line line;
-// seen says values came before it, so that an empty r is not an empty input.
-func splitValues(in Input, r io.Reader, line int, seen bool, emit func([]byte, Location, *Verdict) bool) error {
-	lc := &lineCounter{r: r, line: line - 1}
-	dec := json.NewDecoder(lc)
-	// fail reports the error that stopped the decoder; its position is the
-	// decoder's, which has not moved past the value that failed.
-	fail := func(err error) error {
-		var syn *json.SyntaxError
-		var rerr *readError
-		loc := Location{Source: in.Name, Line: lc.lineAt(nextValue(dec)), Index: -1, Page: in.Page}
-		msg := "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")
-		switch {
-		case errors.As(err, &rerr):
-			return fmt.Errorf("reading %s: %w", in.Name, rerr.err)
-		case errors.As(err, &syn):
-			// A decoder's syntax error counts its offset from the start of
-			// the input.
-			loc.Line = lc.lineAt(syn.Offset)
-			msg = fmt.Sprintf("malformed JSON at line %d: %s", loc.Line, syn.Error())
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			msg = "truncated JSON: the input ends inside the value that starts here"
-		}
-		emit(nil, loc, &Verdict{Location: loc, Violations: []Violation{{Rule: RuleJSON,
-			Message: msg + "; the rest of the input cannot be read"}}})
-		return nil
-	}
-	total := 0
-	if seen {
-		total = 1
-	}
-	for {
-		if !dec.More() {
-			if _, err := dec.Token(); err != io.EOF {
-				if err == nil {
-					err = errors.New("unexpected ] or } at the top level")
-				}
-				return fail(err)
-			}
-			break
-		}
-		start := dec.InputOffset()
-		var head [1]byte
-		n, _ := dec.Buffered().Read(head[:])
-		if n == 1 && head[0] == '[' {
-			if _, err := dec.Token(); err != nil {
-				return fail(err)
-			}
-			i := 0
-			for ; dec.More(); i++ {
-				var raw json.RawMessage
-				if err := dec.Decode(&raw); err != nil {
-					return fail(err)
-				}
-				at := dec.InputOffset() - int64(len(raw))
-				total++
-				if !emit(raw, Location{Source: in.Name, Line: lc.lineAt(at), Index: i, Page: in.Page}, nil) {
-					return nil
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return fail(err)
-			}
-			total++
-			if i == 0 {
-				loc := Location{Source: in.Name, Line: lc.lineAt(start), Index: -1, Page: in.Page}
-				if !emit(nil, loc, &Verdict{Location: loc, Violations: []Violation{{Rule: RuleJSON, Message: "empty array: no document to check"}}}) {
-					return nil
-				}
-			}
-			continue
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return fail(err)
-		}
-		total++
-		if !emit(raw, Location{Source: in.Name, Line: lc.lineAt(start), Index: -1, Page: in.Page}, nil) {
-			return nil
-		}
-	}
-	if total == 0 {
-		loc := Location{Source: in.Name, Index: -1, Page: in.Page}
-		emit(nil, loc, &Verdict{Location: loc, Violations: []Violation{{Rule: RuleJSON, Message: "empty input: no JSON document"}}})
-	}
-	return nil
-}
-
-// nextValue returns the offset where the decoder's next value starts: past
-// the separator and the white space that follow its position.
-func nextValue(dec *json.Decoder) int64 {
-	off := dec.InputOffset()
-	b, _ := io.ReadAll(dec.Buffered())
-	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			off++
-			continue
-		}
-		break
-	}
-	return off
-}
-
-// readError marks an error of the underlying reader, so that it is not
-// mistaken for malformed JSON.
-type readError struct{ err error }
-
-func (e *readError) Error() string { return e.err.Error() }
-
-// lineCounter counts the lines of what it reads, so that a byte offset
-// reached by the decoder can be turned into a line number. It keeps only the
-// newlines not yet passed, a window as large as the decoder's read-ahead.
-type lineCounter struct {
-	r     io.Reader
-	pos   int64
-	nl    []int64
-	line  int
-	first int
-}
-
-func (c *lineCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	for i, b := range p[:n] {
-		if b == '\n' {
-			c.nl = append(c.nl, c.pos+int64(i))
-		}
-	}
-	c.pos += int64(n)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return n, &readError{err}
-	}
-	return n, err
-}
-
-// lineAt returns the 1-based line of offset off; offsets must not decrease
-// between calls.
-func (c *lineCounter) lineAt(off int64) int {
-	for c.first < len(c.nl) && c.nl[c.first] < off {
-		c.first++
-		c.line++
-	}
-	if c.first > 1024 && c.first*2 > len(c.nl) {
-		c.nl = append(c.nl[:0], c.nl[c.first:]...)
-		c.first = 0
-	}
-	return c.line + 1
 }

@@ -41,6 +41,12 @@ type Options struct {
 	// fields, enum values and category/type pairs were seen, and which
 	// undocumented fields: Validator.Coverage returns it.
 	Coverage bool
+	// MaxDocumentBytes bounds one document read by Stream
+	// (DefaultMaxDocumentBytes when 0, at most MaxDocumentBytesLimit): a
+	// larger one gets a verdict of rule size, unchecked, and the reading
+	// goes on after it. The elements of a top-level array or of a REST
+	// envelope's data are documents of their own.
+	MaxDocumentBytes int
 	// ReferenceOnly checks every document on the reference path alone:
 	// parsed into an any tree and checked by the generic schema validator.
 	// The fast path gives the same verdicts, faster; turning it off, here or
@@ -118,6 +124,12 @@ func New(opts Options) (*Validator, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	switch {
+	case opts.MaxDocumentBytes == 0:
+		opts.MaxDocumentBytes = DefaultMaxDocumentBytes
+	case opts.MaxDocumentBytes < 0 || opts.MaxDocumentBytes > MaxDocumentBytesLimit:
+		return nil, fmt.Errorf("the document size limit %d is out of range: give 1 to %d bytes", opts.MaxDocumentBytes, MaxDocumentBytesLimit)
 	}
 	set, err := schema.Compiled()
 	if err != nil {

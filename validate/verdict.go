@@ -20,6 +20,7 @@ const (
 	RuleUnknownField = "unknown-field" // a field the model does not document (--strict)
 	RuleDuplicateKey = "duplicate-key" // an object has the same key twice
 	RulePointer      = "pointer"       // --pointer names no value in the document
+	RuleSize         = "size"          // the document is larger than the limit, and not checked
 )
 
 // Violation is one way a document breaks the model.

@@ -20,6 +20,10 @@ func Formats() []string { return []string{"text", "json", "junit", "github", "sa
 type Writer interface {
 	// Verdict writes one document's verdict.
 	Verdict(v validate.Verdict) error
+	// Flush writes what is buffered of the verdicts so far, where the
+	// format is read line by line; a caller calls it when the input has
+	// nothing more ready, so that a live stream is answered at once.
+	Flush() error
 	// Close writes the summary and flushes what is buffered.
 	Close(s *Summary) error
 }
