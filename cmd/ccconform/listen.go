@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -29,13 +30,42 @@ func listen(addr, urlFile, flag string) (net.Listener, string, error) {
 	return ln, base, nil
 }
 
-// serveUntilSignal serves h on ln until SIGINT or SIGTERM, then lets the
-// requests in flight finish for up to grace and cuts off the rest. A second
-// signal during that time ends the process at once. stopping, when set, is
-// called as the shutdown begins. It returns the error that stopped the
-// server, if not a signal.
-func serveUntilSignal(ln net.Listener, h http.Handler, grace time.Duration, stopping func()) error {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+// serverFlags are the flags that bound how long a server command waits on
+// a client, so that idle or slow connections do not pile up.
+type serverFlags struct {
+	idle, header *time.Duration
+}
+
+// addServerFlags adds --idle-timeout and --header-timeout to fs.
+func addServerFlags(fs *flag.FlagSet) serverFlags {
+	return serverFlags{
+		idle:   fs.Duration("idle-timeout", 30*time.Second, "close a kept-alive connection after `DURATION` without a request"),
+		header: fs.Duration("header-timeout", 10*time.Second, "close a connection whose request headers take longer than `DURATION`"),
+	}
+}
+
+// server returns the http.Server for h. read and write bound a whole
+// request and a whole response (0: no limit, for a proxy that streams
+// long bodies both ways).
+func (f serverFlags) server(h http.Handler, read, write time.Duration) (*http.Server, error) {
+	if *f.idle <= 0 || *f.header <= 0 {
+		return nil, fmt.Errorf("--idle-timeout %v, --header-timeout %v: give positive durations, such as 30s", *f.idle, *f.header)
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: *f.header,
+		ReadTimeout:       read,
+		WriteTimeout:      write,
+		IdleTimeout:       *f.idle,
+	}, nil
+}
+
+// serveUntilSignal serves on ln with hs until SIGINT or SIGTERM, then lets
+// the requests in flight finish for up to grace and cuts off the rest. A
+// second signal during that time ends the process at once. stopping, when
+// set, is called as the shutdown begins. It returns the error that stopped
+// the server, if not a signal.
+func serveUntilSignal(ln net.Listener, hs *http.Server, grace time.Duration, stopping func()) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)

@@ -35,6 +35,7 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	maxBytes := fs.Int64("max-bytes", proxy.DefaultMaxBytes, "check bodies of up to `N` bytes (larger ones pass unchecked, and are reported)")
 	urlFile := fs.String("url-file", "", "once listening, write the proxy's base URL to `FILE` (for scripts)")
 	verbose := fs.Bool("v", false, "log each response on standard error")
+	timeouts := addServerFlags(fs)
 	coverage := fs.Bool("coverage", false, "count which documented fields, enum values and category/type pairs the traffic held, as validate --coverage does")
 	var customData, metadataSchemas pairFlags
 	fs.Var(&customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also .ccconform.json)")
@@ -111,13 +112,19 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	if err != nil {
 		return e.errorf("proxy: %v", err)
 	}
+	// No limit on a whole request or response: the proxy streams bodies
+	// of any length, for as long as they take.
+	hs, err := timeouts.server(p, 0, 0)
+	if err != nil {
+		return e.errorf("proxy: %v", err)
+	}
 	ln, base, err := listen(*listenAddr, *urlFile, "--listen")
 	if err != nil {
 		return e.errorf("proxy: %v", err)
 	}
 	fmt.Fprintf(logw, "ccconform proxy: forwarding %s to %s; Ctrl-C prints the summary\n", base, tu.Redacted())
 	status := exitOK
-	err = serveUntilSignal(ln, p, 10*time.Second, func() {
+	err = serveUntilSignal(ln, hs, 10*time.Second, func() {
 		fmt.Fprintln(logw, "ccconform proxy: stopping: finishing the requests in flight (Ctrl-C again to quit now)")
 	})
 	if err != nil {

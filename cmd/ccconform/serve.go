@@ -33,6 +33,7 @@ and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}.
 	apikey := fs.String("apikey", "", "answer 401 to requests without this `KEY` in their apikey header")
 	urlFile := fs.String("url-file", "", "once listening, write the base URL to `FILE` (for scripts)")
 	quiet := fs.Bool("quiet", false, "do not log each request")
+	timeouts := addServerFlags(fs)
 	if done, status := parse(e, fs, args); done {
 		return status
 	}
@@ -62,13 +63,19 @@ and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}.
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
+	// serve's requests have no body and its answers are small: a whole
+	// exchange taking longer than these is a client stuck or gone.
+	hs, err := timeouts.server(srv, 30*time.Second, 60*time.Second)
+	if err != nil {
+		return e.errorf("serve: %v", err)
+	}
 	ln, base, err := listen(*addr, *urlFile, "--addr")
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
 	fmt.Fprintf(logw, "ccconform serve: %d users, %d groups, %d messages, %d faults; listening on %s\n",
 		len(w.Users), len(w.Groups), len(w.Messages), len(srv.Faults()), base)
-	if err := serveUntilSignal(ln, srv, 5*time.Second, nil); err != nil {
+	if err := serveUntilSignal(ln, hs, 5*time.Second, nil); err != nil {
 		return e.errorf("serve: %v", err)
 	}
 	fmt.Fprintln(logw, "ccconform serve: stopped")
