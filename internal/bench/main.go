@@ -6,6 +6,8 @@
 //	bench floor corpus.ndjson
 //	bench measure -- ccconform validate corpus.ndjson
 //	bench paths corpus.ndjson
+//	bench hostile -shape envelope|bignumbers|blank -mb 300 -o FILE
+//	bench measure -stdin FILE -- ccconform validate -
 package main
 
 import (
@@ -42,6 +44,8 @@ func main() {
 		row(os.Args[2:])
 	case "paths":
 		paths(os.Args[2:])
+	case "hostile":
+		hostile(os.Args[2:])
 	default:
 		fail("unknown subcommand " + os.Args[1])
 	}
@@ -257,8 +261,23 @@ func measure(args []string) {
 	if len(args) == 0 {
 		fail("usage: bench measure -- COMMAND [ARGS...]")
 	}
+	var stdin string
+	if len(args) > 1 && args[0] == "-stdin" {
+		stdin, args = args[1], args[2:]
+	}
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stderr = os.Stderr
+	if stdin != "" {
+		f, err := os.Open(stdin)
+		if err != nil {
+			fail(err.Error())
+		}
+		defer f.Close()
+		cmd.Stdin = f
+	}
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
@@ -302,4 +321,54 @@ func paths(args []string) {
 	s := v.PathStats()
 	fmt.Printf("%d documents, %d valid: the fast path decided %d; %d went to the reference, of which %d were valid (%.2f%% of valid documents took the slow path needlessly)\n",
 		s.Fast+s.Reference, valid, s.Fast, s.Reference, s.ReferenceValid, 100*float64(s.ReferenceValid)/float64(max(valid, 1)))
+}
+
+// hostile writes the inputs of scripts/reliability: a REST envelope of
+// users (its meta after its data), one user whose metadata is an array of
+// numbers, or blank lines around two users; each about mb megabytes.
+func hostile(args []string) {
+	fs := flag.NewFlagSet("hostile", flag.ExitOnError)
+	shape := fs.String("shape", "envelope", "envelope, bignumbers or blank")
+	mb := fs.Int("mb", 100, "about this many megabytes")
+	out := fs.String("o", "hostile.json", "output file")
+	fs.Parse(args)
+	f, err := os.Create(*out)
+	if err != nil {
+		fail(err.Error())
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	size := *mb << 20
+	switch *shape {
+	case "envelope":
+		w.WriteString(`{"data":[`)
+		for i, n := 0, 0; n < size; i++ {
+			if i > 0 {
+				w.WriteString(",\n")
+			}
+			k, _ := fmt.Fprintf(w, `{"uid":"user-%d","name":"User %d","status":"offline","role":"default","createdAt":1638354015,"lastActiveAt":1638354015,"metadata":{"n":%d}}`, i, i, i)
+			n += k
+		}
+		w.WriteString(`],"meta":{"pagination":{"total":1,"count":1,"per_page":100,"current_page":1,"total_pages":1}}}`)
+	case "bignumbers":
+		w.WriteString(`{"uid":"big","name":"Big","status":"online","metadata":{"n":[`)
+		for n := 0; n < size; n += 2 {
+			w.WriteString("1,")
+		}
+		w.WriteString("1]}}\n")
+	case "blank":
+		w.WriteString(`{"uid":"a","name":"A","status":"online"}`)
+		line := bytes.Repeat([]byte("\n"), 1<<20)
+		for n := 0; n < size; n += len(line) {
+			w.Write(line)
+		}
+		w.WriteString(`{"uid":"b","name":"B","status":"online"}` + "\n")
+	default:
+		fail("unknown shape " + *shape)
+	}
+	if err := w.Flush(); err != nil {
+		fail(err.Error())
+	}
+	if err := f.Close(); err != nil {
+		fail(err.Error())
+	}
 }
