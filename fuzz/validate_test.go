@@ -10,7 +10,7 @@ import (
 )
 
 // FuzzValidate feeds arbitrary bytes to the validator, as one document and
-// as a stream (NDJSON, and with its layout detected). It must not panic or
+// as a stream (in every input format). It must not panic or
 // stop early: every document gets a verdict, every violation a rule and a
 // JSON Pointer, and every location lies within the input.
 func FuzzValidate(f *testing.F) {
@@ -22,6 +22,7 @@ func FuzzValidate(f *testing.F) {
 		f.Add(lines(docs[i : i+3]...))
 	}
 	f.Add([]byte("{\"uid\":\"a\"}\n{broken\n\n[]\n{\"data\":[{\"uid\":\"b\"},1]}\n"))
+	f.Add([]byte("{\"meta\":{},\"data\":[{\"uid\":\"b\"}\n{\"uid\":\"c\"},]]}}\n{\"name\": \"x\n{\"uid\":\"d\"}"))
 	v, err := validate.New(validate.Options{Workers: 2})
 	if err != nil {
 		f.Fatal(err)
@@ -36,15 +37,16 @@ func FuzzValidate(f *testing.F) {
 				nonblank++
 			}
 		}
-		for _, ndjson := range []bool{true, false} {
+		for _, format := range []validate.Format{validate.FormatNDJSON, validate.FormatAuto, validate.FormatJSON, validate.FormatArray, validate.FormatConcat} {
+			ndjson := format == validate.FormatNDJSON
 			var got []validate.Verdict
-			err := v.Stream(context.Background(), validate.Input{Name: "in", R: bytes.NewReader(data), NDJSON: ndjson},
+			err := v.Stream(context.Background(), validate.Input{Name: "in", R: bytes.NewReader(data), Format: format},
 				func(vd validate.Verdict) error { got = append(got, vd); return nil })
 			if err != nil {
-				t.Fatalf("ndjson %v: Stream failed on bytes in memory: %v", ndjson, err)
+				t.Fatalf("%s: Stream failed on bytes in memory: %v", format, err)
 			}
 			if len(got) == 0 {
-				t.Fatalf("ndjson %v: no verdict at all", ndjson)
+				t.Fatalf("%s: no verdict at all", format)
 			}
 			if ndjson && len(got) < nonblank {
 				// Each non-blank line is a document, an array or an
