@@ -199,7 +199,7 @@ func (c *Coverage) Add(raw []byte, vd Verdict) {
 		}
 		d := c.drift[key][pattern]
 		if d == nil {
-			d = &driftSeen{sample: vd.Location.String() + " " + p}
+			d = &driftSeen{sample: vd.Location.String() + " " + ShortenPointer(p)}
 			c.drift[key][pattern] = d
 		}
 		d.n++

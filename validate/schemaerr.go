@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -148,11 +147,19 @@ func leaf(e *jsonschema.ValidationError, strict bool, vs *[]Violation, undocumen
 			add(Violation{Rule: RuleValue, Message: fmt.Sprintf("is %d characters long, want at least %d", k.Got, k.Want)})
 		}
 	case *kind.Minimum:
-		add(Violation{Rule: RuleValue, Message: fmt.Sprintf("%s is below the minimum %s", rat(k.Got), rat(k.Want)),
-			Expected: ">= " + rat(k.Want), Actual: rat(k.Got)})
+		add(bound(k.Got, k.Want, "%s is below the minimum %s", ">= "))
 	case *kind.Maximum:
-		add(Violation{Rule: RuleValue, Message: fmt.Sprintf("%s is above the maximum %s", rat(k.Got), rat(k.Want)),
-			Expected: "<= " + rat(k.Want), Actual: rat(k.Got)})
+		add(bound(k.Got, k.Want, "%s is above the maximum %s", "<= "))
+	case *kind.ExclusiveMinimum:
+		add(bound(k.Got, k.Want, "%s is not above %s", "> "))
+	case *kind.ExclusiveMaximum:
+		add(bound(k.Got, k.Want, "%s is not below %s", "< "))
+	case *kind.MultipleOf:
+		add(bound(k.Got, k.Want, "%s is not a multiple of %s", ""))
+	case *kind.MaxLength:
+		add(Violation{Rule: RuleValue, Message: fmt.Sprintf("is %d characters long, want at most %d", k.Got, k.Want)})
+	case *kind.PropertyNames:
+		add(Violation{Rule: RuleValue, Message: fmt.Sprintf("key %s is not allowed here", quote(k.Property))})
 	case *kind.Pattern:
 		add(Violation{Rule: RuleValue, Message: fmt.Sprintf("%s does not match %s", show(k.Got), k.Want), Expected: k.Want, Actual: show(k.Got)})
 	case *kind.FalseSchema:
@@ -160,6 +167,17 @@ func leaf(e *jsonschema.ValidationError, strict bool, vs *[]Violation, undocumen
 	default:
 		add(Violation{Rule: RuleValue, Message: e.ErrorKind.LocalizedString(printer)})
 	}
+}
+
+// bound is a number out of its bounds: got against want, said by the
+// format msg; each written once, as writing a huge one costs.
+func bound(got, want *big.Rat, msg, relation string) Violation {
+	g, w := rat(got), rat(want)
+	v := Violation{Rule: RuleValue, Message: fmt.Sprintf(msg, g, w), Actual: g}
+	if relation != "" {
+		v.Expected = relation + w
+	}
+	return v
 }
 
 // didYouMean suggests the wanted value that got differs from only in case,
@@ -191,26 +209,6 @@ func bare(v any) string {
 		return s
 	}
 	return show(v)
-}
-
-// show writes a JSON value briefly.
-func show(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	s := string(b)
-	if len(s) > 60 {
-		s = s[:57] + "..."
-	}
-	return s
-}
-
-func rat(r *big.Rat) string {
-	if r.IsInt() {
-		return r.Num().String()
-	}
-	return r.FloatString(6)
 }
 
 // pointer writes an instance location as a JSON Pointer.

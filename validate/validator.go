@@ -248,7 +248,7 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 			if errors.As(err, &de) {
 				msg, at = de.Msg, de.Path
 			}
-			vd.Violations = append(vd.Violations, Violation{Pointer: at, Rule: RuleKind, Message: msg})
+			vd.Violations = append(vd.Violations, Violation{Pointer: at, Rule: RuleKind, Message: shortenQuoted(msg)})
 			vd.Violations = sortViolations(vd.Violations)
 			return vd
 		}

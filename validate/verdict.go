@@ -54,14 +54,15 @@ func (v Violation) String() string {
 
 // dotted writes a JSON Pointer the way a person names a field:
 // /data/entities/sender/entity/uid becomes data.entities.sender.entity.uid,
-// and array indices become [i].
+// and array indices become [i]. A key longer than 64 characters is cut, as
+// messages cut the values they quote.
 func dotted(ptr string) string {
 	if ptr == "" {
 		return ""
 	}
 	var b strings.Builder
 	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		tok = capped(strings.NewReplacer("~1", "/", "~0", "~").Replace(tok), "a key")
 		if tok != "" && strings.Trim(tok, "0123456789") == "" {
 			b.WriteString("[" + tok + "]")
 			continue
