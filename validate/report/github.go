@@ -10,7 +10,10 @@ import (
 )
 
 // githubWriter writes GitHub Actions workflow commands: an error annotation
-// per violation, with the file and line where the input is a file.
+// per violation, with the file and line where the input is a file. Each is
+// one line: what came from a payload has its control characters made
+// visible first, then GitHub's own escapes apply (% and line breaks in the
+// message; also : and , in properties).
 type githubWriter struct {
 	w  io.Writer
 	bw *bufio.Writer
@@ -27,7 +30,7 @@ func (g *githubWriter) Verdict(v validate.Verdict) error {
 	}
 	var props []string
 	if src := v.Location.Source; src != "-" && !strings.Contains(src, "://") {
-		props = append(props, "file="+ghProp.Replace(src))
+		props = append(props, "file="+ghProp.Replace(visible(src)))
 		if v.Location.Line > 0 {
 			props = append(props, fmt.Sprintf("line=%d", v.Location.Line))
 		}
@@ -38,8 +41,8 @@ func (g *githubWriter) Verdict(v validate.Verdict) error {
 	}
 	for _, x := range v.Violations {
 		title := fmt.Sprintf("ccconform %s [%s]", kind, x.Rule)
-		p := append(props[:len(props):len(props)], "title="+ghProp.Replace(title))
-		fmt.Fprintf(g.bw, "::error %s::%s\n", strings.Join(p, ","), ghData.Replace(v.Location.String()+": "+x.String()))
+		p := append(props[:len(props):len(props)], "title="+ghProp.Replace(visible(title)))
+		fmt.Fprintf(g.bw, "::error %s::%s\n", strings.Join(p, ","), ghData.Replace(visible(v.Location.String()+": "+x.String())))
 	}
 	return nil
 }

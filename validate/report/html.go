@@ -13,8 +13,10 @@ import (
 
 // htmlWriter writes one self-contained HTML page: no script, no network, no
 // external asset, so that it opens the same in a browser and in a CI
-// artifact viewer. It keeps the violations (up to maxHTMLViolations) and
-// writes the page at Close.
+// artifact viewer. The template escapes markup; what came from a payload
+// also has its control characters made visible, and its long values cut.
+// It keeps the violations (up to maxHTMLViolations) and writes the page at
+// Close.
 type htmlWriter struct {
 	w       io.Writer
 	entries []htmlEntry
@@ -41,7 +43,8 @@ func (h *htmlWriter) Verdict(v validate.Verdict) error {
 			h.dropped++
 			continue
 		}
-		h.entries = append(h.entries, htmlEntry{Rule: x.Rule, Kind: kind, Location: v.Location.String(), Pointer: x.Pointer, Message: x.Message})
+		h.entries = append(h.entries, htmlEntry{Rule: visible(x.Rule), Kind: visible(kind), Location: visible(v.Location.String()),
+			Pointer: visible(validate.ShortenPointer(x.Pointer)), Message: visible(x.Message)})
 	}
 	return nil
 }
@@ -120,7 +123,7 @@ func bars(m map[string]int) []barRow {
 		most = max(most, n)
 	}
 	for k, n := range m {
-		out = append(out, barRow{Label: k, Count: n, Width: n * 100 / most, Documented: true})
+		out = append(out, barRow{Label: visible(k), Count: n, Width: n * 100 / most, Documented: true})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].Count > out[j].Count || out[i].Count == out[j].Count && out[i].Label < out[j].Label
@@ -135,7 +138,7 @@ func countBars(cs []validate.Count) []barRow {
 	}
 	out := make([]barRow, len(cs))
 	for i, c := range cs {
-		out[i] = barRow{Label: c.Name, Count: c.Count, Width: c.Count * 100 / most, Documented: c.Documented}
+		out[i] = barRow{Label: visible(validate.Shorten(c.Name)), Count: c.Count, Width: c.Count * 100 / most, Documented: c.Documented}
 	}
 	return out
 }
@@ -169,11 +172,15 @@ func (h *htmlWriter) Close(s *Summary) error {
 			for _, e := range k.Enums {
 				d.Enums = append(d.Enums, enumBlock{Name: fmt.Sprintf("%s (%s) %s", k.Kind, k.Profile, e.Pointer), Bars: countBars(e.Values)})
 			}
-			d.Undocumented = append(d.Undocumented, k.Undocumented...)
+			for _, u := range k.Undocumented {
+				d.Undocumented = append(d.Undocumented, validate.Drift{Pointer: visible(validate.ShortenPointer(u.Pointer)), Count: u.Count, Sample: visible(u.Sample)})
+			}
 		}
 		sort.Slice(d.Heat, func(i, j int) bool { return d.Heat[i].Field < d.Heat[j].Field })
 		d.Pairs = countBars(c.Pairs)
-		d.NeverSeen = c.NeverSeen()
+		for _, n := range c.NeverSeen() {
+			d.NeverSeen = append(d.NeverSeen, visible(n))
+		}
 	}
 	return htmlPage.Execute(h.w, d)
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // junitWriter writes JUnit XML: one test case per document, a failure per
-// non-conforming one. Test cases are spooled to a temporary file, so that
+// non-conforming one. Control characters from payloads are made visible
+// (\u001b), as XML 1.0 cannot hold most of them. Test cases are spooled to a temporary file, so that
 // the suite's counts, which come first, need no verdict kept in memory.
 type junitWriter struct {
 	w     io.Writer
@@ -46,20 +47,20 @@ func (j *junitWriter) Verdict(v validate.Verdict) error {
 	if kind == "" {
 		kind = "unknown"
 	}
-	c := junitCase{Name: v.Location.String(), Classname: "ccconform." + kind}
+	c := junitCase{Name: visible(v.Location.String()), Classname: "ccconform." + visible(kind)}
 	if !v.OK() {
 		var lines []string
 		rules := map[string]bool{}
 		var ruleList []string
 		for _, x := range v.Violations {
-			lines = append(lines, x.String())
+			lines = append(lines, visible(x.String()))
 			if !rules[x.Rule] {
 				rules[x.Rule] = true
 				ruleList = append(ruleList, x.Rule)
 			}
 		}
 		c.Failure = &junitFailure{
-			Message: fmt.Sprintf("%d violation(s): %s", len(v.Violations), v.Violations[0].String()),
+			Message: fmt.Sprintf("%d violation(s): %s", len(v.Violations), lines[0]),
 			Type:    strings.Join(ruleList, ","),
 			Text:    strings.Join(lines, "\n"),
 		}

@@ -15,7 +15,9 @@ import (
 // sarifWriter writes a SARIF 2.1.0 log, which code-scanning dashboards
 // read: one result per violation, located by file and line (or URL), with
 // the JSON Pointer as a logical location. The log is one JSON value, so
-// results are gathered and written at Close.
+// results are gathered and written at Close. Their messages, which people
+// read in a dashboard, have control characters made visible and long keys
+// cut.
 type sarifWriter struct {
 	w       io.Writer
 	results []sarifResult
@@ -109,12 +111,12 @@ func (s *sarifWriter) Verdict(v validate.Verdict) error {
 		loc.Logical = []sarifLogical{{FullyQualifiedName: name, Kind: "member"}}
 		msg := x.Message
 		if x.Pointer != "" {
-			msg = x.Pointer + ": " + msg
+			msg = validate.ShortenPointer(x.Pointer) + ": " + msg
 		}
 		if v.Kind != "" {
 			msg += " (" + string(v.Kind) + ", " + string(v.Profile) + ")"
 		}
-		s.results = append(s.results, sarifResult{RuleID: x.Rule, Level: "error", Message: sarifMessage{Text: msg}, Locations: []sarifLocation{loc}})
+		s.results = append(s.results, sarifResult{RuleID: x.Rule, Level: "error", Message: sarifMessage{Text: visible(msg)}, Locations: []sarifLocation{loc}})
 	}
 	return nil
 }

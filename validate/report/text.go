@@ -45,9 +45,9 @@ func (t *textWriter) Verdict(v validate.Verdict) error {
 	if v.Profile != "" {
 		what += " (" + string(v.Profile) + ")"
 	}
-	fmt.Fprintf(t.bw, "%s: %s\n", t.c(bold, v.Location.String()), t.c(red, what))
+	fmt.Fprintf(t.bw, "%s: %s\n", t.c(bold, visible(v.Location.String())), t.c(red, visible(what)))
 	for _, x := range v.Violations {
-		fmt.Fprintf(t.bw, "  %s\n", x.String())
+		fmt.Fprintf(t.bw, "  %s\n", visible(x.String()))
 	}
 	return nil
 }
@@ -111,12 +111,12 @@ func (t *textWriter) coverage(r validate.CoverageReport) {
 		fmt.Fprintf(t.bw, "  %s (%s): %d documents; %d of %d documented fields seen, %d of %d enum values\n",
 			k.Kind, k.Profile, k.Documents, seen, fields, valuesSeen, values)
 		for _, d := range k.Undocumented {
-			fmt.Fprintf(t.bw, "    undocumented %s: %d times, first at %s\n", d.Pointer, d.Count, d.Sample)
+			fmt.Fprintf(t.bw, "    undocumented %s: %d times, first at %s\n", visible(validate.ShortenPointer(d.Pointer)), d.Count, visible(d.Sample))
 		}
 	}
 	var pairs []string
 	for _, p := range r.Pairs {
-		pairs = append(pairs, fmt.Sprintf("%s %d", p.Name, p.Count))
+		pairs = append(pairs, fmt.Sprintf("%s %d", visible(validate.Shorten(p.Name)), p.Count))
 	}
 	if len(pairs) > 0 {
 		fmt.Fprintf(t.bw, "  category/type: %s\n", strings.Join(pairs, ", "))
@@ -124,7 +124,7 @@ func (t *textWriter) coverage(r validate.CoverageReport) {
 	if never := r.NeverSeen(); len(never) > 0 {
 		fmt.Fprintf(t.bw, "never seen (%d):\n", len(never))
 		for _, n := range never {
-			fmt.Fprintf(t.bw, "  %s\n", n)
+			fmt.Fprintf(t.bw, "  %s\n", visible(n))
 		}
 	}
 }
