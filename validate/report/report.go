@@ -48,7 +48,7 @@ func New(format string, w io.Writer, opts Options) (Writer, error) {
 	case "github":
 		return &githubWriter{w: w}, nil
 	case "sarif":
-		return &sarifWriter{w: w, rules: map[string]bool{}}, nil
+		return newSARIFWriter(w)
 	case "html":
 		return &htmlWriter{w: w}, nil
 	}

@@ -1,9 +1,13 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -14,14 +18,36 @@ import (
 
 // sarifWriter writes a SARIF 2.1.0 log, which code-scanning dashboards
 // read: one result per violation, located by file and line (or URL), with
-// the JSON Pointer as a logical location. The log is one JSON value, so
-// results are gathered and written at Close. Their messages, which people
-// read in a dashboard, have control characters made visible and long keys
-// cut.
+// the JSON Pointer as a logical location. The log is one JSON value whose
+// rules, which come first, name every rule the results broke: results are
+// spooled to a temporary file as they come, as JUnit's test cases are, and
+// copied into the log at Close, so that memory stays flat however many
+// there are.
 type sarifWriter struct {
-	w       io.Writer
-	results []sarifResult
-	rules   map[string]bool
+	w     io.Writer
+	spool *os.File
+	bw    *bufio.Writer
+	// buf and enc encode one result, indented as it sits in the log.
+	buf   bytes.Buffer
+	enc   *json.Encoder
+	n     int // results spooled
+	rules map[string]bool
+}
+
+// sarifResultIndent is the indent of a result in the log: runs, the run,
+// results, then the result.
+const sarifResultIndent = "        "
+
+func newSARIFWriter(w io.Writer) (*sarifWriter, error) {
+	f, err := os.CreateTemp("", "ccconform-sarif-*.json")
+	if err != nil {
+		return nil, fmt.Errorf("sarif report needs a temporary file: %w", err)
+	}
+	s := &sarifWriter{w: w, spool: f, bw: bufio.NewWriter(f), rules: map[string]bool{}}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetEscapeHTML(false)
+	s.enc.SetIndent(sarifResultIndent, "  ")
+	return s, nil
 }
 
 type sarifLog struct {
@@ -30,10 +56,13 @@ type sarifLog struct {
 	Runs    []sarifRun `json:"runs"`
 }
 
+// sarifRun is the one run of a log. Its results are written apart (see
+// Close); what follows them, such as an invocation that says whether the
+// run finished, is known at Close and is a field here like any other.
 type sarifRun struct {
-	Tool    sarifTool      `json:"tool"`
-	Results []sarifResult  `json:"results"`
-	Props   map[string]any `json:"properties,omitempty"`
+	Tool    sarifTool       `json:"tool"`
+	Results json.RawMessage `json:"results"`
+	Props   map[string]any  `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -101,8 +130,30 @@ var ruleDescriptions = map[string]string{
 }
 
 func (s *sarifWriter) Verdict(v validate.Verdict) error {
+	for _, r := range sarifResults(v) {
+		s.rules[r.RuleID] = true
+		s.buf.Reset()
+		if err := s.enc.Encode(r); err != nil {
+			return err
+		}
+		if s.n > 0 {
+			s.bw.WriteByte(',')
+		}
+		s.n++
+		s.bw.WriteString("\n" + sarifResultIndent)
+		if _, err := s.bw.Write(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sarifResults gives a verdict's violations as results. Their messages,
+// which people read in a dashboard, have control characters made visible
+// and long keys cut.
+func sarifResults(v validate.Verdict) []sarifResult {
+	out := make([]sarifResult, 0, len(v.Violations))
 	for _, x := range v.Violations {
-		s.rules[x.Rule] = true
 		loc := sarifLocation{Physical: &sarifPhysical{Artifact: sarifArtifact{URI: artifactURI(v.Location.Source)}}}
 		if v.Location.Line > 0 {
 			loc.Physical.Region = &sarifRegion{StartLine: v.Location.Line}
@@ -116,9 +167,9 @@ func (s *sarifWriter) Verdict(v validate.Verdict) error {
 		if v.Kind != "" {
 			msg += " (" + string(v.Kind) + ", " + string(v.Profile) + ")"
 		}
-		s.results = append(s.results, sarifResult{RuleID: x.Rule, Level: "error", Message: sarifMessage{Text: visible(msg)}, Locations: []sarifLocation{loc}})
+		out = append(out, sarifResult{RuleID: x.Rule, Level: "error", Message: sarifMessage{Text: visible(msg)}, Locations: []sarifLocation{loc}})
 	}
-	return nil
+	return out
 }
 
 // artifactURI turns a verdict's source into a URI: a URL as it is, a path
@@ -143,7 +194,48 @@ func artifactURI(source string) string {
 // proxied matches the source of a proxied request: a method and a path.
 var proxied = regexp.MustCompile(`^[A-Z]+ /`)
 
+// sarifResultsHere stands in the encoded log for the spooled results.
+const sarifResultsHere = `"ccconform: the results go here"`
+
 func (s *sarifWriter) Close(sum *Summary) error {
+	defer os.Remove(s.spool.Name())
+	defer s.spool.Close()
+	if err := s.bw.Flush(); err != nil {
+		return err
+	}
+	if _, err := s.spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	var log bytes.Buffer
+	enc := json.NewEncoder(&log)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s.log(sum, json.RawMessage(sarifResultsHere))); err != nil {
+		return err
+	}
+	// Nothing before the results comes from a payload: the first match is
+	// the stand-in.
+	head, tail, ok := bytes.Cut(log.Bytes(), []byte(sarifResultsHere))
+	if !ok {
+		return fmt.Errorf("sarif: no place for the results in the log")
+	}
+	out := bufio.NewWriter(s.w)
+	out.Write(head)
+	if s.n == 0 {
+		out.WriteString("[]")
+	} else {
+		out.WriteByte('[')
+		if _, err := io.Copy(out, s.spool); err != nil {
+			return err
+		}
+		out.WriteString("\n" + sarifResultIndent[2:] + "]")
+	}
+	out.Write(tail)
+	return out.Flush()
+}
+
+// log is the SARIF log of the rules seen, the summary, and results.
+func (s *sarifWriter) log(sum *Summary, results json.RawMessage) sarifLog {
 	rules := make([]sarifRule, 0, len(s.rules))
 	desc := map[string]string{}
 	for k, v := range ruleDescriptions {
@@ -165,20 +257,13 @@ func (s *sarifWriter) Close(sum *Summary) error {
 		rules = append(rules, sarifRule{ID: id, ShortDescription: sarifMessage{Text: d},
 			HelpURI: "https://github.com/ccconform/ccconform/blob/main/docs/rules.md"})
 	}
-	if s.results == nil {
-		s.results = []sarifResult{}
-	}
-	log := sarifLog{
+	return sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
 		Runs: []sarifRun{{
 			Tool:    sarifTool{Driver: sarifDriver{Name: "ccconform", InformationURI: "https://github.com/ccconform/ccconform", Rules: rules}},
-			Results: s.results,
+			Results: results,
 			Props:   map[string]any{"summary": sum},
 		}},
 	}
-	enc := json.NewEncoder(s.w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
 }
