@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"time"
 
 	"github.com/ccconform/ccconform/fetch"
@@ -31,4 +32,18 @@ func ExampleClient_Pages() {
 	// 1 104
 	// 2 92
 	// <nil>
+}
+
+func ExampleNewMaskWriter() {
+	// A server echoed the key; every form of it is masked in the report.
+	h := http.Header{"Apikey": {"sk-live-0123"}}
+	mw := fetch.NewMaskWriter(os.Stdout, fetch.Secrets(h))
+	fmt.Fprintln(mw, `status: is "sk-live-0123", not one of "online", "offline" [enum]`)
+	fmt.Fprintln(mw, `{"actual":"\u0073\u006b-live-0123"}`)
+	fmt.Fprintln(mw, `<td>sk&#45;live&#45;0123</td>`)
+	mw.Flush() // before the output is closed: the writer may hold a tail
+	// Output:
+	// status: is "[redacted]", not one of "online", "offline" [enum]
+	// {"actual":"[redacted]"}
+	// <td>[redacted]</td>
 }
