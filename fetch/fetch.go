@@ -1,7 +1,9 @@
 // Package fetch reads the pages of a live JSON endpoint, such as CometChat's
 // REST API, for validation: with headers whose values it never shows, a
-// timeout per request, retries with backoff on 429 and 5xx, a cap on the
-// response size, and both of the API's pagination styles.
+// timeout per page that covers its retries, retries with backoff on 429,
+// 5xx and connections cut before an answer, a cap on the response size,
+// and both of the API's pagination styles. Its MaskWriter keeps the header
+// values out of whatever a program writes about the pages.
 package fetch
 
 import (
@@ -17,6 +19,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -26,17 +29,25 @@ import (
 type Options struct {
 	// Header is sent with every request to the endpoint's own host, and
 	// with none to any other host a redirect leads to. Its values never
-	// appear in errors or logs.
+	// appear in errors or notices, in any of the forms MaskWriter masks;
+	// Secrets(Header) are what a MaskWriter around other output needs.
 	Header http.Header
-	// Timeout bounds each request, the body included (DefaultTimeout).
+	// Timeout bounds the whole fetch of one page: every try, the body of
+	// each, and the waits between them (DefaultTimeout). A try that runs
+	// out of time is not tried again, and a wait longer than what is left
+	// ends the fetch with an error that says so.
 	Timeout time.Duration
 	// MaxPages bounds how many pages one URL is followed for
-	// (DefaultMaxPages).
+	// (DefaultMaxPages). Stopping there while the server announces more
+	// is an error: the read was partial.
 	MaxPages int
 	// MaxBytes bounds one response body (DefaultMaxBytes).
 	MaxBytes int64
-	// Retries is how many times a request answered 429 or 5xx, or cut off
-	// by the network, is tried again (DefaultRetries); negative means none.
+	// Retries is how many times a request is tried again, within Timeout,
+	// when it was answered 429 or 5xx, or when its connection was cut
+	// before an answer (DefaultRetries); negative means none. A refused
+	// connection, a name that does not resolve, a certificate that does
+	// not verify and a timeout are not tried again.
 	Retries int
 	// Backoff is the first wait between tries, doubled each time up to
 	// MaxBackoff, unless the server says Retry-After (DefaultBackoff).
@@ -45,8 +56,7 @@ type Options struct {
 	MaxBackoff time.Duration
 	// Insecure skips verifying the server's TLS certificate.
 	Insecure bool
-	// Notify, when set, is told of retries and of pages left unread, one
-	// line each.
+	// Notify, when set, is told of retries, one line each.
 	Notify func(msg string)
 }
 
@@ -74,6 +84,7 @@ type Page struct {
 type Client struct {
 	opts Options
 	http *http.Client
+	mask *matcher // the values of opts.Header
 }
 
 // New returns a Client for opts.
@@ -101,7 +112,7 @@ func New(opts Options) *Client {
 	if opts.Insecure {
 		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 	}
-	c := &Client{opts: opts}
+	c := &Client{opts: opts, mask: newMatcher(Secrets(opts.Header))}
 	c.http = &http.Client{Transport: tr, CheckRedirect: c.redirect}
 	return c
 }
@@ -148,17 +159,21 @@ func (e *Error) Error() string {
 // (current_page < total_pages: the next page by the page and perPage query
 // parameters) and meta.next (its members as the next request's query
 // parameters), as the REST API's lists have them. It stops at the first
-// error, fn's included.
+// error, fn's included; when it stops at MaxPages with more pages
+// announced, it returns an *Error after the pages read.
 func (c *Client) Pages(ctx context.Context, rawURL string, fn func(Page) error) error {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &Error{URL: mask(rawURL), Msg: "not an http or https URL with a host"}
 	}
+	first := u.Redacted()
 	seen := map[string]bool{}
 	for n := 1; ; n++ {
 		seen[u.String()] = true
 		body, err := c.get(ctx, u)
 		if err != nil {
+			// A cursor can carry an echoed key into the URL.
+			err.URL, err.Msg = c.mask.maskString(err.URL), c.mask.maskString(err.Msg)
 			return err
 		}
 		if err := fn(Page{URL: u.Redacted(), Number: n, Body: body}); err != nil {
@@ -169,8 +184,9 @@ func (c *Client) Pages(ctx context.Context, rawURL string, fn func(Page) error) 
 			return nil
 		}
 		if n >= c.opts.MaxPages {
-			c.notify(fmt.Sprintf("%s: stopped after %d pages; more remain (raise --max-pages to read them)", u.Redacted(), n))
-			return nil
+			// A partial read is not a clean one: the pages left unread
+			// could hold anything.
+			return &Error{URL: c.mask.maskString(first), Msg: fmt.Sprintf("stopped after %d pages, and the server announces more; raise --max-pages to read them all", n)}
 		}
 		u = next
 	}
@@ -178,37 +194,42 @@ func (c *Client) Pages(ctx context.Context, rawURL string, fn func(Page) error) 
 
 func (c *Client) notify(msg string) {
 	if c.opts.Notify != nil {
-		c.opts.Notify(msg)
+		c.opts.Notify(c.mask.maskString(msg))
 	}
 }
 
-// get fetches u, retrying as Options say, and returns the body of a 2xx
-// answer that is JSON.
-func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
+// get fetches u, retrying as Options say within one Timeout for it all,
+// and returns the body of a 2xx answer that is JSON.
+func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, *Error) {
 	where := u.Redacted()
+	page, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	deadline, _ := page.Deadline()
 	for try := 0; ; try++ {
-		body, status, retryAfter, err := c.once(ctx, u)
-		retry := err != nil && status == 0 && !errors.Is(err, errTooLarge) && ctx.Err() == nil && transient(err) ||
+		body, status, retryAfter, err := c.once(page, u)
+		if err != nil && status == 0 {
+			switch {
+			case ctx.Err() != nil:
+				return nil, &Error{URL: where, Msg: "stopped: " + ctx.Err().Error()}
+			case page.Err() != nil:
+				return nil, &Error{URL: where, Msg: c.timedOut(try + 1)}
+			}
+		}
+		retry := err != nil && status == 0 && !errors.Is(err, errTooLarge) && !isTimeout(err) && transient(err) ||
 			status == http.StatusTooManyRequests || status >= 500
 		if !retry || try >= c.opts.Retries {
-			switch {
-			case err != nil && status == 0:
-				return nil, &Error{URL: where, Msg: describe(err, c.opts.Timeout)}
-			case err != nil:
-				return nil, &Error{URL: where, Status: status, Msg: err.Error()}
-			case status < 200 || status > 299:
-				return nil, &Error{URL: where, Status: status, Msg: "the server answered an error: " + preview(c.redact(body)) + hint(status)}
-			}
-			if t := bytes.TrimSpace(body); len(t) == 0 || (t[0] != '{' && t[0] != '[') {
-				return nil, &Error{URL: where, Status: status, Msg: "the response is not JSON; it begins " + preview(c.redact(body))}
-			}
-			return body, nil
+			return c.answer(where, body, status, err, try+1)
 		}
 		wait := c.opts.Backoff << min(try, 20)
 		if retryAfter >= 0 {
 			wait = retryAfter
 		}
 		wait = min(wait, c.opts.MaxBackoff)
+		if left := time.Until(deadline); wait >= left {
+			_, e := c.answer(where, body, status, err, try+1)
+			e.Msg += fmt.Sprintf("; not tried again: the wait of %s before the next try would outlast --timeout %s, which bounds a page's tries and waits together (raise it to wait)", wait, c.opts.Timeout)
+			return nil, e
+		}
 		what := fmt.Sprintf("HTTP %d", status)
 		if status == 0 {
 			what = describe(err, c.opts.Timeout)
@@ -216,10 +237,44 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 		c.notify(fmt.Sprintf("%s: %s; trying again in %s (%d of %d)", where, what, wait, try+1, c.opts.Retries))
 		select {
 		case <-time.After(wait):
-		case <-ctx.Done():
-			return nil, &Error{URL: where, Msg: "stopped: " + ctx.Err().Error()}
+		case <-page.Done():
+			if ctx.Err() != nil {
+				return nil, &Error{URL: where, Msg: "stopped: " + ctx.Err().Error()}
+			}
+			return nil, &Error{URL: where, Msg: c.timedOut(try + 1)}
 		}
 	}
+}
+
+// answer turns the outcome of the last of the tries made into the body,
+// or the error. A body is masked before its preview cuts it, so that no
+// part of a key survives the cut.
+func (c *Client) answer(where string, body []byte, status int, err error, made int) ([]byte, *Error) {
+	switch {
+	case err != nil && status == 0:
+		return nil, &Error{URL: where, Msg: describe(err, c.opts.Timeout)}
+	case err != nil:
+		return nil, &Error{URL: where, Status: status, Msg: err.Error()}
+	case status < 200 || status > 299:
+		msg := "the server answered an error: " + preview(c.mask.mask(body)) + hint(status)
+		if made > 1 {
+			msg += fmt.Sprintf(" (%d tries)", made)
+		}
+		return nil, &Error{URL: where, Status: status, Msg: msg}
+	}
+	if t := bytes.TrimSpace(body); len(t) == 0 || (t[0] != '{' && t[0] != '[') {
+		return nil, &Error{URL: where, Status: status, Msg: "the response is not JSON; it begins " + preview(c.mask.mask(body))}
+	}
+	return body, nil
+}
+
+// timedOut says that Timeout ran out, after the tries made.
+func (c *Client) timedOut(made int) string {
+	after := ""
+	if made > 1 {
+		after = fmt.Sprintf(", after %d tries", made)
+	}
+	return fmt.Sprintf("no answer within %s%s; check that the server is up, or raise --timeout", c.opts.Timeout, after)
 }
 
 var (
@@ -229,8 +284,6 @@ var (
 
 // once makes one request. retryAfter is the server's Retry-After, or -1.
 func (c *Client) once(ctx context.Context, u *url.URL) (body []byte, status int, retryAfter time.Duration, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, 0, -1, err
@@ -260,25 +313,6 @@ func (c *Client) once(ctx context.Context, u *url.URL) (body []byte, status int,
 		return nil, resp.StatusCode, retryAfter, fmt.Errorf("%w: more than the limit of %d bytes; raise --max-bytes to read it", errTooLarge, c.opts.MaxBytes)
 	}
 	return body, resp.StatusCode, retryAfter, nil
-}
-
-// redact masks the values of the headers of Options in body, as they are
-// and as JSON writes them inside a string: a server may echo a key back in
-// an error body that a message quotes. It runs before the body is cut to a
-// preview, so that no part of a value survives the cut.
-func (c *Client) redact(body []byte) []byte {
-	for _, vs := range c.opts.Header {
-		for _, v := range vs {
-			if len(v) < 4 {
-				continue
-			}
-			body = bytes.ReplaceAll(body, []byte(v), []byte("[redacted]"))
-			if q, err := json.Marshal(v); err == nil && len(q) > 2 {
-				body = bytes.ReplaceAll(body, q[1:len(q)-1], []byte("[redacted]"))
-			}
-		}
-	}
-	return body
 }
 
 // parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.
@@ -328,6 +362,8 @@ func describe(err error, timeout time.Duration) string {
 		return "cannot connect: " + op.Err.Error() + "; check the host and port, and that the server is running"
 	case errors.Is(err, errTooLarge):
 		return err.Error()
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		return "the server closed the connection before its answer was complete; check the server's logs"
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
@@ -350,7 +386,7 @@ func hint(status int) string {
 	case http.StatusNotFound:
 		return " (check the URL's path)"
 	case http.StatusTooManyRequests:
-		return " (rate limited; retried, still refused)"
+		return " (rate limited)"
 	}
 	return ""
 }

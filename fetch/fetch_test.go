@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -152,22 +153,29 @@ func TestCursorPaginationFollowsMetaNext(t *testing.T) {
 	}
 }
 
+// TestMaxPagesStopsAndSaysSo: stopping at MaxPages with pages unread is
+// an error after the pages read, not a clean end; reading the last page
+// exactly at MaxPages is one.
 func TestMaxPagesStopsAndSaysSo(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		fmt.Fprintf(w, `{"data":[{"uid":"u"}],"meta":{"pagination":{"current_page":%d,"total_pages":100,"per_page":1}}}`, max(page, 1))
-	}))
-	defer srv.Close()
-	opts := fast()
-	opts.MaxPages = 3
-	var notes []string
-	opts.Notify = func(m string) { notes = append(notes, m) }
-	got, err := pages(t, opts, srv.URL)
-	if err != nil || len(got) != 3 {
-		t.Fatalf("%d pages, %v; want 3 and no error", len(got), err)
-	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "--max-pages") {
-		t.Errorf("notes %q, want one that names --max-pages", notes)
+	for _, total := range []int{100, 3} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			fmt.Fprintf(w, `{"data":[{"uid":"u"}],"meta":{"pagination":{"current_page":%d,"total_pages":%d,"per_page":1}}}`, max(page, 1), total)
+		}))
+		opts := fast()
+		opts.MaxPages = 3
+		got, err := pages(t, opts, srv.URL+"/v3/users")
+		srv.Close()
+		if len(got) != 3 {
+			t.Fatalf("%d pages of %d, want 3", len(got), total)
+		}
+		if total == 3 {
+			if err != nil {
+				t.Errorf("all 3 pages read, yet %v", err)
+			}
+			continue
+		}
+		wantError(t, err, 0, srv.URL+"/v3/users: ", "stopped after 3 pages", "raise --max-pages")
 	}
 }
 
@@ -183,12 +191,129 @@ func TestSlowServerTimesOut(t *testing.T) {
 	defer close(release)
 	opts := fast()
 	opts.Timeout = 100 * time.Millisecond
-	opts.Retries = -1
 	start := time.Now()
 	_, err := pages(t, opts, srv.URL)
 	wantError(t, err, 0, "no answer within 100ms", "--timeout")
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("gave up after %s", time.Since(start))
+	}
+}
+
+// silent starts a server that answers nothing and returns its URL and the
+// count of requests it saw.
+func silent(t *testing.T) (string, *atomic.Int32) {
+	var n atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	return srv.URL, &n
+}
+
+// cutter starts a server that reads each request and closes the connection
+// without an answer, and returns its URL and the count of connections.
+func cutter(t *testing.T) (string, *atomic.Int32) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var n atomic.Int32
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			n.Add(1)
+			conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			var req []byte
+			buf := make([]byte, 4096)
+			for !strings.Contains(string(req), "\r\n\r\n") {
+				k, err := conn.Read(buf)
+				req = append(req, buf[:k]...)
+				if err != nil {
+					break
+				}
+			}
+			conn.Close()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/v3/users", &n
+}
+
+// TestTimeoutIsNotRetried: Timeout bounds the whole fetch of a page, so a
+// try that ran out of it is the last, whatever Retries says.
+func TestTimeoutIsNotRetried(t *testing.T) {
+	url, n := silent(t)
+	opts := fast()
+	opts.Timeout = 300 * time.Millisecond
+	opts.Retries = 3
+	var notes []string
+	opts.Notify = func(m string) { notes = append(notes, m) }
+	_, err := pages(t, opts, url)
+	wantError(t, err, 0, "no answer within 300ms", "raise --timeout")
+	if n.Load() != 1 || len(notes) != 0 {
+		t.Errorf("%d requests, notes %q; want 1 and none: a timeout is not tried again", n.Load(), notes)
+	}
+}
+
+// TestCutConnectionIsRetried: a connection closed before an answer is
+// tried again, Retries times, while Timeout allows.
+func TestCutConnectionIsRetried(t *testing.T) {
+	url, n := cutter(t)
+	opts := fast()
+	opts.Timeout = 10 * time.Second
+	opts.Retries = 2
+	_, err := pages(t, opts, url)
+	wantError(t, err, 0, "closed the connection before its answer was complete")
+	if n.Load() != 3 {
+		t.Errorf("%d connections, want 3 (one and two retries)", n.Load())
+	}
+}
+
+// TestRetriesStopAtTimeout: the waits between tries count against
+// Timeout; a wait that would outlast it ends the fetch, with the last
+// try's error and what stopped the retries.
+func TestRetriesStopAtTimeout(t *testing.T) {
+	// Tries at 0 and 0.7 s; the next wait, 1.4 s, is more than is left
+	// of 2 s.
+	url, n := cutter(t)
+	opts := fast()
+	opts.Timeout = 2 * time.Second
+	opts.Backoff = 700 * time.Millisecond
+	opts.MaxBackoff = time.Minute
+	opts.Retries = 5
+	_, err := pages(t, opts, url)
+	wantError(t, err, 0, "closed the connection", "would outlast --timeout 2s")
+	if n.Load() != 2 {
+		t.Errorf("%d connections, want 2", n.Load())
+	}
+}
+
+// TestRetryAfterBeyondTimeout: a Retry-After longer than what is left of
+// Timeout is not waited for.
+func TestRetryAfterBeyondTimeout(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "overloaded", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	opts := fast()
+	opts.Timeout = time.Second
+	opts.MaxBackoff = time.Minute
+	_, err := pages(t, opts, srv.URL)
+	wantError(t, err, 503, "overloaded", "the wait of 30s", "would outlast --timeout 1s")
+	if n.Load() != 1 {
+		t.Errorf("%d requests, want 1", n.Load())
 	}
 }
 
@@ -224,7 +349,7 @@ func TestServerErrorGivesUp(t *testing.T) {
 	opts := fast()
 	opts.Retries = 2
 	_, err := pages(t, opts, srv.URL)
-	wantError(t, err, 503, "still down")
+	wantError(t, err, 503, "still down", "(3 tries)")
 	if n.Load() != 3 {
 		t.Errorf("%d requests, want 3 (one and two retries)", n.Load())
 	}
@@ -356,9 +481,55 @@ func TestUnauthorizedSaysWhatToCheck(t *testing.T) {
 }
 
 // TestEchoedKeyIsMasked: a key echoed back is masked whole, wherever the
-// preview cuts the body, and in its JSON-escaped form.
+// preview cuts the body, in its JSON-escaped, \u-escaped and HTML-escaped
+// forms, and when it is short.
 func TestEchoedKeyIsMasked(t *testing.T) {
-	for key, telltale := range map[string]string{secret: "sk-test", `sk"quoted\back`: "quoted"} {
+	uescape := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+		return b.String()
+	}
+	echoes := map[string]func(string) string{
+		"json": func(k string) string { b, _ := json.Marshal(k); return string(b[1 : len(b)-1]) },
+		"\\u":  uescape,
+		"html": html.EscapeString,
+		"entities": func(k string) string {
+			var b strings.Builder
+			for _, r := range k {
+				fmt.Fprintf(&b, "&#%d;", r)
+			}
+			return b.String()
+		},
+	}
+	keys := map[string]string{secret: "sk-test", `sk"quoted\back<&>`: "quoted", "k3y": "k3y"}
+	for key, telltale := range keys {
+		for name, echo := range echoes {
+			for _, pad := range []int{0, 100, 110, 118} {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.WriteHeader(http.StatusUnauthorized)
+					fmt.Fprintf(w, `{"error":"%s %s"}`, strings.Repeat("x", pad), echo(r.Header.Get("Apikey")))
+				}))
+				opts := fast()
+				opts.Header = http.Header{"Apikey": {key}}
+				err := fetch.New(opts).Pages(context.Background(), srv.URL, func(fetch.Page) error { return nil })
+				srv.Close()
+				if err == nil || !strings.Contains(err.Error(), "HTTP 401") {
+					t.Fatalf("key %q, %s, pad %d: %v, want a 401", key, name, pad, err)
+				}
+				if shown := strings.ReplaceAll(err.Error(), `\\`, `\`); strings.Contains(shown, echo(telltale)) || strings.Contains(shown, telltale) {
+					t.Errorf("key %q, %s, pad %d: the error shows part of the key: %v", key, name, pad, err)
+				}
+			}
+		}
+	}
+	// Glued to other letters, a long key is masked too; a short one is
+	// masked only as a whole token (above).
+	for key, telltale := range keys {
+		if len(key) < 4 {
+			continue
+		}
 		for _, pad := range []int{0, 100, 110, 118} {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(http.StatusUnauthorized)
