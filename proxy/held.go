@@ -130,6 +130,16 @@ func (r *heldReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// tail returns the last n bytes of the copy, or fewer when it is shorter.
+func (h *held) tail(n int64) []byte {
+	n = min(n, h.n)
+	out := make([]byte, 0, n)
+	for off := h.n - n; off < h.n; off++ {
+		out = append(out, h.chunks[off/chunkSize][off%chunkSize])
+	}
+	return out
+}
+
 // release gives the chunks back; the copy is empty after.
 func (h *held) release() {
 	for i, c := range h.chunks {

@@ -8,6 +8,7 @@ package proxy
 import (
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"mime"
@@ -262,6 +263,10 @@ func tooLarge(max int64) string {
 	return fmt.Sprintf("the body is larger than %d bytes (raise --max-bytes)", max)
 }
 
+func tooLargeDecompressed(max int64) string {
+	return fmt.Sprintf("the body is larger than %d bytes once decompressed (raise --max-bytes)", max)
+}
+
 // enqueue hands a body that has passed to the checkers, starting one if
 // fewer than Options.Checkers are at work. It never waits: it runs on the
 // request's path.
@@ -321,6 +326,13 @@ func (p *Proxy) run(j job) {
 	switch strings.ToLower(j.encoding) {
 	case "", "identity":
 	case "gzip":
+		// A gzip stream ends with the size of its last member, mod 2^32:
+		// the whole is at least that large. A body that says it is too
+		// large need not be decompressed to find out.
+		if tail := j.copy.tail(4); len(tail) == 4 && int64(binary.LittleEndian.Uint32(tail)) > p.opts.MaxBytes {
+			p.skip(j.name, tooLargeDecompressed(p.opts.MaxBytes))
+			return
+		}
 		zr, err := gzip.NewReader(r)
 		if err != nil {
 			p.skip(j.name, "the gzip body does not decompress: "+err.Error())
@@ -333,7 +345,7 @@ func (p *Proxy) run(j job) {
 		switch err {
 		case nil:
 		case errTooLarge:
-			p.skip(j.name, fmt.Sprintf("the body is larger than %d bytes once decompressed (raise --max-bytes)", p.opts.MaxBytes))
+			p.skip(j.name, tooLargeDecompressed(p.opts.MaxBytes))
 			return
 		case errBudget:
 			p.skip(j.name, fmt.Sprintf("decompressed, the body would pass the proxy's budget of %d bytes held; it passed unchecked", p.opts.MaxPending))
