@@ -156,6 +156,14 @@ func New(opts Options) (*Proxy, error) {
 		Rewrite: func(r *httputil.ProxyRequest) {
 			r.SetURL(target)
 			r.Out.Host = target.Host
+			// ReverseProxy drops these before Rewrite, against spoofing
+			// behind a trusted proxy; this one passes requests on as
+			// they came.
+			for _, h := range forwardedHeaders {
+				if v, ok := r.In.Header[h]; ok {
+					r.Out.Header[h] = v
+				}
+			}
 		},
 		Transport:      transport(),
 		BufferPool:     copyBuffers{},
@@ -173,6 +181,8 @@ func New(opts Options) (*Proxy, error) {
 	}
 	return p, nil
 }
+
+var forwardedHeaders = []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}
 
 // transport is http.DefaultTransport, but for two things. It never asks
 // for gzip on its own, nor decodes what comes back: without that, a client

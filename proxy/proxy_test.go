@@ -319,3 +319,51 @@ func TestNoAcceptEncodingPassesAsSent(t *testing.T) {
 		mu.Unlock()
 	}
 }
+
+// TestRequestsPassAsSent: the target gets the client's method, path,
+// query, headers (those of a previous proxy included) and body.
+func TestRequestsPassAsSent(t *testing.T) {
+	type seen struct {
+		method, uri, body string
+		header            http.Header
+	}
+	got := make(chan seen, 1)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- seen{r.Method, r.URL.RequestURI(), string(b), r.Header}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer upstream.Close()
+	v, _ := validate.New(validate.Options{})
+	target, _ := url.Parse(upstream.URL)
+	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, Emit: func(validate.Verdict) {}})
+	front := httptest.NewServer(p)
+	defer front.Close()
+
+	header := http.Header{
+		"Apikey":            {"k3y"},
+		"Content-Type":      {"application/json"},
+		"X-Forwarded-For":   {"203.0.113.7"},
+		"X-Forwarded-Proto": {"https"},
+		"Forwarded":         {"for=203.0.113.7;proto=https"},
+	}
+	req, _ := http.NewRequest(http.MethodPost, front.URL+"/v3/messages?x=1&y=%2F", strings.NewReader(`{"text":"hi"}`))
+	req.Header = header.Clone()
+	resp, err := plainClient.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s := <-got
+	if s.method != http.MethodPost || s.uri != "/v3/messages?x=1&y=%2F" || s.body != `{"text":"hi"}` {
+		t.Errorf("the target got %s %s %q", s.method, s.uri, s.body)
+	}
+	for k, vs := range header {
+		if strings.Join(s.header[k], ",") != strings.Join(vs, ",") {
+			t.Errorf("%s: the target got %q, the client sent %q", k, s.header[k], vs)
+		}
+	}
+	if s.header.Get("Accept-Encoding") != "" {
+		t.Errorf("the target was asked for Accept-Encoding %q", s.header.Get("Accept-Encoding"))
+	}
+}
