@@ -2,6 +2,7 @@ package validate
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 )
 
@@ -21,6 +22,10 @@ func duplicateKeys(data []byte, t *tape) []string {
 		key  string
 		idx  int
 		keys []string
+		// set holds the keys once there are more than a few dozen: an
+		// object of a million keys compared pairwise would take a
+		// trillion comparisons.
+		set map[string]bool
 	}
 	var (
 		stack     []*frame
@@ -74,11 +79,22 @@ func duplicateKeys(data []byte, t *tape) []string {
 			}
 			top := stack[len(stack)-1]
 			top.key = key
-			for _, k := range top.keys {
-				if k == key {
-					dups = append(dups, child())
-					break
+			if top.set == nil && len(top.keys) == 32 {
+				top.set = make(map[string]bool, 64)
+				for _, k := range top.keys {
+					top.set[k] = true
 				}
+				top.keys = nil
+			}
+			if top.set != nil {
+				if top.set[key] {
+					dups = append(dups, child())
+				}
+				top.set[key] = true
+				continue
+			}
+			if slices.Contains(top.keys, key) {
+				dups = append(dups, child())
 			}
 			top.keys = append(top.keys, key)
 		}

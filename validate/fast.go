@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ccconform/ccconform/types"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -35,11 +36,19 @@ var fastOff = os.Getenv("CCCONFORM_FAST_PATH") == "off"
 
 var tapes = sync.Pool{New: func() any { return new(tape) }}
 
-// release gives t back to the pool, holding none of the document.
+// release gives t back to the pool, holding none of the document. A tape
+// grown by a huge document is left to the garbage collector instead.
 func (t *tape) release() {
 	t.data = nil
 	t.rules = doc{}
-	tapes.Put(t)
+	if t.reusable() {
+		tapes.Put(t)
+	}
+}
+
+// reusable reports whether t is small enough to keep for the next document.
+func (t *tape) reusable() bool {
+	return cap(t.toks) <= maxPooledTokens && cap(t.top) <= maxPooledTokens && cap(t.suspects) <= maxPooledTokens && len(t.long) <= 256
 }
 
 // fastCheckTape returns the verdict of a conforming document on t, or ok
@@ -170,17 +179,41 @@ func (o tapeObject) Keys(yield func(string) bool) {
 func (t *tape) hasDuplicateKeys() bool {
 	for _, i := range t.suspects {
 		end := t.toks[i].next
-		for a := i + 1; a < end; a = t.toks[a+1].next {
-			if t.toks[a].escaped {
+		// Past a few dozen keys, compare through a set: pairwise, an
+		// object of a million keys would take a trillion comparisons.
+		if end-i > 64 && t.count(i) > 32 {
+			if t.repeatsKey(i) {
 				return true
 			}
-			ka := t.data[t.toks[a].start:t.toks[a].end]
+			continue
+		}
+		for a := i + 1; a < end; a = t.toks[a+1].next {
+			if t.escaped(a) {
+				return true
+			}
+			ka := t.key(a)
 			for b := t.toks[a+1].next; b < end; b = t.toks[b+1].next {
-				if string(ka) == string(t.data[t.toks[b].start:t.toks[b].end]) {
+				if string(ka) == string(t.key(b)) {
 					return true
 				}
 			}
 		}
+	}
+	return false
+}
+
+// repeatsKey is hasDuplicateKeys for the one object token obj.
+func (t *tape) repeatsKey(obj int32) bool {
+	seen := make(map[string]struct{}, 64)
+	for a := obj + 1; a < t.toks[obj].next; a = t.toks[a+1].next {
+		if t.escaped(a) {
+			return true
+		}
+		k := t.key(a)
+		if _, ok := seen[string(k)]; ok {
+			return true
+		}
+		seen[unsafe.String(unsafe.SliceData(k), len(k))] = struct{}{}
 	}
 	return false
 }
@@ -499,10 +532,10 @@ func (c *evalCtx) evalObject(t *tape, p *plan, obj int32) result {
 	}
 	var found uint64
 	for key := obj + 1; key < end; key = t.toks[key+1].next {
-		if t.toks[key].escaped {
+		if t.escaped(key) {
 			return unsure
 		}
-		name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
+		name := t.key(key)
 		val := key + 1
 		pr, ok := p.props.get(name)
 		sub := pr.p
@@ -577,7 +610,7 @@ func typeMatch(t *tape, bits uint8, k int32) result {
 	if tk.kind == tNumber && bits&bitInteger != 0 {
 		// Digits alone are an integer whatever their size, to the
 		// reference as to JSON Schema (2^64 included).
-		if tk.integer {
+		if tk.flags&integer != 0 {
 			return yes
 		}
 		return unsure // 1.0 is an integer to JSON Schema; let the reference say

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/types"
@@ -217,5 +218,119 @@ func TestPathStats(t *testing.T) {
 	}
 	if got, want := p.ref.PathStats(), (PathStats{Reference: 3, ReferenceValid: 2}); got != want {
 		t.Errorf("reference only: %+v, want %+v", got, want)
+	}
+}
+
+// TestTokenSize: a document of small values ("1,1,1") makes a token for
+// every two bytes, so that the token's size, not the document's, sets the
+// memory a large document takes.
+func TestTokenSize(t *testing.T) {
+	if n := unsafe.Sizeof(tok{}); n > 12 {
+		t.Errorf("a token takes %d bytes, want at most 12", n)
+	}
+}
+
+// TestTapeLongValues: values of 64 KiB and more, whose size does not fit
+// in their token, keep their bytes, and both paths agree on them.
+func TestTapeLongValues(t *testing.T) {
+	long := strings.Repeat("x", 70000)
+	numbers := strings.Repeat("1,", 40000) + "12345"
+	docs := []string{
+		`{"uid":"a","name":"` + long + `","status":"online","metadata":{"a":[` + numbers + `],"b":"` + long + `\n","c":` + strings.Repeat("7", 70000) + `}}`,
+		`{"uid":"a","name":"A","status":"` + long + `"}`,
+		`{"uid":"a","name":"A","status":"online","metadata":[` + numbers + `]}`,
+		`{"uid":"a","name":"A","status":"online","link":"https://example.com/` + long + `"}`,
+	}
+	p := newPair(t, Options{})
+	for i, doc := range docs {
+		tp := new(tape)
+		if !tp.parse([]byte(doc)) {
+			t.Fatalf("doc %d: the tape cannot read it", i)
+		}
+		if got := string(tp.raw(0)); got != doc {
+			t.Errorf("doc %d: the top-level object's bytes are %d long, want %d", i, len(got), len(doc))
+		}
+		got, ok := tp.any(0)
+		want, err := jsonschemaUnmarshal(doc)
+		if !ok || err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("doc %d: the tape's tree differs from encoding/json's (%v, %v)", i, ok, err)
+		}
+		if n := maxTokens([]byte(doc)); len(tp.toks) > n {
+			t.Errorf("doc %d: %d tokens, more than the bound %d", i, len(tp.toks), n)
+		}
+		p.agree(t, fmt.Sprintf("long doc %d", i), []byte(doc))
+	}
+}
+
+func jsonschemaUnmarshal(s string) (any, error) {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var v any
+	return v, d.Decode(&v)
+}
+
+// TestMaxTokens: the bound a large document's tokens are reserved by is
+// never below the count, on the corpus and its hostile variants.
+func TestMaxTokens(t *testing.T) {
+	tp := new(tape)
+	for name, doc := range corpus(t, 2) {
+		for i, v := range append(variants(doc), doc) {
+			v = bytes.TrimSpace(v)
+			if tp.parse(v) && len(tp.toks) > maxTokens(v) {
+				t.Errorf("%s variant %d: %d tokens, more than the bound %d", name, i, len(tp.toks), maxTokens(v))
+			}
+		}
+	}
+	if got := maxTokens([]byte(`[1,1,1]`)); got != 4 {
+		t.Errorf("maxTokens([1,1,1]) = %d, want 4", got)
+	}
+	if got := maxTokens([]byte(`["[,:{","\",{"]`)); got != 3 {
+		t.Errorf("maxTokens counts inside strings: %d, want 3", got)
+	}
+}
+
+// TestHugeTapesAreNotPooled: a tape that held a huge document is not kept
+// for the next one.
+func TestHugeTapesAreNotPooled(t *testing.T) {
+	tp := new(tape)
+	if !tp.parse([]byte(`{"uid":"a","name":"A","status":"online"}`)) || !tp.reusable() {
+		t.Fatal("a small document's tape is not kept")
+	}
+	huge := []byte(`{"uid":"a","name":"A","status":"online","metadata":{"a":[` + strings.Repeat("1,", maxPooledTokens) + `1]}}`)
+	if !tp.parse(huge) || tp.reusable() {
+		t.Errorf("a tape of %d tokens is kept for reuse", len(tp.toks))
+	}
+}
+
+// TestManyKeys: an object of many keys is checked for a repeated one
+// through a set, on both paths.
+func TestManyKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"uid":"a","name":"A","status":"online","metadata":{`)
+	for i := range 5000 {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+	}
+	doc := b.String()
+	p := newPair(t, Options{})
+	for _, c := range []struct {
+		doc  string
+		dup  bool
+		name string
+	}{
+		{doc + `"last":1}}`, false, "distinct"},
+		{doc + `"k17":1}}`, true, "k17 twice"},
+	} {
+		tp := new(tape)
+		if !tp.parse([]byte(c.doc)) {
+			t.Fatalf("%s: the tape cannot read it", c.name)
+		}
+		if got := tp.hasDuplicateKeys(); got != c.dup {
+			t.Errorf("%s: hasDuplicateKeys %v, want %v", c.name, got, c.dup)
+		}
+		dups := duplicateKeys([]byte(c.doc), nil)
+		if c.dup != (len(dups) == 1 && dups[0] == "/metadata/k17") {
+			t.Errorf("%s: duplicateKeys %v", c.name, dups)
+		}
+		p.agree(t, c.name, []byte(c.doc))
 	}
 }

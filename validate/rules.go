@@ -279,11 +279,11 @@ func (w *tsWalk) walk(k int32, depth int) {
 	case tObject:
 		for key := k + 1; key < t.toks[k].next; key = t.toks[key+1].next {
 			v := key + 1
-			if t.toks[key].escaped {
+			if t.escaped(key) {
 				w.d.unsure = true
 				continue
 			}
-			name := t.data[t.toks[key].start+1 : t.toks[key].end-1]
+			name := t.key(key)
 			w.stack[depth] = key
 			// Every timestamp key ends in At: look up only those.
 			if len(name) > 2 && name[len(name)-2] == 'A' && name[len(name)-1] == 't' && timestampKeys[string(name)] {

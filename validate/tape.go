@@ -18,6 +18,11 @@ import (
 type tape struct {
 	data []byte
 	toks []tok
+	// long holds the end of each value too long for its token's size, by
+	// token: strings and containers of 64 KiB or more.
+	long map[int32]int32
+	// rootN is how many members the top-level object has.
+	rootN int32
 	// top indexes the members of the top-level object by a hash of their
 	// keys, built on the first lookup: the rules and the detection look up
 	// dozens of its members per document.
@@ -45,14 +50,79 @@ const (
 	tNull
 )
 
+type tokFlags uint8
+
+const (
+	escaped tokFlags = 1 << iota // a string with backslash escapes
+	integer                      // a number written as an integer: no fraction, no exponent
+)
+
+// A tok is one value on the tape, in 12 bytes: a document of small values
+// (an array of numbers, "1,1,1") holds one token for every two bytes, so
+// that the tape, not the document, sets the memory a large document takes.
+// What can be derived is not stored: an object's member count is found by
+// walking it (rootN keeps the top level's), and a value's end from its
+// start and size.
 type tok struct {
-	kind       tokKind
-	escaped    bool  // a string with backslash escapes
-	integer    bool  // a number written as an integer: no fraction, no exponent
-	start, end int32 // the value's bytes, quotes and brackets included
-	next       int32 // the index of the token after this value and its children
-	n          int32 // an object's members, an array's elements
+	kind  tokKind
+	flags tokFlags
+	// size is the length of the value's bytes, quotes and brackets
+	// included, or sizeLong when it is 64 KiB or more: then t.long has its
+	// end.
+	size  uint16
+	start int32 // the value's first byte; documents are capped well below 2 GiB
+	next  int32 // the index of the token after this value and its children
 }
+
+const sizeLong = 1<<16 - 1
+
+// setEnd records that token k's bytes end at end.
+func (t *tape) setEnd(k int32, end int) {
+	tk := &t.toks[k]
+	if n := end - int(tk.start); n < sizeLong {
+		tk.size = uint16(n)
+		return
+	}
+	tk.size = sizeLong
+	if t.long == nil {
+		t.long = map[int32]int32{}
+	}
+	t.long[k] = int32(end)
+}
+
+// end returns the offset just past token k's bytes.
+func (t *tape) end(k int32) int32 {
+	tk := &t.toks[k]
+	if tk.size != sizeLong {
+		return tk.start + int32(tk.size)
+	}
+	return t.long[k]
+}
+
+// escaped reports whether string token k has backslash escapes.
+func (t *tape) escaped(k int32) bool { return t.toks[k].flags&escaped != 0 }
+
+// key returns the bytes of key token k between its quotes, escapes as
+// written.
+func (t *tape) key(k int32) []byte { return t.data[t.toks[k].start+1 : t.end(k)-1] }
+
+// count returns how many members object token k has, or elements array
+// token k.
+func (t *tape) count(k int32) int {
+	n, step := 0, int32(1)
+	if t.toks[k].kind == tObject {
+		step = 2 // a key, then its value
+	}
+	for e := k + 1; e < t.toks[k].next; e = t.toks[e+step-1].next {
+		n++
+	}
+	return n
+}
+
+// maxPooledTokens bounds the tapes kept for reuse: one that held a huge
+// document is dropped after it, rather than holding its memory for the
+// rest of the run. Documents of the model take a few hundred tokens.
+const maxPooledTokens = 1 << 16
 
 // maxTapeDepth is where the tape gives up; encoding/json refuses more than
 // 10,000 levels, and no document of the model nests beyond a few dozen.
@@ -65,8 +135,18 @@ func (t *tape) parse(data []byte) bool {
 	t.toks = t.toks[:0]
 	t.suspects = t.suspects[:0]
 	t.topBuilt = false
+	t.rootN = 0
+	clear(t.long)
 	if len(data) > 1<<30 {
 		return false
+	}
+	// A large document gets its tokens reserved at once: grown by
+	// appending, the list would be copied at each step and leave up to
+	// twice its size as garbage.
+	if len(data) >= 1<<20 {
+		if n := maxTokens(data); cap(t.toks) < n {
+			t.toks = make([]tok, 0, n)
+		}
 	}
 	i := skipSpace(data, 0)
 	i, ok := t.value(i, 0)
@@ -74,6 +154,34 @@ func (t *tape) parse(data []byte) bool {
 		return false
 	}
 	return skipSpace(data, i) == len(data)
+}
+
+// maxTokens returns how many tokens data can make at most: every value but
+// the first follows a bracket, a comma or a colon outside a string.
+func maxTokens(data []byte) int {
+	n := 1
+	in, esc := false, false
+	for _, c := range data {
+		switch {
+		case esc:
+			esc = false
+		case in:
+			switch c {
+			case '\\':
+				esc = true
+			case '"':
+				in = false
+			}
+		default:
+			switch c {
+			case '"':
+				in = true
+			case '[', '{', ',', ':':
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func skipSpace(b []byte, i int) int {
@@ -114,9 +222,9 @@ func (t *tape) value(i, depth int) (int, bool) {
 				if i, ok = t.str(i); !ok {
 					return i, false
 				}
-				key := t.toks[len(t.toks)-1]
-				bit := uint64(1) << (fingerprint(b[key.start+1:key.end-1]) & 63)
-				suspect = suspect || key.escaped || seen&bit != 0
+				key := int32(len(t.toks) - 1)
+				bit := uint64(1) << (fingerprint(b[t.toks[key].start+1:i-1]) & 63)
+				suspect = suspect || t.escaped(key) || seen&bit != 0
 				seen |= bit
 				i = skipSpace(b, i)
 				if i >= len(b) || b[i] != ':' {
@@ -138,7 +246,11 @@ func (t *tape) value(i, depth int) (int, bool) {
 				return i, false
 			}
 		}
-		t.toks[at].end, t.toks[at].next, t.toks[at].n = int32(i), int32(len(t.toks)), n
+		t.setEnd(int32(at), i)
+		t.toks[at].next = int32(len(t.toks))
+		if depth == 0 {
+			t.rootN = n
+		}
 		if suspect {
 			t.suspects = append(t.suspects, int32(at))
 		}
@@ -146,7 +258,6 @@ func (t *tape) value(i, depth int) (int, bool) {
 	case c == '[':
 		t.toks = append(t.toks, tok{kind: tArray, start: int32(i)})
 		i = skipSpace(b, i+1)
-		n := int32(0)
 		if i < len(b) && b[i] == ']' {
 			i++
 		} else {
@@ -155,7 +266,6 @@ func (t *tape) value(i, depth int) (int, bool) {
 				if i, ok = t.value(i, depth+1); !ok {
 					return i, false
 				}
-				n++
 				i = skipSpace(b, i)
 				if i < len(b) && b[i] == ',' {
 					i = skipSpace(b, i+1)
@@ -168,7 +278,8 @@ func (t *tape) value(i, depth int) (int, bool) {
 				return i, false
 			}
 		}
-		t.toks[at].end, t.toks[at].next, t.toks[at].n = int32(i), int32(len(t.toks)), n
+		t.setEnd(int32(at), i)
+		t.toks[at].next = int32(len(t.toks))
 		return i, true
 	case c == '"':
 		return t.str(i)
@@ -189,7 +300,7 @@ func (t *tape) literal(i int, word string, k tokKind) (int, bool) {
 		return i, false
 	}
 	end := i + len(word)
-	t.toks = append(t.toks, tok{kind: k, start: int32(i), end: int32(end), next: int32(len(t.toks) + 1)})
+	t.toks = append(t.toks, tok{kind: k, size: uint16(len(word)), start: int32(i), next: int32(len(t.toks) + 1)})
 	return end, true
 }
 
@@ -207,7 +318,7 @@ var plain = func() (p [256]bool) {
 func (t *tape) str(i int) (int, bool) {
 	b := t.data
 	start := i
-	escaped := false
+	var flags tokFlags
 	for i++; i < len(b); {
 		c := b[i]
 		if plain[c] {
@@ -216,10 +327,14 @@ func (t *tape) str(i int) (int, bool) {
 		}
 		switch {
 		case c == '"':
-			t.toks = append(t.toks, tok{kind: tString, escaped: escaped, start: int32(start), end: int32(i + 1), next: int32(len(t.toks) + 1)})
+			k := int32(len(t.toks))
+			t.toks = append(t.toks, tok{kind: tString, flags: flags, size: uint16(min(i+1-start, sizeLong)), start: int32(start), next: k + 1})
+			if i+1-start >= sizeLong {
+				t.setEnd(k, i+1)
+			}
 			return i + 1, true
 		case c == '\\':
-			escaped = true
+			flags = escaped
 			if i+1 >= len(b) {
 				return i, false
 			}
@@ -271,9 +386,9 @@ func (t *tape) number(i int) (int, bool) {
 	default:
 		return i, false
 	}
-	integer := true
+	flags := integer
 	if i < len(b) && b[i] == '.' {
-		integer = false
+		flags = 0
 		i++
 		d := i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
@@ -284,7 +399,7 @@ func (t *tape) number(i int) (int, bool) {
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		integer = false
+		flags = 0
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
@@ -297,12 +412,16 @@ func (t *tape) number(i int) (int, bool) {
 			return i, false
 		}
 	}
-	t.toks = append(t.toks, tok{kind: tNumber, integer: integer, start: int32(start), end: int32(i), next: int32(len(t.toks) + 1)})
+	k := int32(len(t.toks))
+	t.toks = append(t.toks, tok{kind: tNumber, flags: flags, size: uint16(min(i-start, sizeLong)), start: int32(start), next: k + 1})
+	if i-start >= sizeLong {
+		t.setEnd(k, i)
+	}
 	return i, true
 }
 
 // raw returns the bytes of token k.
-func (t *tape) raw(k int32) []byte { return t.data[t.toks[k].start:t.toks[k].end] }
+func (t *tape) raw(k int32) []byte { return t.data[t.toks[k].start:t.end(k)] }
 
 // text returns the content of string token k, unescaped, and whether it
 // could be read.
@@ -311,8 +430,8 @@ func (t *tape) text(k int32) (string, bool) {
 	if tk.kind != tString {
 		return "", false
 	}
-	inner := t.data[tk.start+1 : tk.end-1]
-	if !tk.escaped {
+	inner := t.key(k)
+	if tk.flags&escaped == 0 {
 		if len(inner) == 0 {
 			return "", true
 		}
@@ -321,7 +440,7 @@ func (t *tape) text(k int32) (string, bool) {
 		// message) is formatted anew.
 		return unsafe.String(&inner[0], len(inner)), true
 	}
-	s, err := strconv.Unquote(string(t.data[tk.start:tk.end]))
+	s, err := strconv.Unquote(string(t.raw(k)))
 	if err != nil {
 		return "", false
 	}
@@ -334,7 +453,7 @@ func (t *tape) member(obj int32, key string) int32 {
 	if obj < 0 || t.toks[obj].kind != tObject {
 		return -1
 	}
-	if obj == 0 && t.toks[0].n >= 6 {
+	if obj == 0 && t.rootN >= 6 {
 		return t.topMember(key)
 	}
 	for k := obj + 1; k < t.toks[obj].next; {
@@ -349,9 +468,8 @@ func (t *tape) member(obj int32, key string) int32 {
 
 // keyIs reports whether string token k spells key.
 func (t *tape) keyIs(k int32, key string) bool {
-	tk := t.toks[k]
-	if !tk.escaped {
-		return string(t.data[tk.start+1:tk.end-1]) == key
+	if !t.escaped(k) {
+		return string(t.key(k)) == key
 	}
 	s, ok := t.text(k)
 	return ok && s == key
@@ -360,7 +478,7 @@ func (t *tape) keyIs(k int32, key string) bool {
 // int returns the value of number token k when it is an integer that fits
 // in int64.
 func (t *tape) int(k int32) (int64, bool) {
-	if k < 0 || t.toks[k].kind != tNumber || !t.toks[k].integer {
+	if k < 0 || t.toks[k].kind != tNumber || t.toks[k].flags&integer == 0 {
 		return 0, false
 	}
 	return parseInt(t.raw(k))
@@ -441,7 +559,7 @@ func (t *tape) any(k int32) (any, bool) {
 	tk := t.toks[k]
 	switch tk.kind {
 	case tObject:
-		m := make(map[string]any, tk.n)
+		m := make(map[string]any, t.count(k))
 		for key := k + 1; key < tk.next; key = t.toks[key+1].next {
 			name, ok := t.text(key)
 			if !ok {
@@ -455,7 +573,7 @@ func (t *tape) any(k int32) (any, bool) {
 		}
 		return m, true
 	case tArray:
-		a := make([]any, 0, tk.n)
+		a := make([]any, 0, t.count(k))
 		for e := k + 1; e < tk.next; e = t.toks[e].next {
 			v, ok := t.any(e)
 			if !ok {
@@ -468,6 +586,9 @@ func (t *tape) any(k int32) (any, bool) {
 		s, ok := t.text(k)
 		return strings.Clone(s), ok
 	case tNumber:
+		if raw := t.raw(k); len(raw) == 1 {
+			return digits[raw[0]-'0'], true
+		}
 		return json.Number(t.raw(k)), true
 	case tTrue:
 		return true, true
@@ -476,6 +597,16 @@ func (t *tape) any(k int32) (any, bool) {
 	}
 	return nil, true
 }
+
+// digits are the one-digit numbers, boxed once: an array of them ("1,1,1")
+// is the largest tree a document can make for its size, and each element
+// would otherwise take an allocation of its own.
+var digits = func() (d [10]any) {
+	for i := range d {
+		d[i] = json.Number(strconv.Itoa(i))
+	}
+	return d
+}()
 
 // topMember is member for the top-level object, through its index.
 func (t *tape) topMember(key string) int32 {
@@ -498,7 +629,7 @@ func (t *tape) topMember(key string) int32 {
 // at most half full. Keys with escapes are indexed by their unescaped text.
 func (t *tape) buildTop() {
 	size := 16
-	for size < 2*int(t.toks[0].n) {
+	for size < 2*int(t.rootN) {
 		size *= 2
 	}
 	if cap(t.top) >= size {
