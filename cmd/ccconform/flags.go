@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -61,4 +62,37 @@ func parse(e *env, fs *flag.FlagSet, args []string) (done bool, status int) {
 		return true, e.errorf("%s: %s\nRun 'ccconform %s --help' for usage.", fs.Name(), msg, fs.Name())
 	}
 	return false, 0
+}
+
+// byteSize is a flag of a number of bytes, written plain or with a unit:
+// KiB, MiB, GiB (or K, M, G, KB, MB, GB, read as the same powers of two).
+type byteSize int64
+
+func (b *byteSize) String() string {
+	n := int64(*b)
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d%s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprint(n)
+}
+
+func (b *byteSize) Set(s string) error {
+	num := strings.TrimRight(s, "KMGiBkmgib")
+	unit := strings.ToUpper(strings.TrimSpace(s[len(num):]))
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%q is not a size: give a positive number of bytes, or one with KiB, MiB or GiB (16MiB)", s)
+	}
+	shift := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20, "G": 30, "GB": 30, "GIB": 30}
+	sh, ok := shift[unit]
+	if !ok || n > (1<<62)>>sh {
+		return fmt.Errorf("%q is not a size: give a positive number of bytes, or one with KiB, MiB or GiB (16MiB)", s)
+	}
+	*b = byteSize(n << sh)
+	return nil
 }

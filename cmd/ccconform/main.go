@@ -14,11 +14,13 @@ import (
 )
 
 // Exit statuses: every document conforms; at least one does not; the run
-// itself could not be done.
+// itself could not be done; the run was interrupted (SIGINT or SIGTERM), as
+// shells count 128 plus SIGINT.
 const (
-	exitOK      = 0
-	exitInvalid = 1
-	exitUsage   = 2
+	exitOK          = 0
+	exitInvalid     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
 )
 
 // env is what a command reads from and writes to.

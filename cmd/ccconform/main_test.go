@@ -3,11 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -35,10 +38,13 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mkdoc":      mkdoc,
+			"waitfile":   waitfile,
 			"waiturl":    waiturl,
 			"faultcount": faultcount,
 			"lastline":   lastline,
 			"stub":       stub,
+			"echostub":   echostub,
+			"nosecret":   nosecret,
 		},
 	})
 }
@@ -87,6 +93,24 @@ func waiturl(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("waiturl: %s not written within 20s", args[1])
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitfile waits for a command started in the background to create a
+// file, such as its report, which it does once its signal handling is set:
+//
+//	waitfile FILE
+func waitfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitfile: %s not created within 20s", args[0])
+		}
 	}
 }
 
@@ -183,4 +207,95 @@ func stub(ts *testscript.TestScript, neg bool, args []string) {
 		srv.Close()
 	})
 	ts.Setenv(args[0], srv.URL)
+}
+
+// echostub starts a server on loopback for the rest of the script, and
+// sets VAR to its URL; it answers 200 with users that echo the values of
+// the request's apikey and appid headers, as status values and a field
+// name, as they are, \u-escaped and as HTML character references, the
+// apikey where a message cuts a long value, and both in the cursor of a
+// second page:
+//
+//	echostub VAR
+func echostub(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: echostub VAR")
+	}
+	str := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	escape := func(s, format string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, format, r)
+		}
+		return b.String()
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key, id := r.Header.Get("Apikey"), r.Header.Get("Appid")
+		var docs []string
+		for _, v := range []string{key, id} {
+			docs = append(docs,
+				`{"uid":"raw","name":"R","status":`+str(v)+`}`,
+				`{"uid":"u","name":"U","status":"`+escape(v, `\u%04x`)+`"}`,
+				`{"uid":"html","name":"H","status":`+str(escape(v, "&#%d;"))+`}`)
+		}
+		docs = append(docs, `{"uid":"cut","name":"C","status":`+str(strings.Repeat("x", 54)+" "+key+strings.Repeat("x", 10))+`}`)
+		docs = append(docs, `{"uid":"field","name":"F","status":"online",`+str(id)+`:true}`)
+		next := ""
+		if r.URL.Query().Get("id") == "" {
+			next = `,"next":{"affix":"append","id":` + str(key) + `,"app":` + str(id) + `}`
+		}
+		fmt.Fprintf(w, `{"data":[%s],"meta":{"current":{"limit":%d}%s}}`, strings.Join(docs, ","), len(docs), next)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
+}
+
+// nosecret fails if a file (or stdout, or stderr) shows a value, or the
+// first half of a value of 8 bytes or more, as it is or decoded by up to
+// three rounds of JSON string escapes, HTML character references and
+// percent-encoding, in any order:
+//
+//	nosecret VALUE FILE...
+func nosecret(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: nosecret VALUE FILE...")
+	}
+	uEscape := regexp.MustCompile(`\\u[0-9a-fA-F]{4}|\\["\\/]`)
+	decoders := []func(string) string{
+		html.UnescapeString,
+		func(s string) string {
+			return uEscape.ReplaceAllStringFunc(s, func(e string) string {
+				if len(e) == 2 {
+					return e[1:]
+				}
+				n, _ := strconv.ParseUint(e[2:], 16, 32)
+				return string(rune(n))
+			})
+		},
+		func(s string) string {
+			if u, err := url.PathUnescape(s); err == nil {
+				return u
+			}
+			return s
+		},
+	}
+	for _, file := range args[1:] {
+		forms := []string{ts.ReadFile(file)}
+		for range 3 {
+			for _, f := range forms {
+				for _, d := range decoders {
+					forms = append(forms, d(f))
+				}
+			}
+		}
+		secret := args[0]
+		if len(secret) >= 8 {
+			secret = secret[:len(secret)/2]
+		}
+		for _, f := range forms {
+			if i := strings.Index(f, secret); i >= 0 {
+				ts.Fatalf("%s shows the secret %q: ...%s...", file, secret, f[max(i-60, 0):min(i+len(secret)+40, len(f))])
+			}
+		}
+	}
 }

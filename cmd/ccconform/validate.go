@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/ccconform/ccconform/fetch"
@@ -56,7 +59,10 @@ func runValidate(e *env, args []string) int {
 	coverage := fs.Bool("coverage", false, "count which documented fields, enum values and category/type pairs the documents held, list what was never seen and the undocumented fields seen")
 	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	pointer := fs.String("pointer", "", "check the value at this JSON `POINTER` of each document (e.g. /rawMessage) instead of the document")
-	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
+	out := fs.String("o", "", "write the report to `FILE` instead of standard output (never one of the inputs)")
+	inputFormat := fs.String("input-format", "auto", "how each input lays out its documents, one of `auto|ndjson|json|array|concat`: auto reads .ndjson and .jsonl files line by line, and detects an array, NDJSON or values one after another in the rest")
+	maxDoc := byteSize(validate.DefaultMaxDocumentBytes)
+	fs.Var(&maxDoc, "max-document-bytes", "give a document larger than `SIZE` a verdict of rule size instead of checking it (bytes, or with KiB, MiB or GiB; elements of an array or of a REST envelope's data count one by one)")
 	var headers headerFlags
 	fs.Var(&headers, "header", "send this header with URL requests, as `'Name: value'` (repeatable); $VAR in the value is read from the environment, and values never appear in any output")
 	headerFile := fs.String("header-file", "", "send the headers in `FILE`, one 'Name: value' a line (# comments), with URL requests")
@@ -67,6 +73,10 @@ func runValidate(e *env, args []string) int {
 	insecure := fs.Bool("insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
 	if done, status := parse(e, fs, args); done {
 		return status
+	}
+	inFormat, err := validate.ParseFormat(*inputFormat)
+	if err != nil {
+		return e.errorf("--input-format: %v", err)
 	}
 	if *timeout <= 0 || *maxPages <= 0 || *maxBytes <= 0 || *retries < 0 {
 		return e.errorf("validate: --timeout, --max-pages and --max-bytes must be positive, --retries at least 0\nRun 'ccconform validate --help' for usage.")
@@ -80,7 +90,7 @@ func runValidate(e *env, args []string) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	opts.Pointer, opts.Coverage, opts.Custom = *pointer, *coverage, custom
+	opts.Pointer, opts.Coverage, opts.Custom, opts.MaxDocumentBytes = *pointer, *coverage, custom, int(maxDoc)
 	v, err := validate.New(opts)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -89,6 +99,7 @@ func runValidate(e *env, args []string) int {
 	// URL inputs share one client, made before anything is read: a header
 	// that cannot be built stops the run before it starts.
 	var client *fetch.Client
+	var secrets []string // header values, masked in every byte written
 	for _, p := range fs.Args() {
 		if !isURL(p) {
 			continue
@@ -104,11 +115,70 @@ func runValidate(e *env, args []string) int {
 		if tries == 0 {
 			tries = -1 // fetch reads 0 as its default
 		}
+		secrets = fetch.Secrets(h)
 		client = fetch.New(fetch.Options{Header: h, Timeout: *timeout, MaxPages: *maxPages, MaxBytes: *maxBytes,
 			Retries: tries, Insecure: *insecure,
 			Notify: func(msg string) { fmt.Fprintf(e.stderr, "ccconform: %s\n", msg) }})
 		break
 	}
+	inputs := fs.Args()
+	if len(inputs) == 0 {
+		inputs = []string{"-"}
+	}
+	// The report file is never an input: named as one, the run stops
+	// before anything is written; met in a directory, it is skipped. Files
+	// are told apart by identity, not by name.
+	var outInfo os.FileInfo
+	if *out != "" {
+		if fi, err := os.Stat(*out); err == nil && fi.Mode().IsRegular() {
+			outInfo = fi
+		}
+	}
+	isReport := func(fi os.FileInfo) bool { return outInfo != nil && fi != nil && os.SameFile(fi, outInfo) }
+	var paths []string
+	failed := 0
+	for _, in := range inputs {
+		switch {
+		case in == "-":
+			if f, ok := e.stdin.(*os.File); ok {
+				if fi, err := f.Stat(); err == nil && isReport(fi) {
+					return e.errorf("standard input is the report file %s: write the report elsewhere (-o)", *out)
+				}
+			}
+			paths = append(paths, in)
+		case isURL(in):
+			paths = append(paths, in)
+		case strings.Contains(in, "://"):
+			fmt.Fprintf(e.stderr, "ccconform: %s: only http and https URLs can be validated\n", redact(in))
+			failed++
+		default:
+			if fi, err := os.Stat(in); err == nil && !fi.IsDir() && isReport(fi) {
+				return e.errorf("%s is both an input and the report file (-o): write the report elsewhere", in)
+			}
+			files, errs := validate.Expand([]string{in})
+			for _, f := range files {
+				if fi, err := os.Stat(f); err == nil && isReport(fi) {
+					fmt.Fprintf(e.stderr, "ccconform: skipped %s: it is the report file (-o)\n", f)
+					continue
+				}
+				paths = append(paths, f)
+			}
+			for _, err := range errs {
+				var skipped *validate.SkippedError
+				if errors.As(err, &skipped) {
+					fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
+					continue
+				}
+				fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
+				failed++
+			}
+		}
+	}
+
+	// From here on, SIGINT and SIGTERM end the run with the report closed
+	// on what was checked.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	var w io.Writer = e.stdout
 	color := isTerminal(e.stdout) && os.Getenv("NO_COLOR") == ""
 	if *out != "" {
@@ -119,38 +189,20 @@ func runValidate(e *env, args []string) int {
 		defer f.Close()
 		w, color = f, false
 	}
+	// A server may echo a header's value in a body: whatever a report
+	// quotes of a document passes through the mask, as do diagnostics.
+	var flushMask []func() error
+	if len(secrets) > 0 {
+		mw := fetch.NewMaskWriter(w, secrets)
+		w, flushMask = mw, append(flushMask, mw.Flush)
+		e.stderr = lineMasked{fetch.NewMaskWriter(e.stderr, secrets)}
+	}
 	rep, err := report.New(*format, w, report.Options{Color: color, Strict: *strict})
 	if err != nil {
 		return e.errorf("--format: %v", err)
 	}
+	live := newLiveReport(rep, flushMask...)
 
-	inputs := fs.Args()
-	if len(inputs) == 0 {
-		inputs = []string{"-"}
-	}
-	var paths []string
-	failed := 0
-	for _, in := range inputs {
-		switch {
-		case in == "-":
-			paths = append(paths, in)
-		case isURL(in):
-			paths = append(paths, in)
-		case strings.Contains(in, "://"):
-			fmt.Fprintf(e.stderr, "ccconform: %s: only http and https URLs can be validated\n", redact(in))
-			failed++
-		default:
-			files, errs := validate.Expand([]string{in})
-			paths = append(paths, files...)
-			for _, err := range errs {
-				fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
-				failed++
-			}
-		}
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	// Checking allocates much and keeps little: collect less often. Memory
 	// stays a few tens of megabytes.
 	debug.SetGCPercent(200)
@@ -161,22 +213,25 @@ func runValidate(e *env, args []string) int {
 	emit := func(vd validate.Verdict) error {
 		sum.Add(vd)
 		checked.Add(1)
-		return rep.Verdict(vd)
+		return live.Verdict(vd)
 	}
 	// check validates one input; each file is closed as soon as it is read.
 	check := func(p string) error {
 		if isURL(p) {
 			return client.Pages(ctx, p, func(pg fetch.Page) error {
-				return v.Stream(ctx, validate.Input{Name: pg.URL, R: bytes.NewReader(pg.Body), Page: pg.Number}, emit)
+				return v.Stream(ctx, validate.Input{Name: pg.URL, R: bytes.NewReader(pg.Body), Page: pg.Number, Format: inFormat}, emit)
 			})
 		}
-		in := validate.Input{Name: p, NDJSON: validate.IsNDJSON(p)}
+		in := validate.Input{Name: p, Format: inFormat}
+		if inFormat == validate.FormatAuto && validate.IsNDJSON(p) {
+			in.Format = validate.FormatNDJSON
+		}
 		if p == "-" {
 			in.R = e.stdin
 		} else {
-			f, err := os.Open(p)
+			f, err := openInput(ctx, p)
 			if err != nil {
-				return fmt.Errorf("cannot read %s: %v", p, err)
+				return err
 			}
 			defer f.Close()
 			in.R = f
@@ -185,11 +240,11 @@ func runValidate(e *env, args []string) int {
 	}
 	for _, p := range paths {
 		if err := check(p); err != nil {
-			fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
-			failed++
 			if ctx.Err() != nil {
 				break
 			}
+			fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
+			failed++
 		}
 	}
 	stopProgress()
@@ -198,10 +253,13 @@ func runValidate(e *env, args []string) int {
 		r := c.Report()
 		sum.Coverage = &r
 	}
-	if err := rep.Close(sum); err != nil {
+	if err := live.Close(sum); err != nil {
 		return e.errorf("writing the report: %v", err)
 	}
 	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(e.stderr, "ccconform: interrupted after %d documents; the report is partial\n", sum.Documents)
+		return exitInterrupted
 	case failed > 0:
 		fmt.Fprintf(e.stderr, "ccconform: %d input(s) could not be read; the report covers the rest\n", failed)
 		return exitUsage
@@ -209,6 +267,53 @@ func runValidate(e *env, args []string) int {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// openInput opens a file to read, and gives up when ctx is done: opening a
+// named pipe waits for a writer.
+func openInput(ctx context.Context, p string) (*os.File, error) {
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(p)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return nil, fmt.Errorf("cannot read %s: %v", p, unwrapPathErr(o.err))
+		}
+		return o.f, nil
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// unwrapPathErr drops the path an fs error repeats.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// lineMasked masks each write, a whole diagnostic, at once.
+type lineMasked struct{ mw *fetch.MaskWriter }
+
+func (l lineMasked) Write(p []byte) (int, error) {
+	if _, err := l.mw.Write(p); err != nil {
+		return 0, err
+	}
+	return len(p), l.mw.Flush()
 }
 
 // isURL reports whether an input names an http or https URL.
