@@ -25,6 +25,11 @@ const shortSecret = 4
 // maxUnit times its secret's length.
 const maxUnit = 128
 
+// cutSpan bounds the bytes read after a secret: the one that ends a
+// short secret's token, or the broken escape, quote and ellipsis after a
+// cut one.
+const cutSpan = 512
+
 // maxName bounds the name of a character reference (&name; or &#digits;).
 const maxName = 32
 
@@ -79,8 +84,14 @@ func Secrets(h http.Header) []string {
 // numbers unless a header's value is one of them: a header "X-Version: 3"
 // masks every 3 that stands alone.
 //
+// A secret cut short, as a report cuts a long value it quotes, is masked
+// from its fourth byte on: its first bytes, in any of the forms above,
+// followed by an ellipsis (… or ..., in any form), directly, after a
+// closing quote or after the start of an escape the cut broke. So
+// "sk-live-01"… (a string of 90 characters) shows "[redacted]"….
+//
 // A MaskWriter holds back at most the last 128 times the longest secret's
-// length in bytes between writes, and only while those bytes could begin a
+// length in bytes, plus 512, between writes, and only while those bytes could begin a
 // secret, so that a secret split between two writes is still masked; its
 // memory does not grow with the output. Flush writes what it holds: call
 // it when the output is complete, after the last write, and before the
@@ -164,7 +175,7 @@ func (mw *MaskWriter) process(final bool) error {
 			continue
 		}
 		n, more := mw.s.matchAt(b, p, p == mw.maskEnd || leftBoundary(b, p), final)
-		if more {
+		if more && len(b)-p < mw.m.span { // never more than span: a guard, so the buffer cannot fill
 			break
 		}
 		if n == 0 {
@@ -198,7 +209,8 @@ type matcher struct {
 	// first marks the bytes a match can start with: a secret's first byte,
 	// or one that begins an escape.
 	first [256]bool
-	// span bounds the bytes a match reads: its own, and one after it.
+	// span bounds the bytes a match reads: its own, and those after it
+	// that tell where it ends.
 	span int
 }
 
@@ -212,7 +224,7 @@ func newMatcher(secrets []string) *matcher {
 		seen[s] = true
 		m.secrets = append(m.secrets, s)
 		m.first[s[0]] = true
-		m.span = max(m.span, maxUnit*len(s)+1)
+		m.span = max(m.span, maxUnit*len(s)+cutSpan)
 	}
 	sort.Strings(m.secrets) // a fixed order, for the same output every run
 	for c, ok := range escapeStarts {
@@ -259,9 +271,10 @@ func (m *matcher) maskString(s string) string {
 
 // scan is the working memory of one matching goroutine.
 type scan struct {
-	m            *matcher
-	states, next []state
-	stack        []unit
+	m              *matcher
+	states, next   []state
+	lstates, lnext []state // of literal
+	stack          []unit
 }
 
 // state is a partial match: the secret's first i bytes end at pos.
@@ -295,6 +308,13 @@ func (s *scan) matchAt(b []byte, p int, leftOK, final bool) (n int, more bool) {
 					}
 					continue
 				}
+				if st.i >= shortSecret && st.pos < len(b) && cutStarts[b[st.pos]] {
+					cut, m := s.cutAt(b, st.pos, final)
+					more = more || m
+					if cut {
+						n = max(n, st.pos-p)
+					}
+				}
 				more = s.units(b, st.pos, 2, final) || more
 				for _, u := range s.stack {
 					if strings.HasPrefix(sec[st.i:], u.val) {
@@ -307,6 +327,77 @@ func (s *scan) matchAt(b []byte, p int, leftOK, final bool) (n int, more bool) {
 		}
 	}
 	return n, more
+}
+
+// cutStarts marks the bytes a cut mark can begin with: a partial escape,
+// a closing quote, an ellipsis.
+var cutStarts = [256]bool{'\\': true, '&': true, '%': true, '"': true, '.': true, 0xE2: true} // 0xE2 begins …
+
+// cutAt reports whether b[p:] is where a report cut a long value short: an
+// ellipsis (… or ...), in any form, after an optional closing quote and
+// the start of an escape the cut broke (&#3, \u00, %E; its first
+// character in any form, as in &amp;#3).
+func (s *scan) cutAt(b []byte, p int, final bool) (cut, more bool) {
+	var fb [8]int
+	froms := append(fb[:0], p)
+	base := len(s.stack)
+	more = s.units(b, p, 2, final)
+	for _, u := range s.stack[base:] {
+		if len(u.val) != 1 || !escapeStart(u.val[0]) || len(froms) == cap(froms) {
+			continue
+		}
+		q := u.next
+		for q < len(b) && q-u.next < maxName && isName(b[q]) {
+			q++
+		}
+		froms = append(froms, q)
+	}
+	s.stack = s.stack[:base]
+	for _, from := range froms {
+		for _, quoted := range [...]bool{false, true} {
+			at, m := from, false
+			if quoted {
+				if at, m = s.literal(b, from, `"`, final); at < 0 {
+					more = more || m
+					continue
+				}
+			}
+			for _, mark := range [...]string{"…", "..."} {
+				end, m := s.literal(b, at, mark, final)
+				more = more || m
+				if end >= 0 {
+					return true, false
+				}
+			}
+		}
+	}
+	return false, more
+}
+
+// literal returns where lit, in any of its forms, ends when it starts at
+// b[p], or -1; the longest ending when there are several.
+func (s *scan) literal(b []byte, p int, lit string, final bool) (end int, more bool) {
+	end = -1
+	s.lstates = append(s.lstates[:0], state{p, 0})
+	for len(s.lstates) > 0 {
+		s.lnext = s.lnext[:0]
+		for _, st := range s.lstates {
+			if st.i == len(lit) {
+				end = max(end, st.pos)
+				continue
+			}
+			base := len(s.stack)
+			more = s.units(b, st.pos, 2, final) || more
+			for _, u := range s.stack[base:] {
+				if strings.HasPrefix(lit[st.i:], u.val) {
+					s.lnext = addState(s.lnext, state{u.next, st.i + len(u.val)})
+				}
+			}
+			s.stack = s.stack[:base]
+		}
+		s.lstates, s.lnext = s.lnext, s.lstates
+	}
+	return end, more
 }
 
 func addState(set []state, st state) []state {

@@ -242,6 +242,32 @@ func TestShortSecrets(t *testing.T) {
 	}
 }
 
+// TestCutSecrets: a secret a report cut short, its first bytes followed
+// by an ellipsis, is masked from its fourth byte on.
+func TestCutSecrets(t *testing.T) {
+	keys := []string{"sk-live-0123456789abcdef"}
+	for _, tc := range []struct{ in, want string }{
+		{`status: "xxxx sk-live-0123"… (a string of 90 characters)`, `status: "xxxx [redacted]"… (a string of 90 characters)`},
+		{`{"message":"\"sk-live-01\"… (a string of 90 characters)"}`, `{"message":"\"[redacted]\"… (a string of 90 characters)"}`},
+		{`<td>&#34;sk&#45;live&#34;&hellip; (a string</td>`, `<td>&#34;[redacted]&#34;&hellip; (a string</td>`},
+		{`"&#115;&#107;&#45;&#108;&#105;&#11"… (`, `"[redacted]&#11"… (`},
+		{`&#34;&amp;#115;&amp;#107;&amp;#45;&amp;#108;&amp;&#34;… (`, `&#34;[redacted]&amp;&#34;… (`},
+		{`"\u0073\u006b\u002d\u006c\u00"\u2026 (`, `"[redacted]\u00"\u2026 (`},
+		{`undocumented /sk-live-01…: 2 times`, `undocumented /[redacted]…: 2 times`},
+		{`sk-live-01... (`, `[redacted]... (`},
+		// No ellipsis, or too little of the key: kept.
+		{`sk-live-01 and more`, `sk-live-01 and more`},
+		{`"sk-"… (`, `"sk-"… (`},
+	} {
+		for c := 0; c <= len(tc.in); c++ {
+			if got := masked(t, tc.in, keys, c); got != tc.want {
+				t.Errorf("%q cut at %d: got %q, want %q", tc.in, c, got, tc.want)
+				break
+			}
+		}
+	}
+}
+
 // TestMaskWriterKeepsOtherText: text without a secret passes unchanged,
 // escapes and all, however it is cut.
 func TestMaskWriterKeepsOtherText(t *testing.T) {
