@@ -3,7 +3,10 @@ package validate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -37,7 +40,7 @@ func LoadCustomSchemas(data map[string]string, metadata map[types.Kind]string) (
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	c.UseLoader(jsonschema.SchemeURLLoader{"file": jsonschema.FileLoader{}})
+	c.UseLoader(jsonschema.SchemeURLLoader{"file": schemaLoader{}})
 	cs := &CustomSchemas{Data: map[string]*jsonschema.Schema{}, Metadata: map[types.Kind]*jsonschema.Schema{}, Files: map[string]string{}}
 	// compile reads each file first, to say plainly what is wrong with
 	// it, then compiles it through the loader, which reads a file once
@@ -52,7 +55,7 @@ func LoadCustomSchemas(data map[string]string, metadata map[types.Kind]string) (
 			cs.Files[what] = file
 			return s, nil
 		}
-		b, err := os.ReadFile(abs)
+		b, err := readSchemaFile(abs)
 		if err != nil {
 			return nil, fmt.Errorf("the schema for %s: %w", what, err)
 		}
@@ -105,6 +108,92 @@ func LoadCustomSchemas(data map[string]string, metadata map[types.Kind]string) (
 	return cs, nil
 }
 
+// The files a run reads for its settings are bounded, and read only when
+// they are regular files: a schema is kilobytes and a config a few lines,
+// and a name that leads to /dev/zero would fill memory, a named pipe wait
+// for ever.
+const (
+	maxSchemaBytes = 8 << 20 // a custom schema, and each file it $refs
+	maxConfigBytes = 1 << 20 // .ccconform.json
+)
+
+// readSchemaFile reads a custom schema file, within maxSchemaBytes.
+func readSchemaFile(path string) ([]byte, error) {
+	return readSettings(path, maxSchemaBytes, "name a JSON Schema file",
+		"name the schema file itself, not a file of documents, or split it into files that $ref each other")
+}
+
+// A refusedFile is a settings file that is there but is not read: not a
+// regular file, or too large.
+type refusedFile struct{ msg string }
+
+func (e *refusedFile) Error() string { return e.msg }
+
+// readSettings reads path, which must be a regular file of at most limit
+// bytes. notFile says what to do instead of naming something else, tooBig
+// what to do about a larger file.
+func readSettings(path string, limit int64, notFile, tooBig string) ([]byte, error) {
+	// Stat before opening: opening a named pipe waits for a writer.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &refusedFile{fmt.Sprintf("%s is %s, not a regular file: %s", path, fileType(fi.Mode()), notFile)}
+	}
+	if fi.Size() > limit {
+		return nil, tooLarge(path, limit, tooBig)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The file may have grown since: read one byte past the limit to know.
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, tooLarge(path, limit, tooBig)
+	}
+	return b, nil
+}
+
+func fileType(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+func tooLarge(path string, limit int64, fix string) error {
+	return &refusedFile{fmt.Sprintf("%s is larger than %d MiB, the most it may hold: %s", path, limit>>20, fix)}
+}
+
+// schemaLoader loads the files a custom schema $refs, as
+// jsonschema.FileLoader does, within the limits of readSchemaFile.
+type schemaLoader struct{}
+
+func (schemaLoader) Load(url string) (any, error) {
+	path, err := jsonschema.FileLoader{}.ToFile(url)
+	if err != nil {
+		return nil, err
+	}
+	b, err := readSchemaFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return jsonschema.UnmarshalJSON(bytes.NewReader(b))
+}
+
 // Config is a project's .ccconform.json: custom schemas, with paths
 // relative to the file.
 //
@@ -126,7 +215,8 @@ const ConfigName = ".ccconform.json"
 // it, up to the root of the git repository that holds dir or the home
 // directory, and reads the first found; it returns nil and no error when
 // there is none. A file that cannot be read (a directory of that name, no
-// permission) is passed over; one that is not a config is an error.
+// permission) is passed over; one that is not a config, not a regular file
+// (a named pipe, a device) or larger than 1 MiB is an error.
 func FindConfig(dir string) (*Config, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -135,7 +225,16 @@ func FindConfig(dir string) (*Config, error) {
 	home, _ := os.UserHomeDir()
 	for {
 		path := filepath.Join(dir, ConfigName)
-		b, err := os.ReadFile(path)
+		var b []byte
+		err := fs.ErrNotExist
+		if fi, serr := os.Stat(path); serr == nil && !fi.IsDir() {
+			b, err = readSettings(path, maxConfigBytes, "remove it, or make it a file that holds the config",
+				`a config holds "customData": {TYPE: FILE} and "metadata": {KIND: FILE}, naming schema files rather than holding them`)
+			var refused *refusedFile
+			if errors.As(err, &refused) {
+				return nil, err
+			}
+		}
 		if err == nil {
 			var cfg Config
 			// Keys exactly as written: encoding/json alone would take

@@ -1,9 +1,13 @@
 package validate_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -235,4 +239,96 @@ func TestCustomSchemasShareFiles(t *testing.T) {
 			t.Fatalf("a user's metadata through a $ref: %q", got)
 		}
 	}
+}
+
+// TestSettingsFilesAreBounded: schema files, the files they $ref and
+// .ccconform.json are read only when regular files of a bounded size; a
+// named pipe would make the run wait for ever, /dev/zero fill memory.
+func TestSettingsFilesAreBounded(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	// A file of a gigabyte, sparse: it takes no disk.
+	huge := write("huge.json", "")
+	if err := os.Truncate(huge, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	refHuge := write("ref-huge.json", `{"$ref":"huge.json"}`)
+	cases := []struct {
+		name, file, want string
+	}{
+		{"a schema of a gigabyte", huge, "huge.json is larger than 8 MiB"},
+		{"a $ref to a schema of a gigabyte", refHuge, "huge.json is larger than 8 MiB"},
+		{"a directory", dir, "is a directory, not a regular file"},
+	}
+	if fi, err := os.Stat("/dev/zero"); err == nil && fi.Mode()&os.ModeDevice != 0 {
+		cases = append(cases, struct{ name, file, want string }{"/dev/zero", "/dev/zero", "/dev/zero is a device, not a regular file: name a JSON Schema file"})
+		link := filepath.Join(dir, "zero.json")
+		if os.Symlink("/dev/zero", link) == nil {
+			cases = append(cases, struct{ name, file, want string }{"a link to /dev/zero", link, "zero.json is a device"},
+				struct{ name, file, want string }{"a $ref to /dev/zero", write("ref-zero.json", `{"$ref":"zero.json"}`), "zero.json is a device"})
+		}
+	}
+	pipe := filepath.Join(dir, "pipe.json")
+	if mkfifo(pipe) == nil {
+		cases = append(cases, struct{ name, file, want string }{"a named pipe", pipe, "pipe.json is a named pipe, not a regular file"},
+			struct{ name, file, want string }{"a $ref to a named pipe", write("ref-pipe.json", `{"$ref":"pipe.json"}`), "pipe.json is a named pipe"})
+	}
+	for _, c := range cases {
+		for _, meta := range []bool{false, true} {
+			var err error
+			if meta {
+				_, err = validate.LoadCustomSchemas(nil, map[types.Kind]string{types.KindUser: c.file})
+			} else {
+				_, err = validate.LoadCustomSchemas(map[string]string{"location": c.file}, nil)
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s (metadata %v): %v, want an error saying %q", c.name, meta, err, c.want)
+			}
+		}
+	}
+
+	// .ccconform.json: a named pipe, a device or a large file is an error
+	// that names it; a directory is still passed over.
+	configs := map[string]func(path string) error{
+		"larger than 1 MiB": func(path string) error { return os.WriteFile(path, bytes.Repeat([]byte(" "), 1<<20+1), 0o644) },
+		"a named pipe":      mkfifo,
+		"a device":          func(path string) error { return os.Symlink("/dev/zero", path) },
+	}
+	for want, make := range configs {
+		root := t.TempDir()
+		os.Mkdir(filepath.Join(root, ".git"), 0o755)
+		deep := filepath.Join(root, "a", "b")
+		os.MkdirAll(deep, 0o755)
+		path := filepath.Join(root, "a", validate.ConfigName)
+		if err := make(path); err != nil {
+			t.Logf("cannot make a config %s here: %v", want, err)
+			continue
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Logf("cannot make a config %s here: %v", want, err)
+			continue
+		}
+		cfg, err := validate.FindConfig(deep)
+		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), want) {
+			t.Errorf("a config %s: %+v, %v; want an error naming it and saying %q", want, cfg, err, want)
+		}
+	}
+}
+
+// mkfifo makes a named pipe at path, where the system has them.
+func mkfifo(path string) error {
+	if runtime.GOOS == "windows" {
+		return errors.ErrUnsupported
+	}
+	mk, err := exec.LookPath("mkfifo")
+	if err != nil {
+		return err
+	}
+	return exec.Command(mk, path).Run()
 }
