@@ -66,10 +66,10 @@ func runValidate(e *env, args []string) int {
 	var headers headerFlags
 	fs.Var(&headers, "header", "send this header with URL requests, as `'Name: value'` (repeatable); $VAR in the value is read from the environment, and values never appear in any output")
 	headerFile := fs.String("header-file", "", "send the headers in `FILE`, one 'Name: value' a line (# comments), with URL requests")
-	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a URL request after this `DURATION` (e.g. 10s)")
+	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a URL's page after this `DURATION` (e.g. 10s), its retries and their waits included")
 	maxPages := fs.Int("max-pages", fetch.DefaultMaxPages, "follow a URL's pagination for at most `N` pages")
 	maxBytes := fs.Int64("max-bytes", fetch.DefaultMaxBytes, "refuse a URL response larger than `N` bytes")
-	retries := fs.Int("retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx up to `N` more times, with backoff (Retry-After honoured)")
+	retries := fs.Int("retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx, or cut before an answer, up to `N` more times within --timeout, with backoff (Retry-After honoured)")
 	insecure := fs.Bool("insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
 	if done, status := parse(e, fs, args); done {
 		return status
