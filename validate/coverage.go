@@ -32,9 +32,33 @@ type Coverage struct {
 	// pairs counts messages by category/type.
 	pairs map[string]int
 	// drift counts undocumented fields by kind/profile and pointer, with
-	// the first place each was seen.
-	drift map[string]map[string]*driftSeen
+	// the first place each was seen: at most MaxUndocumentedPaths pointers
+	// in all (driftPaths), and past them driftOther counts by kind/profile.
+	drift      map[string]map[string]*driftSeen
+	driftPaths int
+	driftOther map[string]int
 }
+
+// MaxUndocumentedPaths bounds the undocumented fields a Coverage lists. Past
+// this many distinct paths in a run, a path not seen before is counted in
+// KindCoverage.UndocumentedOther and not kept, so that documents with ever
+// new keys take bounded memory. Paths are kept cut short (ShortenPointer).
+const MaxUndocumentedPaths = 10000
+
+// OtherValues is the name under which coverage counts, once an enum field
+// has been seen with 100 values the model does not list (or messages with
+// 1,000 category/type pairs), the values and pairs past them: counted, not
+// kept.
+const OtherValues = "(other values)"
+
+const (
+	maxOtherValues = 100
+	maxPairs       = 1000
+)
+
+// maxDriftPointer bounds the bytes of a path kept for an undocumented
+// field, after each key in it is cut short.
+const maxDriftPointer = 512
 
 type driftSeen struct {
 	n      int
@@ -57,7 +81,8 @@ func NewCoverage() (*Coverage, error) {
 		return nil, err
 	}
 	c := &Coverage{model: map[string]*fieldSet{}, docs: map[string]int{}, fields: map[string]map[string]int{},
-		enums: map[string]map[string]map[string]int{}, pairs: map[string]int{}, drift: map[string]map[string]*driftSeen{}}
+		enums: map[string]map[string]map[string]int{}, pairs: map[string]int{}, drift: map[string]map[string]*driftSeen{},
+		driftOther: map[string]int{}}
 	for _, p := range types.Profiles() {
 		for _, k := range types.Kinds() {
 			fs := &fieldSet{fields: map[string]bool{}, enums: map[string][]string{}, freeForm: map[string]bool{}, schemaOf: map[string]*jsonschema.Schema{}}
@@ -156,7 +181,7 @@ func (c *Coverage) Add(raw []byte, vd Verdict) {
 				seen[p] = true
 				if fs.enums[p] != nil {
 					if name, ok := scalarName(sub); ok {
-						values[p] = name
+						values[p] = Shorten(name)
 					}
 				}
 				walk(sub, p)
@@ -180,30 +205,76 @@ func (c *Coverage) Add(raw []byte, vd Verdict) {
 		c.fields[key][p]++
 	}
 	for p, v := range values {
-		if c.enums[key][p] == nil {
-			c.enums[key][p] = map[string]int{}
+		seen := c.enums[key][p]
+		if seen == nil {
+			seen = map[string]int{}
+			c.enums[key][p] = seen
 		}
-		c.enums[key][p][v]++
+		if _, ok := seen[v]; !ok && !slices.Contains(fs.enums[p], v) && undocumentedValues(seen, fs.enums[p]) >= maxOtherValues {
+			v = OtherValues
+		}
+		seen[v]++
 	}
 	if vd.Kind.IsMessage() {
 		if m, ok := doc.(map[string]any); ok {
 			cat, _ := m["category"].(string)
 			typ, _ := m["type"].(string)
-			c.pairs[cat+"/"+typ]++
+			pair := Shorten(cat) + "/" + Shorten(typ)
+			if _, ok := c.pairs[pair]; !ok && len(c.pairs) >= maxPairs {
+				pair = OtherValues
+			}
+			c.pairs[pair]++
 		}
 	}
 	for _, p := range vd.Undocumented {
-		pattern := indexPattern(p)
+		pattern := driftPointer(p)
 		if c.drift[key] == nil {
 			c.drift[key] = map[string]*driftSeen{}
 		}
 		d := c.drift[key][pattern]
 		if d == nil {
-			d = &driftSeen{sample: vd.Location.String() + " " + ShortenPointer(p)}
+			if c.driftPaths >= MaxUndocumentedPaths {
+				c.driftOther[key]++
+				continue
+			}
+			d = &driftSeen{sample: vd.Location.String() + " " + driftSample(p)}
 			c.drift[key][pattern] = d
+			c.driftPaths++
 		}
 		d.n++
 	}
+}
+
+// undocumentedValues counts the values in seen, kept by name, that are not
+// among documented.
+func undocumentedValues(seen map[string]int, documented []string) int {
+	n := len(seen)
+	for _, v := range documented {
+		if _, ok := seen[v]; ok {
+			n--
+		}
+	}
+	if _, ok := seen[OtherValues]; ok {
+		n--
+	}
+	return n
+}
+
+// driftPointer is the path under which an undocumented field at p is
+// counted: array indices written as *, keys cut short, and at most
+// maxDriftPointer bytes, so that a key of a megabyte is not kept whole.
+func driftPointer(p string) string {
+	return prefixEllipsis(indexPattern(ShortenPointer(p)))
+}
+
+// driftSample is p as a sample shows it, cut short as driftPointer is.
+func driftSample(p string) string { return prefixEllipsis(ShortenPointer(p)) }
+
+func prefixEllipsis(s string) string {
+	if len(s) <= maxDriftPointer {
+		return s
+	}
+	return prefix(s, maxDriftPointer) + "…"
 }
 
 // enumName names an enum value as coverage counts it: a string as it is,
@@ -270,6 +341,10 @@ type KindCoverage struct {
 	Enums []EnumCount `json:"enums"`
 	// Undocumented lists the fields seen that the model does not document.
 	Undocumented []Drift `json:"undocumented"`
+	// UndocumentedOther counts the times undocumented fields were seen that
+	// Undocumented does not list: paths first seen once the run had
+	// MaxUndocumentedPaths of them. Zero when the list is complete.
+	UndocumentedOther int `json:"undocumentedOther,omitempty"`
 }
 
 // FieldCount is how many documents had a field.
@@ -332,11 +407,14 @@ func (c *Coverage) Report() CoverageReport {
 				}
 				var other []string
 				for v := range seen {
-					if !slices.Contains(fs.enums[f], v) {
+					if !slices.Contains(fs.enums[f], v) && v != OtherValues {
 						other = append(other, v)
 					}
 				}
 				sort.Strings(other)
+				if _, ok := seen[OtherValues]; ok {
+					other = append(other, OtherValues)
+				}
 				for _, v := range other {
 					ec.Values = append(ec.Values, Count{Name: v, Count: seen[v]})
 				}
@@ -350,6 +428,7 @@ func (c *Coverage) Report() CoverageReport {
 			for _, d := range drift {
 				kc.Undocumented = append(kc.Undocumented, Drift{Pointer: d, Count: c.drift[key][d].n, Sample: c.drift[key][d].sample})
 			}
+			kc.UndocumentedOther = c.driftOther[key]
 			r.Kinds = append(r.Kinds, kc)
 		}
 	}
@@ -368,11 +447,14 @@ func (c *Coverage) Report() CoverageReport {
 	}
 	var other []string
 	for p := range c.pairs {
-		if !slices.Contains(pairs, p) {
+		if !slices.Contains(pairs, p) && p != OtherValues {
 			other = append(other, p)
 		}
 	}
 	sort.Strings(other)
+	if _, ok := c.pairs[OtherValues]; ok {
+		other = append(other, OtherValues)
+	}
 	for _, p := range other {
 		r.Pairs = append(r.Pairs, Count{Name: p, Count: c.pairs[p], Documented: strings.HasPrefix(p, "custom/")})
 	}

@@ -2,6 +2,7 @@ package validate_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -145,4 +146,77 @@ func TestCoverageCountsByHand(t *testing.T) {
 func compact(t *testing.T, b []byte) string {
 	t.Helper()
 	return strings.Join(strings.Fields(string(b)), " ")
+}
+
+// TestCoverageIsBounded: documents with ever new undocumented keys, enum
+// values or category/type pairs, or with keys of a megabyte, take bounded
+// memory: past the bounds they are counted, not kept, and the report says
+// so.
+func TestCoverageIsBounded(t *testing.T) {
+	c, err := validate.NewCoverage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := []byte(`{"uid":"a","name":"A","status":"online"}`)
+	add := func(raw []byte, k types.Kind, undocumented ...string) {
+		c.Add(raw, validate.Verdict{Location: validate.Location{Source: "in.ndjson", Line: 1, Index: -1}, Kind: k, Profile: types.ProfileSDK, Undocumented: undocumented})
+	}
+	const past = 700
+	for i := range validate.MaxUndocumentedPaths + past {
+		add(user, types.KindUser, fmt.Sprintf("/k%d", i))
+	}
+	add(user, types.KindUser, "/k17") // listed: still counted in its row
+	long := "/" + strings.Repeat("ü", 1<<20)
+	add(user, types.KindUser, long, long+"/0/x")
+	for i := range 1200 {
+		add([]byte(fmt.Sprintf(`{"uid":"a","name":"A","status":"%d%s"}`, i, strings.Repeat("s", 1000))), types.KindUser)
+		add([]byte(fmt.Sprintf(`{"category":"message","type":"t%d%s"}`, i, strings.Repeat("t", 1000))), types.KindTextMessage)
+	}
+	r := c.Report()
+	var users validate.KindCoverage
+	for _, kc := range r.Kinds {
+		if kc.Kind == types.KindUser {
+			users = kc
+		}
+	}
+	if len(users.Undocumented) != validate.MaxUndocumentedPaths {
+		t.Errorf("%d undocumented paths listed, want the bound, %d", len(users.Undocumented), validate.MaxUndocumentedPaths)
+	}
+	if users.UndocumentedOther != past+2 {
+		t.Errorf("%d other undocumented fields counted, want %d", users.UndocumentedOther, past+2)
+	}
+	size := 0
+	for _, d := range users.Undocumented {
+		if d.Pointer == "/k17" && d.Count != 2 {
+			t.Errorf("/k17 counted %d times, want 2", d.Count)
+		}
+		if len(d.Pointer) > 600 || len(d.Sample) > 700 {
+			t.Errorf("an undocumented path kept at %d bytes, its sample at %d", len(d.Pointer), len(d.Sample))
+		}
+		size += len(d.Pointer) + len(d.Sample)
+	}
+	for _, e := range users.Enums {
+		if e.Pointer != "/status" {
+			continue
+		}
+		if len(e.Values) != 2+100+1 {
+			t.Errorf("%d status values kept, want the documented two, 100 others and %q", len(e.Values), validate.OtherValues)
+		}
+		last := e.Values[len(e.Values)-1]
+		if last.Name != validate.OtherValues || last.Count != 1100 {
+			t.Errorf("the last status value is %+v, want %q counting the rest", last, validate.OtherValues)
+		}
+		for _, v := range e.Values {
+			size += len(v.Name)
+		}
+	}
+	if last := r.Pairs[len(r.Pairs)-1]; len(r.Pairs) > 1100 || last.Name != validate.OtherValues || last.Count != 200 {
+		t.Errorf("%d category/type pairs kept, the last %+v; want the allowed ones, 1,000 seen and %q counting 200", len(r.Pairs), last, validate.OtherValues)
+	}
+	for _, p := range r.Pairs {
+		size += len(p.Name)
+	}
+	if size > 8<<20 {
+		t.Errorf("the report holds %d bytes of names", size)
+	}
 }
