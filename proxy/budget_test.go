@@ -203,3 +203,50 @@ func TestCheckingNeverHoldsResponses(t *testing.T) {
 		t.Errorf("%d verdicts; want %d", verdicts, requests*20)
 	}
 }
+
+// TestSkipsWaitingAreBounded: bodies that pass unchecked hold no bytes, so
+// the budget does not bound how many wait to be told of; past a bound they
+// are counted, and told as a count.
+func TestSkipsWaitingAreBounded(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, users(3))
+	}))
+	defer upstream.Close()
+	stuck := make(chan struct{})
+	var mu sync.Mutex
+	var told []string
+	v, _ := validate.New(validate.Options{})
+	target, _ := url.Parse(upstream.URL)
+	p, _ := proxy.New(proxy.Options{Target: target, Validator: v, Checkers: 1, MaxBytes: 10, Emit: func(validate.Verdict) {},
+		Skip: func(r, why string) {
+			mu.Lock()
+			first := len(told) == 0
+			told = append(told, r)
+			mu.Unlock()
+			if first {
+				<-stuck
+			}
+		}})
+	p.SetMaxLightWaiting(5)
+	front := httptest.NewServer(p)
+	defer front.Close()
+	for i := 0; i < 20; i++ {
+		fetch(t, front.URL+"/v3/users", nil)
+	}
+	close(stuck)
+	p.Wait()
+	counted := 0
+	for _, r := range told {
+		n := 1
+		if r != "GET /v3/users" {
+			if _, err := fmt.Sscanf(r, "%d more responses", &n); err != nil {
+				t.Errorf("told of %q", r)
+			}
+		}
+		counted += n
+	}
+	if len(told) > 1+5+1 || counted != 20 {
+		t.Errorf("told %q: want at most 7 calls, for 20 bodies in all", told)
+	}
+}

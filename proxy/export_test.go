@@ -14,3 +14,7 @@ func (p *Proxy) PeakCheckers() int {
 	defer p.mu.Unlock()
 	return p.peak
 }
+
+// SetMaxLightWaiting sets how many bodies that hold no bytes may wait for a
+// checker; call it before the proxy serves.
+func (p *Proxy) SetMaxLightWaiting(n int) { p.maxLight = n }

@@ -68,15 +68,17 @@ type Proxy struct {
 
 	mu       sync.Mutex
 	queue    []job // bodies that have passed, to check or to say why not
-	skips    int   // entries of queue that hold no copy
-	lost     int   // skipped bodies past maxSkipsWaiting, told as a count
+	light    int   // entries of queue that hold no bytes of the budget
+	lost     int   // bodies past maxLightWaiting, told as a count
 	checkers int   // goroutines working through queue
 	peak     int   // most checkers at once, for tests
+	maxLight int   // maxLightWaiting, but in tests
 }
 
-// maxSkipsWaiting bounds the bodies that passed unchecked and wait to be
-// told to Skip: they hold no copy, so the budget does not bound them.
-const maxSkipsWaiting = 4096
+// maxLightWaiting bounds the bodies waiting in the queue that hold no
+// bytes of the budget (those skipped, and empty ones), which the budget
+// therefore does not bound.
+const maxLightWaiting = 4096
 
 // job is one body that has passed: its copy to check, or why there is none.
 type job struct {
@@ -85,6 +87,9 @@ type job struct {
 	copy     *held
 	skipped  string
 }
+
+// light reports whether j holds no bytes of the budget.
+func (j job) light() bool { return j.copy == nil || len(j.copy.chunks) == 0 }
 
 // tracker counts the bodies being copied or checked; unlike a WaitGroup,
 // it may be waited on while bodies still come, and the wait can end early.
@@ -150,7 +155,7 @@ func New(opts Options) (*Proxy, error) {
 	if opts.Checkers <= 0 {
 		opts.Checkers = max(1, runtime.GOMAXPROCS(0)/2)
 	}
-	p := &Proxy{opts: opts, budget: budget{limit: opts.MaxPending}}
+	p := &Proxy{opts: opts, budget: budget{limit: opts.MaxPending}, maxLight: maxLightWaiting}
 	target := opts.Target
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
@@ -283,13 +288,13 @@ func tooLargeDecompressed(max int64) string {
 func (p *Proxy) enqueue(j job) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if j.copy == nil {
-		if p.skips >= maxSkipsWaiting {
+	if j.light() {
+		if p.light >= p.maxLight {
 			p.lost++
 			p.pending.done()
 			return
 		}
-		p.skips++
+		p.light++
 	}
 	p.queue = append(p.queue, j)
 	if p.checkers < p.opts.Checkers {
@@ -312,13 +317,13 @@ func (p *Proxy) checkLoop() {
 		p.queue[0] = job{}
 		p.queue = p.queue[1:]
 		lost := 0
-		if j.copy == nil {
-			p.skips--
+		if j.light() {
+			p.light--
 			lost, p.lost = p.lost, 0
 		}
 		p.mu.Unlock()
 		if lost > 0 {
-			p.skip(fmt.Sprintf("%d more responses", lost), "they passed unchecked while too many others waited to be told of")
+			p.skip(fmt.Sprintf("%d more responses", lost), "they passed unchecked while too many others waited for a checker")
 		}
 		p.run(j)
 		p.pending.done()
