@@ -2,7 +2,10 @@
 // Every request goes to the target unchanged and every response comes back
 // unchanged, streamed as it arrives; a copy of each successful JSON response
 // body is checked once it has passed, off the request's path, and its
-// verdicts are handed to the caller.
+// verdicts are handed to the caller. The copies, decompressed ones
+// included, stay within a budget of bytes, and a bounded number of
+// checkers work through them: under load, bodies pass unchecked, and the
+// caller is told which and why, rather than responses waiting.
 package proxy
 
 import (
