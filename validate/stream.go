@@ -84,6 +84,7 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 			return !cur.full() || send()
 		}, func() bool { return send() })
 		send()
+		cur.release() // the empty batch send took for what never came
 		readErr <- err
 	}()
 
