@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -39,6 +40,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mkdoc":      mkdoc,
 			"waitfile":   waitfile,
+			"waitline":   waitline,
 			"waiturl":    waiturl,
 			"faultcount": faultcount,
 			"lastline":   lastline,
@@ -110,6 +112,27 @@ func waitfile(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		if time.Now().After(deadline) {
 			ts.Fatalf("waitfile: %s not created within 20s", args[0])
+		}
+	}
+}
+
+// waitline waits for a file that another command writes to hold a whole
+// line (ending in a newline) that matches a regular expression:
+//
+//	waitline FILE REGEXP
+func waitline(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitline FILE REGEXP")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		b, _ := os.ReadFile(ts.MkAbs(args[0]))
+		if i := bytes.LastIndexByte(b, '\n'); i >= 0 && re.Match(b[:i]) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitline: no whole line of %s matched %s within 20s", args[0], args[1])
 		}
 	}
 }

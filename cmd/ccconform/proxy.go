@@ -83,6 +83,8 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	if err != nil {
 		return e.errorf("--format: %v", err)
 	}
+	// Verdicts are written within a fraction of a second of their body.
+	live := newLiveReport(rep)
 	logw := &syncWriter{w: e.stderr}
 	sum := report.NewSummary()
 	var repErr error
@@ -102,7 +104,7 @@ response body is checked after it has passed (REST envelopes unwrapped).
 				return
 			}
 			sum.Add(vd)
-			if err := rep.Verdict(vd); err != nil && repErr == nil {
+			if err := live.Verdict(vd); err != nil && repErr == nil {
 				repErr = err
 				fmt.Fprintf(logw, "ccconform proxy: writing the report: %v\n", err)
 			}
@@ -156,7 +158,7 @@ response body is checked after it has passed (REST envelopes unwrapped).
 		r := c.Report()
 		sum.Coverage = &r
 	}
-	err = rep.Close(sum)
+	err = live.Close(sum)
 	repMu.Unlock()
 	if err != nil {
 		return e.errorf("writing the report: %v", err)
