@@ -91,10 +91,12 @@ func TestQuotedValuesAreCut(t *testing.T) {
 		{"enum length", "docs/user-online.json", set("/status", long), validate.Options{}, "… (a string of 1048576 characters) is not one of"},
 		{"format", "docs/user-online.json", set("/avatar", "not a url "+long), validate.Options{}, "(a string of 1048586 characters) is not a valid uri"},
 		{"long number", "docs/customMessage-custom-location.json", set("/customData/label", json.Number("1"+strings.Repeat("0", 5000))), validate.Options{}, `but customData is {"label":1000000000`},
+		{"sender mismatch", "docs/textMessage-user-offline.json", set("/data/entities/sender/entity/uid", long), validate.Options{}, "(a string of 1048576 characters), but sender.uid is"},
 		{"custom data", "docs/customMessage-custom-location.json", set("/data/customData", big), validate.Options{}, "(an object of 5000 members), but customData is"},
 		{"custom data array", "docs/customMessage-custom-location.json", set("/data/customData/label", []any{long, long}), validate.Options{}, `is {"label":["ééé`},
 		{"category type", "docs/textMessage-user-offline.json", set("/type", "text"+long), validate.Options{}, "(a string of 1048580 characters) is not valid"},
 		{"hostile value", "docs/user-online.json", set("/status", hostile), validate.Options{}, `"x\u001b]0;title\u0007\nforged-line\u0085\u2028" is not one of`},
+		{"hostile mismatch", "docs/textMessage-user-offline.json", set("/data/entities/sender/entity/uid", hostile), validate.Options{}, `is "x\u001b]0;title\u0007\nforged-line\u0085\u2028", but`},
 		{"long key", "docs/user-online.json", set("/"+strings.Repeat("k", 5000), 1), validate.Options{Strict: true}, "not documented"},
 	}
 	for _, c := range cases {

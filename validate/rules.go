@@ -194,10 +194,15 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // show writes the value at path briefly, for a message.
 func (d *doc) show(path ...string) string {
 	if d.t != nil {
-		if k := d.at(path...); k >= 0 {
-			return string(d.t.raw(k))
+		k := d.at(path...)
+		if k < 0 {
+			return ""
 		}
-		return ""
+		v, ok := d.t.any(k)
+		if !ok {
+			d.unsure = true
+		}
+		return show(v)
 	}
 	v, _ := d.get(path...)
 	return show(v)
@@ -400,8 +405,9 @@ var entityPaths = func() (paths [2][][][]string) {
 // mismatch is a violation at path, whose value actual disagrees with the
 // value expected at related.
 func mismatch(rule string, path []string, actual, expected string, related []string) Violation {
-	return Violation{Pointer: ptr(path...), Rule: rule, Expected: fmt.Sprintf("%q", expected), Actual: fmt.Sprintf("%q", actual),
-		Message: fmt.Sprintf("is %q, but %s is %q; they must agree", actual, dotted(ptr(related...)), expected), related: ptr(related...)}
+	a, e := quote(actual), quote(expected)
+	return Violation{Pointer: ptr(path...), Rule: rule, Expected: e, Actual: a,
+		Message: fmt.Sprintf("is %s, but %s is %s; they must agree", a, dotted(ptr(related...)), e), related: ptr(related...)}
 }
 
 // allowedPairs lists, for each message kind, its categories and the types
@@ -432,8 +438,8 @@ func checkCategoryType(d *doc) []Violation {
 				cats = append(cats, fmt.Sprintf("%q", c))
 			}
 		}
-		return []Violation{{Pointer: "/category", Rule: "category-type", Actual: fmt.Sprintf("%q", cat), Expected: strings.Join(cats, " or "),
-			Message: fmt.Sprintf("category %q is not one a %s has: use %s", cat, d.kind, strings.Join(cats, " or "))}}
+		return []Violation{{Pointer: "/category", Rule: "category-type", Actual: quote(cat), Expected: strings.Join(cats, " or "),
+			Message: fmt.Sprintf("category %s is not one a %s has: use %s", quote(cat), d.kind, strings.Join(cats, " or "))}}
 	}
 	if typesOK == nil {
 		return nil // any type goes with category custom
@@ -443,8 +449,8 @@ func checkCategoryType(d *doc) []Violation {
 			return nil
 		}
 	}
-	return []Violation{{Pointer: "/type", Rule: "category-type", Actual: fmt.Sprintf("%q", typ), Expected: strings.Join(typesOK, ", "),
-		Message: fmt.Sprintf("type %q is not allowed with category %q in a %s: use %s%s", typ, cat, d.kind,
+	return []Violation{{Pointer: "/type", Rule: "category-type", Actual: quote(typ), Expected: strings.Join(typesOK, ", "),
+		Message: fmt.Sprintf("type %s is not allowed with category %s in a %s: use %s%s", quote(typ), quote(cat), d.kind,
 			strings.Join(typesOK, ", "), didYouMean(typ, anys(typesOK)))}}
 }
 
@@ -665,12 +671,12 @@ func checkActionTarget(d *doc) []Violation {
 	case types.ActionKicked, types.ActionBanned, types.ActionUnbanned, types.ActionScopeChanged, types.ActionAdded, types.ActionInvited:
 		if !hasOn {
 			return []Violation{{Pointer: ptr(onPath...), Rule: "action-target", Expected: "present", Actual: "missing",
-				Message: fmt.Sprintf("is missing: a %q action names the member it was done to", action)}}
+				Message: fmt.Sprintf("is missing: a %s action names the member it was done to", quote(action))}}
 		}
 	case types.ActionJoined, types.ActionLeft:
 		if hasOn {
 			return []Violation{{Pointer: ptr(onPath...), Rule: "action-target", Expected: "missing", Actual: "present",
-				Message: fmt.Sprintf("is present: a %q action is done by a member to themselves and names no other", action)}}
+				Message: fmt.Sprintf("is present: a %s action is done by a member to themselves and names no other", quote(action))}}
 		}
 	}
 	return nil
