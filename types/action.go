@@ -1,7 +1,5 @@
 package types
 
-import "github.com/invopop/jsonschema"
-
 // Action is a message of category action that tells what happened to a group
 // member (joined, left, kicked, ...), in the sdk profile: the documentation's
 // Action. As in the documentation's example, data holds by, for and on
@@ -55,13 +53,6 @@ type ActionEntities struct {
 	On *EntityRef `json:"on,omitempty"`
 }
 
-// JSONSchemaExtend pins the entity types: by a user, for a group, on a user.
-func (ActionEntities) JSONSchemaExtend(s *jsonschema.Schema) {
-	pinEntityType(s, "by", EntityUser)
-	pinEntityType(s, "for", EntityGroup)
-	pinEntityType(s, "on", EntityUser)
-}
-
 // ActionData is the data of an action in the sdk profile.
 type ActionData struct {
 	// Action is what happened.
@@ -88,15 +79,6 @@ func (*RESTAction) Kind() Kind { return KindAction }
 
 // Profile returns ProfileREST.
 func (*RESTAction) Profile() Profile { return ProfileREST }
-
-// JSONSchemaExtend pins the category.
-func (Action) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", CategoryAction) }
-
-// JSONSchemaExtend pins the category.
-func (RESTAction) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", CategoryAction) }
-
-// JSONSchemaExtend pins the entity types, as ActionEntities does.
-func (ActionData) JSONSchemaExtend(s *jsonschema.Schema) { ActionEntities{}.JSONSchemaExtend(s) }
 
 // SenderID returns the uid of the message's sender.
 func (m *Action) SenderID() string { return m.Sender.UID }

@@ -1,7 +1,5 @@
 package types
 
-import "github.com/invopop/jsonschema"
-
 // Call is a message of category call that tells where a voice or video call
 // is in its life, in the sdk profile: the documentation's Call. As in the
 // documentation's example, data holds by, for and on directly.
@@ -54,14 +52,6 @@ type CallEntities struct {
 	On *EntityRef `json:"on"`
 }
 
-// JSONSchemaExtend pins the entity types: by a user, for a user or a group,
-// on a call.
-func (CallEntities) JSONSchemaExtend(s *jsonschema.Schema) {
-	pinEntityType(s, "by", EntityUser)
-	pinEntityType(s, "for", EntityUser, EntityGroup)
-	pinEntityType(s, "on", EntityCall)
-}
-
 // CallData is the data of a call in the sdk profile.
 type CallData struct {
 	// Action is the call's status as the action the message reports.
@@ -88,15 +78,6 @@ func (*RESTCall) Kind() Kind { return KindCall }
 
 // Profile returns ProfileREST.
 func (*RESTCall) Profile() Profile { return ProfileREST }
-
-// JSONSchemaExtend pins the category.
-func (Call) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", CategoryCall) }
-
-// JSONSchemaExtend pins the category.
-func (RESTCall) JSONSchemaExtend(s *jsonschema.Schema) { pin(s, "category", CategoryCall) }
-
-// JSONSchemaExtend pins the entity types, as CallEntities does.
-func (CallData) JSONSchemaExtend(s *jsonschema.Schema) { CallEntities{}.JSONSchemaExtend(s) }
 
 // SenderID returns the uid of the message's sender.
 func (m *Call) SenderID() string { return m.Sender.UID }

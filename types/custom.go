@@ -1,7 +1,5 @@
 package types
 
-import "github.com/invopop/jsonschema"
-
 // CustomMessage is a message whose content the developer defines: the
 // documentation's CustomMessage, in the sdk profile. Its category is custom
 // and its type any name the developer chose (location, poll, ...); the
@@ -67,23 +65,6 @@ func (*RESTCustomMessage) Kind() Kind { return KindCustomMessage }
 
 // Profile returns ProfileREST.
 func (*RESTCustomMessage) Profile() Profile { return ProfileREST }
-
-// JSONSchemaExtend allows the two categories and ties category message to
-// type custom.
-func (CustomMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinCustom(s) }
-
-// JSONSchemaExtend allows the two categories and ties category message to
-// type custom.
-func (RESTCustomMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinCustom(s) }
-
-func pinCustom(s *jsonschema.Schema) {
-	pin(s, "category", CategoryCustom, CategoryMessage)
-	s.If = &jsonschema.Schema{
-		Properties: props("category", &jsonschema.Schema{Const: string(CategoryMessage)}),
-		Required:   []string{"category"},
-	}
-	s.Then = &jsonschema.Schema{Properties: props("type", &jsonschema.Schema{Const: string(MessageCustom)})}
-}
 
 // SenderID returns the uid of the message's sender.
 func (m *CustomMessage) SenderID() string { return m.Sender.UID }

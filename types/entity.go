@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"github.com/invopop/jsonschema"
 )
 
 // EntityRef is the wrapper {"entity": ..., "entityType": ...} in which a
@@ -108,50 +106,6 @@ func (r *EntityRef) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// JSONSchema describes the wrapper: the entity's schema follows its
-// entityType.
-func (EntityRef) JSONSchema() *jsonschema.Schema {
-	return entityRefSchema("A full object wrapped with its type: a user, a group or a call.", EntityUser, EntityGroup, EntityCall)
-}
-
-// entityDefs names the definition of each entity type's entity.
-var entityDefs = map[EntityType]string{EntityUser: "User", EntityGroup: "Group", EntityCall: "CallEntity"}
-
-// entityRefSchema describes a wrapper whose entityType is one of ts. With one
-// type the entity has that type's schema outright, so that a wrong entity is
-// reported by one schema, not by every branch.
-func entityRefSchema(desc string, ts ...EntityType) *jsonschema.Schema {
-	et := &jsonschema.Schema{Type: "string", Description: "What the entity is."}
-	if len(ts) == 1 {
-		et.Const = string(ts[0])
-	} else {
-		for _, t := range ts {
-			et.Enum = append(et.Enum, string(t))
-		}
-	}
-	s := &jsonschema.Schema{
-		Type:                 "object",
-		Description:          desc,
-		Properties:           props("entity", &jsonschema.Schema{Type: "object", Description: "The entity itself."}, "entityType", et),
-		Required:             []string{"entity", "entityType"},
-		AdditionalProperties: jsonschema.FalseSchema,
-	}
-	if len(ts) == 1 {
-		s.Properties.Set("entity", &jsonschema.Schema{Ref: "#/$defs/" + entityDefs[ts[0]], Description: "The entity itself."})
-		return s
-	}
-	for _, t := range ts {
-		s.AllOf = append(s.AllOf, &jsonschema.Schema{
-			If: &jsonschema.Schema{
-				Properties: props("entityType", &jsonschema.Schema{Const: string(t)}),
-				Required:   []string{"entityType"},
-			},
-			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: "#/$defs/" + entityDefs[t]})},
-		})
-	}
-	return s
-}
-
 // AppEntity is the documentation's AppEntity: what an action was by, on or
 // for, and who a call was to. It is a User, a Group or a Call, told apart by
 // shape as Detect tells documents apart: an object with a uid is a User,
@@ -211,26 +165,6 @@ func appEntityType[V any](keys map[string]V) EntityType {
 		return EntityCall
 	}
 	return EntityUser
-}
-
-// JSONSchema describes the entity by shape, as UnmarshalJSON reads it.
-func (AppEntity) JSONSchema() *jsonschema.Schema {
-	has := func(key string) *jsonschema.Schema { return &jsonschema.Schema{Required: []string{key}} }
-	return &jsonschema.Schema{
-		Type:        "object",
-		Description: "A user (it has a uid), a group (a guid) or a call (a sessionId).",
-		If:          has("uid"),
-		Then:        &jsonschema.Schema{Ref: "#/$defs/User"},
-		Else: &jsonschema.Schema{
-			If:   has("guid"),
-			Then: &jsonschema.Schema{Ref: "#/$defs/Group"},
-			Else: &jsonschema.Schema{
-				If:   has("sessionId"),
-				Then: &jsonschema.Schema{Ref: "#/$defs/Call"},
-				Else: &jsonschema.Schema{Ref: "#/$defs/User"},
-			},
-		},
-	}
 }
 
 // CallEntity is a call as the entity of data.on in a call message: the wire

@@ -1,7 +1,5 @@
 package types
 
-import "github.com/invopop/jsonschema"
-
 // UserStatus tells whether a user is connected.
 type UserStatus string
 
@@ -184,49 +182,6 @@ func (EntityType) Values(Profile) []string { return strs(EntityUser, EntityGroup
 // enumeration's "enum".
 type Enum interface {
 	Values(Profile) []string
-}
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v UserStatus) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v GroupType) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v MemberScope) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v MessageType) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v ReceiverType) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v Category) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v ActionType) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v MemberAction) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v CallStatus) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v CallType) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// JSONSchema describes the enumeration to the schema generator.
-func (v EntityType) JSONSchema() *jsonschema.Schema { return enumSchema(v) }
-
-// enumSchema gives the sdk profile's values; the generator swaps in another
-// profile's values where they differ.
-func enumSchema(e Enum) *jsonschema.Schema {
-	s := &jsonschema.Schema{Type: "string"}
-	for _, v := range e.Values(ProfileSDK) {
-		s.Enum = append(s.Enum, v)
-	}
-	return s
 }
 
 func strs[T ~string](vs ...T) []string {

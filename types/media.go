@@ -1,10 +1,6 @@
 package types
 
-import (
-	"encoding/json"
-
-	"github.com/invopop/jsonschema"
-)
+import "encoding/json"
 
 // MediaMessage is a message of category message that shares a file: an
 // image, a video, an audio clip or any other file. This is the sdk profile:
@@ -83,35 +79,6 @@ func (*RESTMediaMessage) Kind() Kind { return KindMediaMessage }
 
 // Profile returns ProfileREST.
 func (*RESTMediaMessage) Profile() Profile { return ProfileREST }
-
-// JSONSchemaExtend pins the category and type.
-func (MediaMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinMedia(s) }
-
-// JSONSchemaExtend pins the category and type.
-func (RESTMediaMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinMedia(s) }
-
-func pinMedia(s *jsonschema.Schema) {
-	pin(s, "category", CategoryMessage)
-	pin(s, "type", MediaTypes()...)
-}
-
-// JSONSchemaExtend asks for a url or attachments.
-func (MediaMessageData) JSONSchemaExtend(s *jsonschema.Schema) {
-	s.AnyOf = []*jsonschema.Schema{
-		{Required: []string{"url"}},
-		{Required: []string{"attachments"}},
-	}
-}
-
-// JSONSchemaExtend allows a size as a number or a string of digits.
-func (Attachment) JSONSchemaExtend(s *jsonschema.Schema) {
-	if p, ok := s.Properties.Get("size"); ok {
-		p.AnyOf = []*jsonschema.Schema{
-			{Type: "integer", Minimum: "0"},
-			{Type: "string", Pattern: "^[0-9]+$"},
-		}
-	}
-}
 
 // SenderID returns the uid of the message's sender.
 func (m *MediaMessage) SenderID() string { return m.Sender.UID }

@@ -1,10 +1,5 @@
 package types
 
-import (
-	"github.com/invopop/jsonschema"
-	orderedmap "github.com/pb33f/ordered-map/v2"
-)
-
 // MessageHeader holds the fields every message has, whatever its category and
 // profile. It is embedded in each message type, so its fields sit at the top
 // level of the message.
@@ -86,48 +81,4 @@ type MessageEntities struct {
 	// Receiver wraps the receiving user or group; its entityType matches the
 	// message's receiverType.
 	Receiver *EntityRef `json:"receiver"`
-}
-
-// JSONSchemaExtend pins the entity types: the sender is a user, the
-// receiver a user or a group.
-func (MessageEntities) JSONSchemaExtend(s *jsonschema.Schema) {
-	pinEntityType(s, "sender", EntityUser)
-	pinEntityType(s, "receiver", EntityUser, EntityGroup)
-}
-
-// pinEntityType narrows property prop of s, an EntityRef, to the entity
-// types ts, keeping its description.
-func pinEntityType(s *jsonschema.Schema, prop string, ts ...EntityType) {
-	p, ok := s.Properties.Get(prop)
-	if !ok {
-		return
-	}
-	s.Properties.Set(prop, entityRefSchema(p.Description, ts...))
-}
-
-// pin replaces property prop of s with a string that must be one of values,
-// keeping its description.
-func pin[T ~string](s *jsonschema.Schema, prop string, values ...T) {
-	p, ok := s.Properties.Get(prop)
-	if !ok {
-		return
-	}
-	n := &jsonschema.Schema{Type: "string", Description: p.Description}
-	if len(values) == 1 {
-		n.Const = string(values[0])
-	} else {
-		for _, v := range values {
-			n.Enum = append(n.Enum, string(v))
-		}
-	}
-	s.Properties.Set(prop, n)
-}
-
-// props builds an ordered property map from name, schema pairs.
-func props(kv ...any) *orderedmap.OrderedMap[string, *jsonschema.Schema] {
-	p := jsonschema.NewProperties()
-	for i := 0; i+1 < len(kv); i += 2 {
-		p.Set(kv[i].(string), kv[i+1].(*jsonschema.Schema))
-	}
-	return p
 }

@@ -7,8 +7,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/invopop/jsonschema"
 )
 
 // MaxTimestamp is the largest timestamp the model accepts: 2^53-1, the
@@ -18,11 +16,6 @@ const MaxTimestamp = 1<<53 - 1
 // Timestamp is a point in time as whole seconds since the Unix epoch, the unit
 // every timestamp of the model uses.
 type Timestamp int64
-
-// JSONSchema describes a timestamp: a non-negative integer.
-func (Timestamp) JSONSchema() *jsonschema.Schema {
-	return &jsonschema.Schema{Type: "integer", Minimum: "0", Maximum: json.Number(strconv.Itoa(MaxTimestamp))}
-}
 
 // UnmarshalJSON reads an integer, also when written with a fraction of zero
 // (1547011919.0), as JSON Schema counts that an integer too. The range is
@@ -37,9 +30,6 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 
 // Integer is a whole number, such as a count of credits or members.
 type Integer int64
-
-// JSONSchema describes an integer.
-func (Integer) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "integer"} }
 
 // UnmarshalJSON reads an integer, also when written with a fraction of zero.
 func (i *Integer) UnmarshalJSON(b []byte) error {
@@ -91,18 +81,10 @@ func (m *Metadata) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// JSONSchema describes metadata: any JSON object.
-func (Metadata) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
-
 // Flag is a yes-or-no value that the documentation writes as "0" or "1" and
 // servers send as a boolean. It accepts 0, 1, "0", "1", false and true, and is
 // written back as a boolean.
 type Flag bool
-
-// JSONSchema describes a flag.
-func (Flag) JSONSchema() *jsonschema.Schema {
-	return &jsonschema.Schema{Enum: []any{false, true, 0, 1, "0", "1"}}
-}
 
 // UnmarshalJSON reads any of the flag's spellings.
 func (f *Flag) UnmarshalJSON(b []byte) error {

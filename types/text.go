@@ -1,7 +1,5 @@
 package types
 
-import "github.com/invopop/jsonschema"
-
 // TextMessage is a message of category message and type text, in the sdk
 // profile: the documentation's TextMessage.
 type TextMessage struct {
@@ -55,17 +53,6 @@ func (*RESTTextMessage) Kind() Kind { return KindTextMessage }
 
 // Profile returns ProfileREST.
 func (*RESTTextMessage) Profile() Profile { return ProfileREST }
-
-// JSONSchemaExtend pins the category and type.
-func (TextMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinText(s) }
-
-// JSONSchemaExtend pins the category and type.
-func (RESTTextMessage) JSONSchemaExtend(s *jsonschema.Schema) { pinText(s) }
-
-func pinText(s *jsonschema.Schema) {
-	pin(s, "category", CategoryMessage)
-	pin(s, "type", MessageText)
-}
 
 // SenderID returns the uid of the message's sender.
 func (m *TextMessage) SenderID() string { return m.Sender.UID }

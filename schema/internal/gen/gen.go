@@ -30,10 +30,11 @@ const BaseID = "https://" + module + "/schema/"
 // the module's root directory, where the source of package types is read for
 // descriptions.
 func Files(root string) (map[string][]byte, error) {
-	r := &jsonschema.Reflector{ExpandedStruct: true, Anonymous: true}
-	if err := addComments(r, root); err != nil {
+	comments, err := readComments(root)
+	if err != nil {
 		return nil, err
 	}
+	r := reflector{comments: comments, expanded: true}
 
 	out := map[string][]byte{}
 	for _, p := range types.Profiles() {
@@ -60,33 +61,33 @@ func Files(root string) (map[string][]byte, error) {
 // Path is the path below schema/ of the schema named name in profile p.
 func Path(p types.Profile, name string) string { return string(p) + "/" + name + ".json" }
 
-// addComments reads the doc comments of package types below root into
-// r.CommentMap, keyed by the package's import path as reflection names it.
-func addComments(r *jsonschema.Reflector, root string) error {
+// readComments reads the doc comments of package types below root, keyed by
+// the package's import path as reflection names it.
+func readComments(root string) (map[string]string, error) {
 	dir := filepath.Join(root, "types")
 	// AddGoComments keys a comment by base joined with the file's directory;
 	// with no base the key starts with dir, which is then swapped for the
 	// import path.
 	raw := &jsonschema.Reflector{}
 	if err := raw.AddGoComments("", dir); err != nil {
-		return fmt.Errorf("reading doc comments of %s: %w", dir, err)
+		return nil, fmt.Errorf("reading doc comments of %s: %w", dir, err)
 	}
 	prefix := filepath.ToSlash(filepath.Clean(dir)) + "."
-	r.CommentMap = map[string]string{}
+	comments := map[string]string{}
 	for k, v := range raw.CommentMap {
 		if rest, ok := strings.CutPrefix(k, prefix); ok {
-			r.CommentMap[module+"/types."+rest] = v
+			comments[module+"/types."+rest] = v
 		}
 	}
-	if r.CommentMap[module+"/types.User"] == "" {
-		return fmt.Errorf("no doc comments found in %s: give the module's root directory", dir)
+	if comments[module+"/types.User"] == "" {
+		return nil, fmt.Errorf("no doc comments found in %s: give the module's root directory", dir)
 	}
-	return nil
+	return comments, nil
 }
 
-func kindSchema(r *jsonschema.Reflector, k types.Kind, p types.Profile) (*jsonschema.Schema, error) {
+func kindSchema(r reflector, k types.Kind, p types.Profile) (*jsonschema.Schema, error) {
 	root := reflect.TypeOf(types.New(k, p)).Elem()
-	s := r.ReflectFromType(root)
+	s := r.reflect(root)
 	reg := registry(root)
 	if err := closeDefs(r, s, reg); err != nil {
 		return nil, err
@@ -95,7 +96,7 @@ func kindSchema(r *jsonschema.Reflector, k types.Kind, p types.Profile) (*jsonsc
 	for name, def := range s.Definitions {
 		applyProfile(def, reg[name], p)
 		if def.Description == "" {
-			def.Description = r.CommentMap[module+"/types."+name]
+			def.Description = r.comments[module+"/types."+name]
 		}
 	}
 	prune(s)
@@ -137,7 +138,7 @@ func registry(t reflect.Type) map[string]reflect.Type {
 
 // closeDefs adds to s.Definitions every definition that a hand-written
 // schema refers to but reflection did not reach.
-func closeDefs(r *jsonschema.Reflector, s *jsonschema.Schema, reg map[string]reflect.Type) error {
+func closeDefs(r reflector, s *jsonschema.Schema, reg map[string]reflect.Type) error {
 	for {
 		missing := map[string]bool{}
 		refs(s, func(ref string) {
@@ -154,7 +155,7 @@ func closeDefs(r *jsonschema.Reflector, s *jsonschema.Schema, reg map[string]ref
 			if !ok {
 				return fmt.Errorf("schema refers to #/$defs/%s, which no type of package types names", name)
 			}
-			sub := (&jsonschema.Reflector{Anonymous: true, CommentMap: r.CommentMap}).ReflectFromType(t)
+			sub := reflector{comments: r.comments}.reflect(t)
 			for n, d := range sub.Definitions {
 				if s.Definitions[n] == nil {
 					s.Definitions[n] = d
@@ -165,7 +166,7 @@ func closeDefs(r *jsonschema.Reflector, s *jsonschema.Schema, reg map[string]ref
 }
 
 // prune drops the definitions that nothing reachable from the root refers
-// to, such as an enumeration whose property a JSONSchemaExtend replaced.
+// to, such as an enumeration whose property an extension replaced.
 func prune(s *jsonschema.Schema) {
 	defs := s.Definitions
 	s.Definitions = nil
