@@ -14,6 +14,8 @@ type pairFlags []string
 
 func (p *pairFlags) String() string { return strings.Join(*p, ", ") }
 
+func (p *pairFlags) Type() string { return "NAME=FILE" }
+
 func (p *pairFlags) Set(v string) error {
 	name, file, ok := strings.Cut(v, "=")
 	if !ok || name == "" || file == "" {

@@ -5,19 +5,47 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/types"
+	"github.com/spf13/cobra"
 )
 
-func runGenerate(e *env, args []string) int {
-	if len(args) > 0 && args[0] == "world" {
-		return runWorld(e, args[1:])
-	}
-	fs := newFlags(e, "generate", "ccconform generate [flags]\n  ccconform generate world [flags] -o DIR", `  # Ten fixtures of every kind, as NDJSON
+// generateOptions are the flags and arguments of ccconform generate.
+type generateOptions struct {
+	args       []string
+	kind       string
+	n          int
+	seed       uint64
+	profile    string
+	optional   string
+	invalid    bool
+	format     string
+	out        string
+	manifest   string
+	customData pairFlags
+	formatSet  bool // --format was given
+}
+
+// newGenerateCmd returns the generate command; runF, when set, runs instead of
+// the command's work, for tests of the parsing.
+func newGenerateCmd(e *env, runF func(*generateOptions) int) *cobra.Command {
+	o := &generateOptions{}
+	c := &cobra.Command{
+		Use:   "generate [flags]",
+		Short: "make fixtures: valid, broken, or whole chat worlds",
+		Long: `Make fixtures: documents of every kind, valid or broken in exactly one way each
+(labelled in a manifest), deterministic for a seed. 'generate world' makes a
+coherent world of users, groups, members and messages.`,
+		Example: `  # Ten fixtures, a mix of every kind, as NDJSON
   ccconform generate
+
+  # 100 users into one file (its extension picks NDJSON or a JSON array)
+  ccconform generate --kind user -n 100 -o users.ndjson
 
   # 1,000 text messages as the REST API sends them, every optional field present
   ccconform generate --kind textMessage -n 1000 --profile rest --optional all > messages.ndjson
@@ -33,48 +61,66 @@ func runGenerate(e *env, args []string) int {
 
   # Custom messages of your own type, their customData drawn from its schema
   ccconform generate --kind customMessage --custom-schema location=schemas/location.json
-`)
-	kind := fs.String("kind", "all", "the `KIND` to make: all (a mix), or "+kindNames())
-	n := fs.Int("n", 10, "how many documents")
-	seed := fs.Uint64("seed", 1, "the seed: the same seed, flags and version give the same bytes")
-	profile := fs.String("profile", "sdk", "the shape, `sdk|rest`: the SDK documentation's objects, or REST API v3 wire JSON")
-	optional := fs.String("optional", "random", "optional fields: `all|none|random` (each present about half the time)")
-	invalid := fs.Bool("invalid", false, "make documents broken in exactly one way each, labelled in a manifest")
-	format := fs.String("format", "ndjson", "the layout, `ndjson|json|files`: one document a line, one JSON array, or one file each")
-	out := fs.String("o", "", "write into `DIR` (fixtures.ndjson or fixtures.json, manifest.tsv, or one file each)")
-	manifest := fs.String("manifest", "", "write the labels of --invalid documents to `FILE` (default DIR/manifest.tsv with -o)")
-	var customData pairFlags
-	fs.Var(&customData, "custom-schema", "make custom messages of type TYPE, their customData filled from the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json)")
-	if done, status := parse(e, fs, args); done {
-		return status
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.args = args
+			if runF != nil {
+				return status(runF(o))
+			}
+			o.formatSet = c.Flags().Changed("format")
+			return status(runGenerate(e, o))
+		},
 	}
-	if done, status := noArgs(e, fs); done {
-		return status
+	f := c.Flags()
+	f.StringVar(&o.kind, "kind", "all", "the `KIND` to make: all (a mix), or "+kindNames())
+	f.IntVarP(&o.n, "count", "n", 10, "how many documents, in all")
+	f.Uint64Var(&o.seed, "seed", 1, "the seed: the same seed, flags and version give the same bytes")
+	f.StringVar(&o.profile, "profile", "sdk", "the shape, `sdk|rest`: the SDK documentation's objects, or REST API v3 wire JSON")
+	f.StringVar(&o.optional, "optional", "random", "optional fields: `all|none|random` (each present about half the time)")
+	f.BoolVar(&o.invalid, "invalid", false, "make documents broken in exactly one way each, labelled in a manifest")
+	f.StringVar(&o.format, "format", "ndjson", "the layout, `ndjson|json|files`: one document a line, one JSON array, or one file each")
+	f.StringVarP(&o.out, "output", "o", "", "write into `DIR` (fixtures.ndjson or fixtures.json, manifest.tsv, or one file each), or into one FILE named .ndjson, .jsonl or .json")
+	f.StringVar(&o.manifest, "manifest", "", "write the labels of --invalid documents to `FILE` (default DIR/manifest.tsv with -o)")
+	f.Var(&o.customData, "custom-schema", "make custom messages of type TYPE, their customData filled from the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json)")
+	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("all")...))
+	c.RegisterFlagCompletionFunc("profile", completeValues("sdk", "rest"))
+	c.RegisterFlagCompletionFunc("optional", completeValues("all", "none", "random"))
+	c.RegisterFlagCompletionFunc("format", completeValues("ndjson", "json", "files"))
+	c.AddCommand(newWorldCmd(e, nil))
+	return c
+}
+
+func runGenerate(e *env, o *generateOptions) int {
+	if err := oneOf("kind", o.kind, kinds("all")); err != nil {
+		return e.errorf("%v", err)
+	}
+	if err := oneOf("profile", o.profile, []string{"sdk", "rest"}); err != nil {
+		return e.errorf("%v", err)
+	}
+	if err := oneOf("format", o.format, []string{"ndjson", "json", "files"}); err != nil {
+		return e.errorf("%v", err)
 	}
 	var k types.Kind
-	if *kind != "all" {
-		parsed, err := types.ParseKind(*kind)
-		if err != nil {
-			return e.errorf("--kind: %v, or all", err)
-		}
-		k = parsed
+	if o.kind != "all" {
+		k = types.Kind(o.kind)
 	}
-	p, err := types.ParseProfile(*profile)
+	p, err := types.ParseProfile(o.profile)
 	if err != nil {
 		return e.errorf("--profile: %v", err)
 	}
-	opt, err := generate.ParseOptional(*optional)
+	opt, err := generate.ParseOptional(o.optional)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	if *n < 0 {
-		return e.errorf("-n: cannot make %d documents", *n)
+	if o.n < 0 {
+		return e.errorf("--count: cannot make %d documents", o.n)
 	}
-	custom, err := customSchemas(e, customData, nil)
+	custom, err := customSchemas(e, o.customData, nil)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	gopts := generate.Options{Seed: *seed, Profile: p, Optional: opt}
+	gopts := generate.Options{Seed: o.seed, Profile: p, Optional: opt}
 	if custom != nil {
 		gopts.CustomData = custom.Data
 	}
@@ -85,58 +131,99 @@ func runGenerate(e *env, args []string) int {
 	if err := g.CheckCustomData(); err != nil {
 		return e.errorf("generate: %v", err)
 	}
-	o := generate.Output{Format: *format, Dir: *out, W: e.stdout}
-	if *manifest != "" {
-		f, err := os.Create(*manifest)
+	out := generate.Output{Format: o.format, Dir: o.out, W: e.stdout}
+	if ext := strings.ToLower(filepath.Ext(o.out)); o.format != "files" && (ext == ".ndjson" || ext == ".jsonl" || ext == ".json") {
+		// -o names a file: the documents go into it, and its extension
+		// says the layout unless --format did.
+		if !o.formatSet {
+			out.Format = map[string]string{".ndjson": "ndjson", ".jsonl": "ndjson", ".json": "json"}[ext]
+		}
+		f, err := os.Create(o.out)
+		if err != nil {
+			return e.errorf("cannot write %s: %v", o.out, err)
+		}
+		defer f.Close()
+		out.Dir, out.W = "", f
+	}
+	if o.manifest != "" {
+		f, err := os.Create(o.manifest)
 		if err != nil {
 			return e.errorf("cannot write the manifest: %v", err)
 		}
 		defer f.Close()
 		fmt.Fprintln(f, generate.ManifestHeader)
-		o.Manifest = f
-	} else if *invalid && *out == "" {
+		out.Manifest = f
+	} else if o.invalid && out.Dir == "" {
 		fmt.Fprintln(e.stderr, "ccconform: the labels of broken documents are kept only with --manifest FILE or -o DIR")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Generation allocates much and keeps little: collect less often.
 	debug.SetGCPercent(400)
-	if err := g.Write(ctx, k, *n, *invalid, o); err != nil {
+	if err := g.Write(ctx, k, o.n, o.invalid, out); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(e.stderr, "ccconform: interrupted; the output is partial")
+			return exitInterrupted
+		}
 		return e.errorf("generate: %v", err)
 	}
 	return exitOK
 }
 
-func runWorld(e *env, args []string) int {
-	fs := newFlags(e, "generate world", "ccconform generate world [--users N] [--groups N] [--messages N] [--seed S] -o DIR", `  # A small world, written as REST collections
+// worldOptions are the flags and arguments of ccconform generate world.
+type worldOptions struct {
+	args     []string
+	users    int
+	groups   int
+	messages int
+	seed     uint64
+	out      string
+}
+
+// newWorldCmd returns the generate world command; runF, when set, runs instead of
+// the command's work, for tests of the parsing.
+func newWorldCmd(e *env, runF func(*worldOptions) int) *cobra.Command {
+	o := &worldOptions{}
+	c := &cobra.Command{
+		Use:   "world [flags] -o DIR",
+		Short: "make a coherent world: users, groups, members and the messages between them",
+		Example: `  # A small world, written as REST collections
   ccconform generate world --users 20 --groups 3 --messages 200 -o world
   ccconform validate world          # every document conforms
-`)
-	users := fs.Int("users", 20, "how many users")
-	groups := fs.Int("groups", 3, "how many groups")
-	messages := fs.Int("messages", 200, "how many conversation messages (membership actions come on top)")
-	seed := fs.Uint64("seed", 1, "the seed")
-	out := fs.String("o", "", "the `DIR` to write users.json, groups.json, members/<guid>.json and messages.json into")
-	if done, status := parse(e, fs, args); done {
-		return status
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.args = args
+			if runF != nil {
+				return status(runF(o))
+			}
+			return status(runWorld(e, o))
+		},
 	}
-	if done, status := noArgs(e, fs); done {
-		return status
-	}
-	if *out == "" {
+	f := c.Flags()
+	f.IntVar(&o.users, "users", 20, "how many users")
+	f.IntVar(&o.groups, "groups", 3, "how many groups")
+	f.IntVar(&o.messages, "messages", 200, "how many conversation messages (membership actions come on top)")
+	f.Uint64Var(&o.seed, "seed", 1, "the seed")
+	f.StringVarP(&o.out, "output", "o", "", "the `DIR` to write users.json, groups.json, members/<guid>.json and messages.json into")
+	return c
+}
+
+func runWorld(e *env, o *worldOptions) int {
+	if o.out == "" {
 		return e.errorf("generate world: give -o DIR")
 	}
-	g, err := generate.New(generate.Options{Seed: *seed})
+	g, err := generate.New(generate.Options{Seed: o.seed})
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	w, err := g.World(*users, *groups, *messages)
+	w, err := g.World(o.users, o.groups, o.messages)
 	if err != nil {
 		return e.errorf("generate world: %v", err)
 	}
-	if err := w.Write(*out); err != nil {
+	if err := w.Write(o.out); err != nil {
 		return e.errorf("generate world: %v", err)
 	}
-	fmt.Fprintf(e.stderr, "wrote %d users, %d groups and %d messages to %s\n", len(w.Users), len(w.Groups), len(w.Messages), strings.TrimSuffix(*out, "/"))
+	fmt.Fprintf(e.stderr, "wrote %d users, %d groups and %d messages to %s\n", len(w.Users), len(w.Groups), len(w.Messages), strings.TrimSuffix(o.out, "/"))
 	return exitOK
 }

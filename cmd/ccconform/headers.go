@@ -15,6 +15,8 @@ type headerFlags []string
 
 func (h *headerFlags) String() string { return "" }
 
+func (h *headerFlags) Type() string { return "'Name: value'" }
+
 func (h *headerFlags) Set(v string) error {
 	*h = append(*h, v)
 	return nil

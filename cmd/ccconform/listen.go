@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/spf13/pflag"
 )
 
 // listen binds addr for a server command, and writes its base URL to
@@ -30,6 +31,15 @@ func listen(addr, urlFile, flag string) (net.Listener, string, error) {
 	return ln, base, nil
 }
 
+// listenAlias reads --addr as --listen: every command that listens names
+// the address --listen, and --addr, serve's name for it once, still works.
+func listenAlias(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	if name == "addr" {
+		name = "listen"
+	}
+	return pflag.NormalizedName(name)
+}
+
 // serverFlags are the flags that bound how long a server command waits on
 // a client, so that idle or slow connections do not pile up.
 type serverFlags struct {
@@ -37,7 +47,7 @@ type serverFlags struct {
 }
 
 // addServerFlags adds --idle-timeout and --header-timeout to fs.
-func addServerFlags(fs *flag.FlagSet) serverFlags {
+func addServerFlags(fs *pflag.FlagSet) serverFlags {
 	return serverFlags{
 		idle:   fs.Duration("idle-timeout", 30*time.Second, "close a kept-alive connection after `DURATION` without a request"),
 		header: fs.Duration("header-timeout", 10*time.Second, "close a connection whose request headers take longer than `DURATION`"),

@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
+	"github.com/spf13/pflag"
 	"io"
 	"net"
 	"net/http"
@@ -15,7 +15,7 @@ import (
 // startServer serves h as serve and proxy do, with their flags set to args.
 func startServer(t *testing.T, h http.Handler, read, write time.Duration, args ...string) string {
 	t.Helper()
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 	timeouts := addServerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 
 func TestServerFlagsRefuseNonPositive(t *testing.T) {
 	for _, args := range [][]string{{"--idle-timeout", "0"}, {"--header-timeout", "-1s"}} {
-		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 		timeouts := addServerFlags(fs)
 		if err := fs.Parse(args); err != nil {
 			t.Fatal(err)

@@ -2,15 +2,19 @@
 // model, generates fixtures, and prints the model's JSON Schemas.
 //
 // Run ccconform help for the commands, and ccconform COMMAND --help for one
-// command's flags and examples.
+// command's flags and examples. ccconform is licensed under the Apache
+// License 2.0.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses: every document conforms; at least one does not; the run
@@ -35,76 +39,194 @@ func (e *env) errorf(format string, args ...any) int {
 	return exitUsage
 }
 
-// command is one subcommand of ccconform.
-type command struct {
-	summary string
-	run     func(e *env, args []string) int
-}
+// exitStatus carries a command's exit status out of cobra: what it had to
+// say is said.
+type exitStatus int
 
-var commands = map[string]command{
-	"generate": {"make fixtures: valid, broken, or whole chat worlds", runGenerate},
-	"proxy":    {"forward to a server and check the JSON it answers", runProxy},
-	"schema":   {"print or write the JSON Schemas of the data model", runSchema},
-	"serve":    {"answer the REST API's read endpoints from a generated world", runServe},
-	"validate": {"check payloads against the data model", runValidate},
-	"version":  {"print ccconform's version", runVersion},
+func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// status turns a run function's exit status into what cobra's RunE returns.
+func status(n int) error {
+	if n == exitOK {
+		return nil
+	}
+	return exitStatus(n)
 }
 
 func main() {
 	os.Exit(run(&env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:]))
 }
 
+// run runs the command line args and returns the exit status.
 func run(e *env, args []string) int {
+	root := newRootCmd(e)
 	if len(args) == 0 {
-		usage(e.stderr)
+		// No command at all is a mistake, said with the commands.
+		root.SetOut(e.stderr)
+		root.Usage()
 		return exitUsage
 	}
-	name := args[0]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				return c.run(e, []string{"--help"})
-			}
-			return e.errorf("no command %q: run ccconform help", args[1])
-		}
-		usage(e.stdout)
+	root.SetArgs(args)
+	err := root.Execute()
+	var s exitStatus
+	switch {
+	case err == nil:
 		return exitOK
-	case "-version", "--version":
-		name = "version"
+	case errors.As(err, &s):
+		return int(s)
 	}
-	c, ok := commands[name]
-	if !ok {
-		usage(e.stderr)
-		return e.errorf("no command %q: run ccconform help", name)
+	// Errors of the command line itself: a bad flag, an unknown command.
+	msg := err.Error()
+	fmt.Fprintf(e.stderr, "ccconform: %s\n", msg)
+	if c, _, ferr := root.Find(args); ferr == nil && c != root {
+		fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", c.CommandPath())
+	} else {
+		fmt.Fprintln(e.stderr, "Run 'ccconform help' for the commands.")
 	}
-	return c.run(e, args[1:])
+	return exitUsage
 }
 
-func usage(w io.Writer) {
-	fmt.Fprint(w, `ccconform checks CometChat Pro payloads against the documented data model.
+const rootLong = `ccconform checks CometChat Pro payloads against the documented data model.
 
-Usage:
-  ccconform COMMAND [flags] [arguments]
+Exit status: 0 every document conforms, 1 at least one does not, 2 the run
+could not be done, 130 it was interrupted.`
 
-Commands:
-`)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+// newRootCmd builds the whole command line.
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "ccconform",
+		Short:         "check CometChat Pro payloads against the documented data model",
+		Long:          rootLong,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       versionString(),
 	}
-	sort.Strings(names)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SuggestionsMinimumDistance = 2
+	root.SetFlagErrorFunc(flagError)
+	root.AddCommand(
+		newGenerateCmd(e, nil),
+		newProxyCmd(e, nil),
+		newSchemaCmd(e, nil),
+		newServeCmd(e, nil),
+		newValidateCmd(e, nil),
+		newVersionCmd(e),
+	)
+	for _, c := range root.Commands() {
+		c.Flags().SortFlags = false
+	}
+	return root
+}
+
+// flagError adds what a person needs to a flag's parse error: the flag
+// they meant, or the unit a duration lacks.
+func flagError(c *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		if s := closest(name, flagNames(c)); s != "" {
+			return fmt.Errorf("%s; did you mean --%s?", msg, s)
+		}
+	}
+	if strings.Contains(msg, "missing unit in duration") {
+		return fmt.Errorf("%s: give a unit, as in 30s, 500ms or 2m", msg)
+	}
+	return err
+}
+
+// flagNames lists a command's flags, hidden ones left out.
+func flagNames(c *cobra.Command) []string {
+	var names []string
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	return names
+}
+
+// closest returns the one of names nearest to s, when it is near enough to
+// be what was meant: the same but for case, or at most two edits away.
+func closest(s string, names []string) string {
+	best, bestDist := "", 3
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+		if strings.EqualFold(s, n) {
+			return n
+		}
+		if d := editDistance(strings.ToLower(s), strings.ToLower(n)); d < bestDist {
+			best, bestDist = n, d
+		}
 	}
-	fmt.Fprint(w, `
-Run 'ccconform COMMAND --help' for a command's flags and examples.
-Exit status: 0 every document conforms, 1 at least one does not, 2 the run could not be done.
-`)
+	return best
+}
+
+// editDistance counts the insertions, deletions, substitutions and
+// transpositions that turn a into b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
+
+// oneOf checks a flag's value against the values it takes, and names the
+// one that was meant when it is near: "--kind: "txtMessage" is not one of
+// ...; did you mean textMessage?".
+func oneOf(flag, value string, values []string) error {
+	for _, v := range values {
+		if v == value {
+			return nil
+		}
+	}
+	msg := fmt.Sprintf("--%s: %q is not one of %s", flag, value, strings.Join(values, ", "))
+	if s := closest(value, values); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return errors.New(msg)
+}
+
+// noArgs refuses arguments to a command that takes none, naming the
+// first.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q", c.Name(), args[0])
+	}
+	return nil
+}
+
+// kinds lists the --kind values, the model's kinds first.
+func kinds(extra ...string) []string {
+	return append([]string{"user", "group", "groupMember", "textMessage", "mediaMessage", "customMessage", "action", "call"}, extra...)
 }
 
 // kindNames lists the accepted --kind values, for help texts.
 func kindNames(extra ...string) string {
-	names := []string{"user", "group", "groupMember", "textMessage", "mediaMessage", "customMessage", "action", "call"}
-	return strings.Join(append(names, extra...), ", ")
+	return strings.Join(kinds(extra...), ", ")
+}
+
+// completeValues completes a flag from a fixed list.
+func completeValues(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
 }

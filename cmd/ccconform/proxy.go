@@ -14,10 +14,36 @@ import (
 	"github.com/ccconform/ccconform/proxy"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
+	"github.com/spf13/cobra"
 )
 
-func runProxy(e *env, args []string) int {
-	fs := newFlags(e, "proxy", "ccconform proxy --target URL [--listen HOST:PORT] [--format FORMAT] [-o REPORT]", `  # Point an app at http://127.0.0.1:8687 instead of the API; Ctrl-C prints the summary
+// proxyOptions are the flags and arguments of ccconform proxy.
+type proxyOptions struct {
+	args            []string
+	target          string
+	listenAddr      string
+	kind            string
+	profile         string
+	strict          bool
+	format          string
+	out             string
+	maxBytes        int64
+	urlFile         string
+	verbose         bool
+	timeouts        serverFlags
+	coverage        bool
+	customData      pairFlags
+	metadataSchemas pairFlags
+}
+
+// newProxyCmd returns the proxy command; runF, when set, runs instead of
+// the command's work, for tests of the parsing.
+func newProxyCmd(e *env, runF func(*proxyOptions) int) *cobra.Command {
+	o := &proxyOptions{}
+	c := &cobra.Command{
+		Use:   "proxy --target URL [flags]",
+		Short: "forward to a server and check the JSON it answers",
+		Example: `  # Point an app at http://127.0.0.1:8687 instead of the API; Ctrl-C prints the summary
   ccconform proxy --target https://APPID.api-us.cometchat.io
 
   # Check what the local mock server sends, as JSON lines in a file
@@ -25,43 +51,54 @@ func runProxy(e *env, args []string) int {
 
 Requests and responses pass unchanged and unhindered; each successful JSON
 response body is checked after it has passed (REST envelopes unwrapped).
-`)
-	target := fs.String("target", "", "forward every request to this `URL` (required)")
-	listenAddr := fs.String("listen", "127.0.0.1:8687", "listen on `HOST:PORT`; port 0 picks a free one")
-	kind := fs.String("kind", "auto", "check every document as this `KIND`: auto, or "+kindNames())
-	profile := fs.String("profile", "auto", "the shape to check, one of `auto|sdk|rest`")
-	strict := fs.Bool("strict", false, "report fields the model does not document as violations (rule unknown-field)")
-	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
-	out := fs.String("o", "", "write the report to `FILE` instead of standard output")
-	maxBytes := fs.Int64("max-bytes", proxy.DefaultMaxBytes, "check bodies of up to `N` bytes (larger ones pass unchecked, and are reported)")
-	urlFile := fs.String("url-file", "", "once listening, write the proxy's base URL to `FILE` (for scripts)")
-	verbose := fs.Bool("v", false, "log each response on standard error")
-	timeouts := addServerFlags(fs)
-	coverage := fs.Bool("coverage", false, "count which documented fields, enum values and category/type pairs the traffic held, as validate --coverage does")
-	var customData, metadataSchemas pairFlags
-	fs.Var(&customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also .ccconform.json)")
-	fs.Var(&metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also .ccconform.json)")
-	if done, status := parse(e, fs, args); done {
-		return status
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.args = args
+			if runF != nil {
+				return status(runF(o))
+			}
+			return status(runProxy(e, o))
+		},
 	}
-	if done, status := noArgs(e, fs); done {
-		return status
-	}
-	if *target == "" {
+	f := c.Flags()
+	f.StringVar(&o.target, "target", "", "forward every request to this `URL` (required)")
+	f.StringVar(&o.listenAddr, "listen", "127.0.0.1:8687", "listen on `HOST:PORT`; port 0 picks a free one")
+	f.SetNormalizeFunc(listenAlias)
+	f.StringVar(&o.kind, "kind", "auto", "check every document as this `KIND`: auto, or "+kindNames())
+	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|sdk|rest`")
+	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
+	f.StringVar(&o.format, "format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
+	f.StringVarP(&o.out, "output", "o", "", "write the report to `FILE` instead of standard output")
+	f.Int64Var(&o.maxBytes, "max-bytes", proxy.DefaultMaxBytes, "check bodies of up to `N` bytes (larger ones pass unchecked, and are reported)")
+	f.StringVar(&o.urlFile, "url-file", "", "once listening, write the proxy's base URL to `FILE` (for scripts)")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "log each response on standard error")
+	o.timeouts = addServerFlags(f)
+	f.BoolVar(&o.coverage, "coverage", false, "count which documented fields, enum values and category/type pairs the traffic held, as validate --coverage does")
+	f.Var(&o.customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also .ccconform.json)")
+	f.Var(&o.metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also .ccconform.json)")
+	return c
+}
+
+func runProxy(e *env, o *proxyOptions) int {
+	if o.target == "" {
 		return e.errorf("proxy: give --target URL, the server to forward to\nRun 'ccconform proxy --help' for usage.")
 	}
-	tu, err := url.Parse(*target)
+	if !strings.Contains(o.target, "://") {
+		return e.errorf("proxy: --target %s has no scheme: did you mean http://%s?", o.target, o.target)
+	}
+	tu, err := url.Parse(o.target)
 	if err != nil {
 		return e.errorf("proxy: --target: %v", err)
 	}
-	opts, err := checkOptions(*kind, *profile, *strict)
+	opts, err := checkOptions(o.kind, o.profile, o.strict)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	if opts.Custom, err = customSchemas(e, customData, metadataSchemas); err != nil {
+	if opts.Custom, err = customSchemas(e, o.customData, o.metadataSchemas); err != nil {
 		return e.errorf("%v", err)
 	}
-	opts.Coverage = *coverage
+	opts.Coverage = o.coverage
 	// The proxy checks several bodies at once (proxy.Options.Checkers),
 	// each on one core, so that checking leaves the other cores to
 	// forwarding.
@@ -71,15 +108,15 @@ response body is checked after it has passed (REST envelopes unwrapped).
 		return e.errorf("%v", err)
 	}
 	var w io.Writer = e.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
+	if o.out != "" {
+		f, err := os.Create(o.out)
 		if err != nil {
 			return e.errorf("cannot write the report: %v", err)
 		}
 		defer f.Close()
 		w = f
 	}
-	rep, err := report.New(*format, w, report.Options{Strict: *strict})
+	rep, err := report.New(o.format, w, report.Options{Strict: o.strict})
 	if err != nil {
 		return e.errorf("--format: %v", err)
 	}
@@ -92,10 +129,10 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	closed := false // once the report is closed, late verdicts are dropped, and counted
 	late, skipped := 0, 0
 	var logf func(string) // nil unless -v: the proxy then formats no line
-	if *verbose {
+	if o.verbose {
 		logf = func(msg string) { fmt.Fprintf(logw, "ccconform proxy: %s\n", msg) }
 	}
-	p, err := proxy.New(proxy.Options{Target: tu, Validator: v, MaxBytes: *maxBytes,
+	p, err := proxy.New(proxy.Options{Target: tu, Validator: v, MaxBytes: o.maxBytes,
 		Emit: func(vd validate.Verdict) {
 			repMu.Lock()
 			defer repMu.Unlock()
@@ -121,7 +158,7 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	}
 	// No limit on a whole request or response: the proxy streams bodies
 	// of any length, for as long as they take.
-	hs, err := timeouts.server(p, 0, 0)
+	hs, err := o.timeouts.server(p, 0, 0)
 	if err != nil {
 		return e.errorf("proxy: %v", err)
 	}
@@ -134,7 +171,7 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(2*proxy.DefaultMaxPending + 256<<20)
 	}
-	ln, base, err := listen(*listenAddr, *urlFile, "--listen")
+	ln, base, err := listen(o.listenAddr, o.urlFile, "--listen")
 	if err != nil {
 		return e.errorf("proxy: %v", err)
 	}

@@ -6,10 +6,25 @@ import (
 
 	"github.com/ccconform/ccconform/schema"
 	"github.com/ccconform/ccconform/types"
+	"github.com/spf13/cobra"
 )
 
-func runSchema(e *env, args []string) int {
-	fs := newFlags(e, "schema", "ccconform schema [--kind KIND] [--profile sdk|rest] [-o DIR]", `  # The schema of a text message as the SDK documentation describes it
+// schemaOptions are the flags and arguments of ccconform schema.
+type schemaOptions struct {
+	args    []string
+	kind    string
+	profile string
+	out     string
+}
+
+// newSchemaCmd returns the schema command; runF, when set, runs instead of
+// the command's work, for tests of the parsing.
+func newSchemaCmd(e *env, runF func(*schemaOptions) int) *cobra.Command {
+	o := &schemaOptions{}
+	c := &cobra.Command{
+		Use:   "schema [flags]",
+		Short: "print or write the JSON Schemas of the data model",
+		Example: `  # The schema of a text message as the SDK documentation describes it
   ccconform schema --kind textMessage
 
   # The schema of a user as the REST API v3 sends it
@@ -18,50 +33,60 @@ func runSchema(e *env, args []string) int {
   # Every schema of the rest profile, as files in schemas/ (message.json
   # refers to the others by relative path)
   ccconform schema --profile rest -o schemas
-`)
-	kind := fs.String("kind", "", "the `KIND` whose schema to print: "+kindNames("or message (any message)"))
-	profile := fs.String("profile", "sdk", "the shape to print, one of `sdk|rest`: sdk for the SDK documentation's objects, rest for REST API v3 wire JSON")
-	out := fs.String("o", "", "write the schemas as files into `DIR` instead of printing one")
-	if done, status := parse(e, fs, args); done {
-		return status
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.args = args
+			if runF != nil {
+				return status(runF(o))
+			}
+			return status(runSchema(e, o))
+		},
 	}
-	if done, status := noArgs(e, fs); done {
-		return status
+	f := c.Flags()
+	f.StringVar(&o.kind, "kind", "", "the `KIND` whose schema to print: "+kindNames("or message (any message)"))
+	f.StringVar(&o.profile, "profile", "sdk", "the shape to print, one of `sdk|rest`: sdk for the SDK documentation's objects, rest for REST API v3 wire JSON")
+	f.StringVarP(&o.out, "output", "o", "", "write the schemas as files into `DIR` instead of printing one")
+	c.RegisterFlagCompletionFunc("kind", completeValues(kinds(schema.MessageName)...))
+	c.RegisterFlagCompletionFunc("profile", completeValues("sdk", "rest"))
+	return c
+}
+
+func runSchema(e *env, o *schemaOptions) int {
+	if err := oneOf("profile", o.profile, []string{"sdk", "rest"}); err != nil {
+		return e.errorf("%v", err)
 	}
-	p, err := types.ParseProfile(*profile)
-	if err != nil {
-		return e.errorf("--profile: %v", err)
-	}
+	p := types.Profile(o.profile)
 	names := schema.Names()
-	if *kind != "" {
-		if *kind != schema.MessageName {
-			if _, err := types.ParseKind(*kind); err != nil {
-				return e.errorf("--kind: %v", err)
+	if o.kind != "" {
+		if o.kind != schema.MessageName {
+			if err := oneOf("kind", o.kind, kinds(schema.MessageName)); err != nil {
+				return e.errorf("%v", err)
 			}
 		}
-		if *kind != schema.MessageName || *out == "" {
+		if o.kind != schema.MessageName || o.out == "" {
 			// The schema of any message refers to the kinds' schemas
 			// beside it, so -o writes them all with it.
-			names = []string{*kind}
+			names = []string{o.kind}
 		}
 	}
-	if *out == "" {
-		if *kind == "" {
+	if o.out == "" {
+		if o.kind == "" {
 			return e.errorf("schema: name a --kind to print one schema, or give -o DIR to write them all")
 		}
-		b, _ := schema.File(p, *kind)
+		b, _ := schema.File(p, o.kind)
 		_, err := e.stdout.Write(b)
 		if err != nil {
 			return e.errorf("writing standard output: %v", err)
 		}
 		return exitOK
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return e.errorf("cannot create %s: %v", *out, err)
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return e.errorf("cannot create %s: %v", o.out, err)
 	}
 	for _, n := range names {
 		b, _ := schema.File(p, n)
-		path := filepath.Join(*out, n+".json")
+		path := filepath.Join(o.out, n+".json")
 		if err := os.WriteFile(path, b, 0o644); err != nil {
 			return e.errorf("cannot write %s: %v", path, err)
 		}

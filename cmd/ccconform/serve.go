@@ -6,15 +6,38 @@ import (
 
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/serve"
+	"github.com/spf13/cobra"
 )
 
-func runServe(e *env, args []string) int {
-	fs := newFlags(e, "serve", "ccconform serve [--addr HOST:PORT] [--seed S | --world DIR] [--faults RATE] [--apikey KEY]", `  # A mock of the REST API on the default address; then, in another shell:
+// serveOptions are the flags and arguments of ccconform serve.
+type serveOptions struct {
+	args     []string
+	addr     string
+	seed     uint64
+	worldDir string
+	users    int
+	groups   int
+	messages int
+	faults   float64
+	apikey   string
+	urlFile  string
+	quiet    bool
+	timeouts serverFlags
+}
+
+// newServeCmd returns the serve command; runF, when set, runs instead of
+// the command's work, for tests of the parsing.
+func newServeCmd(e *env, runF func(*serveOptions) int) *cobra.Command {
+	o := &serveOptions{}
+	c := &cobra.Command{
+		Use:   "serve [flags]",
+		Short: "answer the REST API's read endpoints from a generated world",
+		Example: `  # A mock of the REST API on the default address; then, in another shell:
   ccconform serve
   ccconform validate --profile rest http://127.0.0.1:8686/v3/users http://127.0.0.1:8686/v3/messages
 
   # A free port, written to a file for a script to read; 5% of documents broken
-  ccconform serve --addr 127.0.0.1:0 --url-file serve.url --faults 0.05 &
+  ccconform serve --listen 127.0.0.1:0 --url-file serve.url --faults 0.05 &
 
   # Serve a world written by 'ccconform generate world', demanding a key
   ccconform serve --world world --apikey secret
@@ -22,54 +45,63 @@ func runServe(e *env, args []string) int {
 Endpoints (GET): /v3/users, /v3/users/{uid}, /v3/groups, /v3/groups/{guid},
 /v3/groups/{guid}/members (page, perPage; meta.pagination), /v3/messages (limit,
 and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}.
-`)
-	addr := fs.String("addr", serve.DefaultAddr, "listen on `HOST:PORT`; port 0 picks a free one")
-	seed := fs.Uint64("seed", 1, "generate the world from this seed")
-	worldDir := fs.String("world", "", "serve the world in `DIR`, as 'ccconform generate world -o DIR' writes it, instead of generating one")
-	users := fs.Int("users", 20, "users in a generated world")
-	groups := fs.Int("groups", 3, "groups in a generated world")
-	messages := fs.Int("messages", 200, "conversation messages in a generated world")
-	faults := fs.Float64("faults", 0, "break this share (0 to 1) of documents with one documented fault each, logged on standard error")
-	apikey := fs.String("apikey", "", "answer 401 to requests without this `KEY` in their apikey header")
-	urlFile := fs.String("url-file", "", "once listening, write the base URL to `FILE` (for scripts)")
-	quiet := fs.Bool("quiet", false, "do not log each request")
-	timeouts := addServerFlags(fs)
-	if done, status := parse(e, fs, args); done {
-		return status
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.args = args
+			if runF != nil {
+				return status(runF(o))
+			}
+			return status(runServe(e, o))
+		},
 	}
-	if done, status := noArgs(e, fs); done {
-		return status
-	}
-	if *faults < 0 || *faults > 1 {
-		return e.errorf("serve: --faults %v: give a share from 0 to 1, such as 0.05", *faults)
+	f := c.Flags()
+	f.StringVar(&o.addr, "listen", serve.DefaultAddr, "listen on `HOST:PORT`; port 0 picks a free one")
+	f.SetNormalizeFunc(listenAlias)
+	f.Uint64Var(&o.seed, "seed", 1, "generate the world from this seed")
+	f.StringVar(&o.worldDir, "world", "", "serve the world in `DIR`, as 'ccconform generate world -o DIR' writes it, instead of generating one")
+	f.IntVar(&o.users, "users", 20, "users in a generated world")
+	f.IntVar(&o.groups, "groups", 3, "groups in a generated world")
+	f.IntVar(&o.messages, "messages", 200, "conversation messages in a generated world")
+	f.Float64Var(&o.faults, "faults", 0, "break this share (0 to 1) of documents with one documented fault each, logged on standard error")
+	f.StringVar(&o.apikey, "apikey", "", "answer 401 to requests without this `KEY` in their apikey header")
+	f.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL to `FILE` (for scripts)")
+	f.BoolVar(&o.quiet, "quiet", false, "do not log each request")
+	o.timeouts = addServerFlags(f)
+	return c
+}
+
+func runServe(e *env, o *serveOptions) int {
+	if o.faults < 0 || o.faults > 1 {
+		return e.errorf("serve: --faults %v: give a share from 0 to 1, such as 0.05", o.faults)
 	}
 	var w *generate.World
-	if *worldDir != "" {
+	if o.worldDir != "" {
 		var err error
-		if w, err = generate.ReadWorld(*worldDir); err != nil {
+		if w, err = generate.ReadWorld(o.worldDir); err != nil {
 			return e.errorf("serve: %v", err)
 		}
 	} else {
-		g, err := generate.New(generate.Options{Seed: *seed})
+		g, err := generate.New(generate.Options{Seed: o.seed})
 		if err != nil {
 			return e.errorf("%v", err)
 		}
-		if w, err = g.World(*users, *groups, *messages); err != nil {
+		if w, err = g.World(o.users, o.groups, o.messages); err != nil {
 			return e.errorf("serve: %v", err)
 		}
 	}
 	logw := &syncWriter{w: e.stderr}
-	srv, err := serve.New(serve.Options{World: w, Seed: *seed, Faults: *faults, APIKey: *apikey, Log: logw, LogRequests: !*quiet})
+	srv, err := serve.New(serve.Options{World: w, Seed: o.seed, Faults: o.faults, APIKey: o.apikey, Log: logw, LogRequests: !o.quiet})
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
 	// serve's requests have no body and its answers are small: a whole
 	// exchange taking longer than these is a client stuck or gone.
-	hs, err := timeouts.server(srv, 30*time.Second, 60*time.Second)
+	hs, err := o.timeouts.server(srv, 30*time.Second, 60*time.Second)
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
-	ln, base, err := listen(*addr, *urlFile, "--addr")
+	ln, base, err := listen(o.addr, o.urlFile, "--listen")
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}

@@ -20,10 +20,46 @@ import (
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
+	"github.com/spf13/cobra"
 )
 
-func runValidate(e *env, args []string) int {
-	fs := newFlags(e, "validate", "ccconform validate [flags] [INPUT...]   (INPUT: a file, a directory, - for standard input, or an http(s) URL)", `  # Check the documentation's examples
+// validateOptions are the flags and arguments of ccconform validate.
+type validateOptions struct {
+	args            []string
+	kind            string
+	profile         string
+	strict          bool
+	customData      pairFlags
+	metadataSchemas pairFlags
+	coverage        bool
+	format          string
+	pointer         string
+	out             string
+	inputFormat     string
+	maxDoc          byteSize
+	headers         headerFlags
+	headerFile      string
+	timeout         time.Duration
+	maxPages        int
+	maxBytes        int64
+	retries         int
+	insecure        bool
+}
+
+// newValidateCmd returns the validate command; runF, when set, runs instead of
+// the command's work, for tests of the parsing.
+func newValidateCmd(e *env, runF func(*validateOptions) int) *cobra.Command {
+	o := &validateOptions{}
+	c := &cobra.Command{
+		Use:   "validate [flags] [INPUT...]",
+		Short: "check payloads against the data model",
+		Long: `Check payloads against the data model: each document's kind and profile are
+detected, then it is checked against its kind's schema and the cross-field rules.
+
+INPUT is a file, a directory (its .json, .ndjson and .jsonl files, recursively),
+- for standard input (also when no INPUT is given), or an http(s) URL, read page
+by page. Flags may come before or after the inputs; -- ends the flags.`,
+		Example: `  # Check the documentation's examples
   ccconform validate fixtures/docs
 
   # Check a live endpoint, every page of it; the key stays out of shell history
@@ -49,48 +85,64 @@ func runValidate(e *env, args []string) int {
 
   # Check your own custom message type's customData
   ccconform validate --custom-schema location=schemas/location.json payloads/
-`)
-	kind := fs.String("kind", "auto", "check every document as this `KIND`: auto (detect each), or "+kindNames())
-	profile := fs.String("profile", "auto", "the shape to check, one of `auto|sdk|rest`: auto detects each document's, sdk is the SDK documentation's objects, rest is REST API v3 wire JSON")
-	strict := fs.Bool("strict", false, "report fields the model does not document as violations (rule unknown-field)")
-	var customData, metadataSchemas pairFlags
-	fs.Var(&customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json, found from the working directory up)")
-	fs.Var(&metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also \"metadata\" in .ccconform.json)")
-	coverage := fs.Bool("coverage", false, "count which documented fields, enum values and category/type pairs the documents held, list what was never seen and the undocumented fields seen")
-	format := fs.String("format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
-	pointer := fs.String("pointer", "", "check the value at this JSON `POINTER` of each document (e.g. /rawMessage) instead of the document")
-	out := fs.String("o", "", "write the report to `FILE` instead of standard output (never one of the inputs)")
-	inputFormat := fs.String("input-format", "auto", "how each input lays out its documents, one of `auto|ndjson|json|array|concat`: auto reads .ndjson and .jsonl files line by line, and detects an array, NDJSON or values one after another in the rest")
-	maxDoc := byteSize(validate.DefaultMaxDocumentBytes)
-	fs.Var(&maxDoc, "max-document-bytes", "give a document larger than `SIZE` a verdict of rule size instead of checking it (bytes, or with KiB, MiB or GiB; elements of an array or of a REST envelope's data count one by one)")
-	var headers headerFlags
-	fs.Var(&headers, "header", "send this header with URL requests, as `'Name: value'` (repeatable); $VAR in the value is read from the environment, and values never appear in any output")
-	headerFile := fs.String("header-file", "", "send the headers in `FILE`, one 'Name: value' a line (# comments), with URL requests")
-	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "give up on a URL's page after this `DURATION` (e.g. 10s), its retries and their waits included")
-	maxPages := fs.Int("max-pages", fetch.DefaultMaxPages, "follow a URL's pagination for at most `N` pages")
-	maxBytes := fs.Int64("max-bytes", fetch.DefaultMaxBytes, "refuse a URL response larger than `N` bytes")
-	retries := fs.Int("retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx, or cut before an answer, up to `N` more times within --timeout, with backoff (Retry-After honoured)")
-	insecure := fs.Bool("insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
-	if done, status := parse(e, fs, args); done {
-		return status
+`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.args = args
+			if runF != nil {
+				return status(runF(o))
+			}
+			return status(runValidate(e, o))
+		},
 	}
-	inFormat, err := validate.ParseFormat(*inputFormat)
-	if err != nil {
-		return e.errorf("--input-format: %v", err)
+	f := c.Flags()
+	o.maxDoc = byteSize(validate.DefaultMaxDocumentBytes)
+	f.StringVar(&o.kind, "kind", "auto", "check every document as this `KIND`: auto (detect each), or "+kindNames())
+	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|sdk|rest`: auto detects each document's, sdk is the SDK documentation's objects, rest is REST API v3 wire JSON")
+	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
+	f.Var(&o.customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json, found from the working directory up)")
+	f.Var(&o.metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also \"metadata\" in .ccconform.json)")
+	f.BoolVar(&o.coverage, "coverage", false, "count which documented fields, enum values and category/type pairs the documents held, list what was never seen and the undocumented fields seen")
+	f.StringVar(&o.format, "format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
+	f.StringVar(&o.pointer, "pointer", "", "check the value at this JSON `POINTER` of each document (e.g. /rawMessage) instead of the document")
+	f.StringVarP(&o.out, "output", "o", "", "write the report to `FILE` instead of standard output (never one of the inputs)")
+	f.StringVar(&o.inputFormat, "input-format", "auto", "how each input lays out its documents, a `FORMAT` of auto, ndjson, json, array or concat: auto reads .ndjson and .jsonl files line by line, and detects an array, NDJSON or values one after another in the rest")
+	f.Var(&o.maxDoc, "max-document-bytes", "give a document larger than `SIZE` a verdict of rule size instead of checking it (bytes, or with KiB, MiB or GiB; elements of an array or of a REST envelope's data count one by one)")
+	f.Var(&o.headers, "header", "send this header with URL requests, as `'Name: value'` (repeatable); $VAR in the value is read from the environment, and values never appear in any output")
+	f.StringVar(&o.headerFile, "header-file", "", "send the headers in `FILE`, one 'Name: value' a line (# comments), with URL requests")
+	f.DurationVar(&o.timeout, "timeout", fetch.DefaultTimeout, "give up on a URL's page after this `DURATION` (e.g. 10s), its retries and their waits included")
+	f.IntVar(&o.maxPages, "max-pages", fetch.DefaultMaxPages, "follow a URL's pagination for at most `N` pages")
+	f.Int64Var(&o.maxBytes, "max-bytes", fetch.DefaultMaxBytes, "refuse a URL response larger than `N` bytes")
+	f.IntVar(&o.retries, "retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx, or cut before an answer, up to `N` more times within --timeout, with backoff (Retry-After honoured)")
+	f.BoolVar(&o.insecure, "insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
+	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("auto")...))
+	c.RegisterFlagCompletionFunc("profile", completeValues("auto", "sdk", "rest"))
+	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
+	c.RegisterFlagCompletionFunc("input-format", completeValues(validate.Formats()...))
+	return c
+}
+
+func runValidate(e *env, o *validateOptions) int {
+	if err := oneOf("input-format", o.inputFormat, validate.Formats()); err != nil {
+		return e.errorf("%v", err)
 	}
-	if *timeout <= 0 || *maxPages <= 0 || *maxBytes <= 0 || *retries < 0 {
+	if err := oneOf("format", o.format, report.Formats()); err != nil {
+		return e.errorf("%v", err)
+	}
+	inFormat, _ := validate.ParseFormat(o.inputFormat)
+	if o.timeout <= 0 || o.maxPages <= 0 || o.maxBytes <= 0 || o.retries < 0 {
 		return e.errorf("validate: --timeout, --max-pages and --max-bytes must be positive, --retries at least 0\nRun 'ccconform validate --help' for usage.")
 	}
 
-	custom, err := customSchemas(e, customData, metadataSchemas)
+	custom, err := customSchemas(e, o.customData, o.metadataSchemas)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	opts, err := checkOptions(*kind, *profile, *strict)
+	opts, err := checkOptions(o.kind, o.profile, o.strict)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	opts.Pointer, opts.Coverage, opts.Custom, opts.MaxDocumentBytes = *pointer, *coverage, custom, int(maxDoc)
+	opts.Pointer, opts.Coverage, opts.Custom, opts.MaxDocumentBytes = o.pointer, o.coverage, custom, int(o.maxDoc)
 	v, err := validate.New(opts)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -100,28 +152,28 @@ func runValidate(e *env, args []string) int {
 	// that cannot be built stops the run before it starts.
 	var client *fetch.Client
 	var secrets []string // header values, masked in every byte written
-	for _, p := range fs.Args() {
+	for _, p := range o.args {
 		if !isURL(p) {
 			continue
 		}
-		h, err := buildHeader(headers, *headerFile)
+		h, err := buildHeader(o.headers, o.headerFile)
 		if err != nil {
 			return e.errorf("%v", err)
 		}
-		if *insecure {
+		if o.insecure {
 			fmt.Fprintln(e.stderr, "ccconform: warning: --insecure: TLS certificates are not verified; use it for test servers only")
 		}
-		tries := *retries
+		tries := o.retries
 		if tries == 0 {
 			tries = -1 // fetch reads 0 as its default
 		}
 		secrets = fetch.Secrets(h)
-		client = fetch.New(fetch.Options{Header: h, Timeout: *timeout, MaxPages: *maxPages, MaxBytes: *maxBytes,
-			Retries: tries, Insecure: *insecure,
+		client = fetch.New(fetch.Options{Header: h, Timeout: o.timeout, MaxPages: o.maxPages, MaxBytes: o.maxBytes,
+			Retries: tries, Insecure: o.insecure,
 			Notify: func(msg string) { fmt.Fprintf(e.stderr, "ccconform: %s\n", msg) }})
 		break
 	}
-	inputs := fs.Args()
+	inputs := o.args
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
@@ -129,8 +181,8 @@ func runValidate(e *env, args []string) int {
 	// before anything is written; met in a directory, it is skipped. Files
 	// are told apart by identity, not by name.
 	var outInfo os.FileInfo
-	if *out != "" {
-		if fi, err := os.Stat(*out); err == nil && fi.Mode().IsRegular() {
+	if o.out != "" {
+		if fi, err := os.Stat(o.out); err == nil && fi.Mode().IsRegular() {
 			outInfo = fi
 		}
 	}
@@ -142,7 +194,7 @@ func runValidate(e *env, args []string) int {
 		case in == "-":
 			if f, ok := e.stdin.(*os.File); ok {
 				if fi, err := f.Stat(); err == nil && isReport(fi) {
-					return e.errorf("standard input is the report file %s: write the report elsewhere (-o)", *out)
+					return e.errorf("standard input is the report file %s: write the report elsewhere (-o)", o.out)
 				}
 			}
 			paths = append(paths, in)
@@ -181,8 +233,8 @@ func runValidate(e *env, args []string) int {
 	defer stop()
 	var w io.Writer = e.stdout
 	color := isTerminal(e.stdout) && os.Getenv("NO_COLOR") == ""
-	if *out != "" {
-		f, err := os.Create(*out)
+	if o.out != "" {
+		f, err := os.Create(o.out)
 		if err != nil {
 			return e.errorf("cannot write the report: %v", err)
 		}
@@ -197,7 +249,7 @@ func runValidate(e *env, args []string) int {
 		w, flushMask = mw, append(flushMask, mw.Flush)
 		e.stderr = lineMasked{fetch.NewMaskWriter(e.stderr, secrets)}
 	}
-	rep, err := report.New(*format, w, report.Options{Color: color, Strict: *strict})
+	rep, err := report.New(o.format, w, report.Options{Color: color, Strict: o.strict})
 	if err != nil {
 		return e.errorf("--format: %v", err)
 	}
@@ -378,19 +430,17 @@ func progress(e *env, n *atomic.Int64) func() {
 // take them.
 func checkOptions(kind, profile string, strict bool) (validate.Options, error) {
 	opts := validate.Options{Strict: strict}
+	if err := oneOf("kind", kind, kinds("auto")); err != nil {
+		return opts, err
+	}
+	if err := oneOf("profile", profile, []string{"auto", "sdk", "rest"}); err != nil {
+		return opts, err
+	}
 	if kind != "auto" {
-		k, err := types.ParseKind(kind)
-		if err != nil {
-			return opts, fmt.Errorf("--kind: %v, or auto", err)
-		}
-		opts.Kind = k
+		opts.Kind = types.Kind(kind)
 	}
 	if profile != "auto" {
-		p, err := types.ParseProfile(profile)
-		if err != nil {
-			return opts, fmt.Errorf("--profile: %v, or auto", err)
-		}
-		opts.Profile = p
+		opts.Profile = types.Profile(profile)
 	}
 	return opts, nil
 }
