@@ -9,8 +9,9 @@
 // in bounded memory, checked on every core, and reported in input order. A
 // broken document gets a verdict with its location and the run goes on.
 //
-// Conforms fails a testing.TB with readable violations, for services that
-// emit CometChat payloads and want to check them in their own tests.
+// For the tests of services that emit CometChat payloads, package
+// validatetest fails a testing.TB with readable violations; it lives apart so
+// that this package links no testing.
 //
 // Options.Coverage counts what the documents held against the model
 // (Validator.Coverage), and Options.Custom applies a team's own schemas to
