@@ -71,6 +71,7 @@ case $status in
   0) what="every document conforms" ;;
   1) what="at least one document does not conform" ;;
   2) what="the run could not be done (see the messages above)" ;;
+  130) what="interrupted" ;;
   *) what="unexpected exit status" ;;
 esac
 echo "ccconform validate exited $status: $what" >&2
