@@ -314,6 +314,9 @@ func (s *splitter) lines(br *bufio.Reader, prefix []byte) error {
 		if !s.oneLine(line, size) {
 			return nil
 		}
+		if size == len(line) && len(bytes.TrimSpace(line)) == 0 {
+			s.skipBlank(br)
+		}
 		if errors.Is(err, io.EOF) {
 			s.finish()
 			return nil
@@ -323,6 +326,23 @@ func (s *splitter) lines(br *bufio.Reader, prefix []byte) error {
 		}
 		if br.Buffered() == 0 && !s.idle() {
 			return nil
+		}
+	}
+}
+
+// skipBlank passes over the white space br holds buffered, counting its
+// lines, so that a run of blank lines costs a scan, not a read each.
+func (s *splitter) skipBlank(br *bufio.Reader) {
+	for br.Buffered() > 0 {
+		b, _ := br.Peek(br.Buffered())
+		n := 0
+		for n < len(b) && isSpace(b[n]) {
+			n++
+		}
+		s.a.line += bytes.Count(b[:n], []byte{'\n'})
+		br.Discard(n)
+		if n < len(b) {
+			return
 		}
 	}
 }
