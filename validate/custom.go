@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -194,19 +195,44 @@ func (schemaLoader) Load(url string) (any, error) {
 	return jsonschema.UnmarshalJSON(bytes.NewReader(b))
 }
 
-// Config is a project's .ccconform.json: custom schemas, with paths
+// Config is a project's .ccconform.json. Its keys mirror the command
+// line's flags (a flag given on the command line wins), and add custom
+// schemas and the violations a team has decided to live with. Paths are
 // relative to the file.
 //
 //	{
 //	  "customData": {"location": "schemas/location.json"},
-//	  "metadata": {"user": "schemas/user-metadata.json"}
+//	  "metadata": {"user": "schemas/user-metadata.json"},
+//	  "profile": "rest",
+//	  "strict": true,
+//	  "exclude": ["fixtures/generated/invalid/**"],
+//	  "disable": ["timestamp-unit"],
+//	  "ignore": [{"rule": "unknown-field", "kind": "user", "pointer": "/metadata/**", "reason": "our own fields"}]
 //	}
 type Config struct {
 	CustomData map[string]string `json:"customData"`
 	Metadata   map[string]string `json:"metadata"`
+
+	Kind        string `json:"kind"`
+	Profile     string `json:"profile"`
+	Strict      *bool  `json:"strict"`
+	Coverage    *bool  `json:"coverage"`
+	Format      string `json:"format"`
+	InputFormat string `json:"input-format"`
+	HeaderFile  string `json:"header-file"`
+	// Exclude lists patterns of input files not to read (see --exclude).
+	Exclude []string `json:"exclude"`
+	// Disable and Ignore are Options.Disable and Options.Ignore.
+	Disable []string      `json:"disable"`
+	Ignore  []Suppression `json:"ignore"`
+
 	// Path is where the file was found.
 	Path string `json:"-"`
 }
+
+// configKeys lists the keys a Config may hold, as written.
+var configKeys = []string{"customData", "metadata", "kind", "profile", "strict", "coverage", "format",
+	"input-format", "header-file", "exclude", "disable", "ignore"}
 
 // ConfigName is the file FindConfig looks for.
 const ConfigName = ".ccconform.json"
@@ -242,15 +268,15 @@ func FindConfig(dir string) (*Config, error) {
 			var keys map[string]json.RawMessage
 			err := json.Unmarshal(b, &keys)
 			for k := range keys {
-				if k != "customData" && k != "metadata" && err == nil {
-					err = fmt.Errorf("unknown key %q", k)
+				if !slices.Contains(configKeys, k) && err == nil {
+					err = fmt.Errorf("unknown key %q: a config holds %s", k, strings.Join(configKeys, ", "))
 				}
 			}
 			if err == nil {
 				err = json.Unmarshal(b, &cfg)
 			}
 			if err != nil {
-				return nil, fmt.Errorf("%s: %v (it holds \"customData\": {TYPE: FILE} and \"metadata\": {KIND: FILE})", path, err)
+				return nil, fmt.Errorf("%s: %v", path, err)
 			}
 			cfg.Path = path
 			base := filepath.Dir(path)
@@ -263,6 +289,9 @@ func FindConfig(dir string) (*Config, error) {
 				if !filepath.IsAbs(f) {
 					cfg.Metadata[k] = filepath.Join(base, f)
 				}
+			}
+			if cfg.HeaderFile != "" && !filepath.IsAbs(cfg.HeaderFile) {
+				cfg.HeaderFile = filepath.Join(base, cfg.HeaderFile)
 			}
 			return &cfg, nil
 		}

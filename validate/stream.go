@@ -180,6 +180,9 @@ func (b *batch) check(v *Validator) []Verdict {
 		}
 		out = v.expand(out, b.buf[b.spans[i][0]:b.spans[i][1]], loc)
 	}
+	for i := range out {
+		v.suppress.apply(&out[i])
+	}
 	return out
 }
 

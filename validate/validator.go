@@ -47,6 +47,11 @@ type Options struct {
 	// goes on after it. The elements of a top-level array or of a REST
 	// envelope's data are documents of their own.
 	MaxDocumentBytes int
+	// Disable lists rule ids whose violations Stream suppresses, and
+	// Ignore the suppressions of known drifts by rule, kind and pointer
+	// pattern; a suppressed violation moves to Verdict.Suppressed.
+	Disable []string
+	Ignore  []Suppression
 	// ReferenceOnly checks every document on the reference path alone:
 	// parsed into an any tree and checked by the generic schema validator.
 	// The fast path gives the same verdicts, faster; turning it off, here or
@@ -64,6 +69,8 @@ type Validator struct {
 	schemas map[types.Profile]map[types.Kind]kindSchema
 	paths   pathCounts
 	cov     *Coverage // nil unless Options.Coverage
+	// suppress silences what Options.Disable and Options.Ignore name.
+	suppress suppressions
 }
 
 // Coverage returns what the documents checked so far held, against the
@@ -131,6 +138,10 @@ func New(opts Options) (*Validator, error) {
 	case opts.MaxDocumentBytes < 0 || opts.MaxDocumentBytes > MaxDocumentBytesLimit:
 		return nil, fmt.Errorf("the document size limit %d is out of range: give 1 to %d bytes", opts.MaxDocumentBytes, MaxDocumentBytesLimit)
 	}
+	suppress, err := newSuppressions(opts.Disable, opts.Ignore)
+	if err != nil {
+		return nil, err
+	}
 	set, err := schema.Compiled()
 	if err != nil {
 		return nil, err
@@ -144,7 +155,7 @@ func New(opts Options) (*Validator, error) {
 			schemas[p][k] = kindSchema{s: s, p: compile(s, memo)}
 		}
 	}
-	val := &Validator{opts: opts, schemas: schemas}
+	val := &Validator{opts: opts, schemas: schemas, suppress: suppress}
 	if opts.Coverage {
 		if val.cov, err = NewCoverage(); err != nil {
 			return nil, err

@@ -119,6 +119,10 @@ type Verdict struct {
 	// Without Options.Strict they are allowed and only counted here; with it
 	// they are also violations (rule unknown-field).
 	Undocumented []string `json:"undocumented,omitempty"`
+	// Suppressed lists the violations that Options.Disable or
+	// Options.Ignore silenced: the document may conform without them,
+	// and reports count them.
+	Suppressed []Violation `json:"suppressed,omitempty"`
 }
 
 // OK reports whether the document conforms.

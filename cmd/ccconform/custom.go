@@ -29,13 +29,25 @@ func (p *pairFlags) Set(v string) error {
 // from the working directory up) and of the flags, which win. It returns
 // nil when there are none.
 func customSchemas(e *env, data, metadata pairFlags) (*validate.CustomSchemas, error) {
-	dataFiles := map[string]string{}
-	metaFiles := map[types.Kind]string{}
-	wd, _ := os.Getwd()
-	cfg, err := validate.FindConfig(wd)
+	cfg, err := loadConfig()
 	if err != nil {
 		return nil, err
 	}
+	return customSchemasFrom(e, cfg, data, metadata)
+}
+
+// loadConfig reads the .ccconform.json that applies to the working
+// directory, or returns nil.
+func loadConfig() (*validate.Config, error) {
+	wd, _ := os.Getwd()
+	return validate.FindConfig(wd)
+}
+
+// customSchemasFrom loads the custom schemas of cfg (nil for none) and of
+// the flags, which win.
+func customSchemasFrom(e *env, cfg *validate.Config, data, metadata pairFlags) (*validate.CustomSchemas, error) {
+	dataFiles := map[string]string{}
+	metaFiles := map[types.Kind]string{}
 	if cfg != nil {
 		for t, f := range cfg.CustomData {
 			dataFiles[t] = f
@@ -63,7 +75,7 @@ func customSchemas(e *env, data, metadata pairFlags) (*validate.CustomSchemas, e
 	if err != nil {
 		return nil, err
 	}
-	if cfg != nil {
+	if cfg != nil && len(cfg.CustomData)+len(cfg.Metadata) > 0 {
 		fmt.Fprintf(e.stderr, "ccconform: custom schemas from %s\n", cfg.Path)
 	}
 	return cs, nil

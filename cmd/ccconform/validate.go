@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ccconform/ccconform/fetch"
+	"github.com/ccconform/ccconform/internal/glob"
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
@@ -44,6 +46,11 @@ type validateOptions struct {
 	maxBytes        int64
 	retries         int
 	insecure        bool
+	disable         []string
+	exclude         []string
+	// changed reports whether a flag was given, so that the config's
+	// value counts only when it was not.
+	changed func(name string) bool
 }
 
 // newValidateCmd returns the validate command; runF, when set, runs instead of
@@ -88,7 +95,7 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 `,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			o.args = args
+			o.args, o.changed = args, c.Flags().Changed
 			if runF != nil {
 				return status(runF(o))
 			}
@@ -115,7 +122,10 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 	f.Int64Var(&o.maxBytes, "max-bytes", fetch.DefaultMaxBytes, "refuse a URL response larger than `N` bytes")
 	f.IntVar(&o.retries, "retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx, or cut before an answer, up to `N` more times within --timeout, with backoff (Retry-After honoured)")
 	f.BoolVar(&o.insecure, "insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
+	f.StringSliceVar(&o.disable, "disable", nil, "suppress the violations of this `RULE` (repeatable, or comma-separated); they are counted as suppressed, and fail nothing")
+	f.StringSliceVar(&o.exclude, "exclude", nil, "do not read input files whose path matches this `GLOB` (* within a directory, ** across them; a pattern without / matches the file name; repeatable)")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("auto")...))
+	c.RegisterFlagCompletionFunc("disable", completeValues(validate.RuleIDs()...))
 	c.RegisterFlagCompletionFunc("profile", completeValues("auto", "sdk", "rest"))
 	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	c.RegisterFlagCompletionFunc("input-format", completeValues(validate.Formats()...))
@@ -123,6 +133,38 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 }
 
 func runValidate(e *env, o *validateOptions) int {
+	// .ccconform.json: its keys mirror these flags; a flag given wins.
+	cfg, err := loadConfig()
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	var ignore []validate.Suppression
+	if cfg != nil {
+		for _, v := range []struct {
+			flag string
+			dst  *string
+			val  string
+		}{{"kind", &o.kind, cfg.Kind}, {"profile", &o.profile, cfg.Profile}, {"format", &o.format, cfg.Format},
+			{"input-format", &o.inputFormat, cfg.InputFormat}, {"header-file", &o.headerFile, cfg.HeaderFile}} {
+			if v.val != "" && !o.changed(v.flag) {
+				*v.dst = v.val
+			}
+		}
+		if cfg.Strict != nil && !o.changed("strict") {
+			o.strict = *cfg.Strict
+		}
+		if cfg.Coverage != nil && !o.changed("coverage") {
+			o.coverage = *cfg.Coverage
+		}
+		o.exclude = append(append([]string(nil), cfg.Exclude...), o.exclude...)
+		o.disable = append(append([]string(nil), cfg.Disable...), o.disable...)
+		ignore = cfg.Ignore
+	}
+	for _, g := range o.exclude {
+		if !glob.Valid(g) {
+			return e.errorf("--exclude: %q is not a pattern (check its brackets)", g)
+		}
+	}
 	if err := oneOf("input-format", o.inputFormat, validate.Formats()); err != nil {
 		return e.errorf("%v", err)
 	}
@@ -134,7 +176,7 @@ func runValidate(e *env, o *validateOptions) int {
 		return e.errorf("validate: --timeout, --max-pages and --max-bytes must be positive, --retries at least 0\nRun 'ccconform validate --help' for usage.")
 	}
 
-	custom, err := customSchemas(e, o.customData, o.metadataSchemas)
+	custom, err := customSchemasFrom(e, cfg, o.customData, o.metadataSchemas)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
@@ -143,6 +185,7 @@ func runValidate(e *env, o *validateOptions) int {
 		return e.errorf("%v", err)
 	}
 	opts.Pointer, opts.Coverage, opts.Custom, opts.MaxDocumentBytes = o.pointer, o.coverage, custom, int(o.maxDoc)
+	opts.Disable, opts.Ignore = o.disable, ignore
 	v, err := validate.New(opts)
 	if err != nil {
 		return e.errorf("%v", err)
@@ -209,6 +252,9 @@ func runValidate(e *env, o *validateOptions) int {
 			}
 			files, errs := validate.Expand([]string{in})
 			for _, f := range files {
+				if excluded(o.exclude, f) {
+					continue
+				}
 				if fi, err := os.Stat(f); err == nil && isReport(fi) {
 					fmt.Fprintf(e.stderr, "ccconform: skipped %s: it is the report file (-o)\n", f)
 					continue
@@ -319,6 +365,17 @@ func runValidate(e *env, o *validateOptions) int {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// excluded reports whether path matches one of the --exclude patterns.
+func excluded(patterns []string, path string) bool {
+	p := filepath.ToSlash(filepath.Clean(path))
+	for _, g := range patterns {
+		if glob.Match(g, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // openInput opens a file to read, and gives up when ctx is done: opening a

@@ -175,6 +175,9 @@ func (h *htmlWriter) Close(s *Summary) error {
 			for _, u := range k.Undocumented {
 				d.Undocumented = append(d.Undocumented, validate.Drift{Pointer: visible(validate.ShortenPointer(u.Pointer)), Count: u.Count, Sample: visible(u.Sample)})
 			}
+			if k.UndocumentedOther > 0 {
+				d.Undocumented = append(d.Undocumented, validate.Drift{Pointer: fmt.Sprintf("%s (%s): other paths, not listed past the first %d", k.Kind, k.Profile, validate.MaxUndocumentedPaths), Count: k.UndocumentedOther})
+			}
 		}
 		sort.Slice(d.Heat, func(i, j int) bool { return d.Heat[i].Field < d.Heat[j].Field })
 		d.Pairs = countBars(c.Pairs)
@@ -241,7 +244,7 @@ summary{cursor:pointer;font-weight:600}
 <div class="card"><span>documents</span><b>{{.Summary.Documents}}</b></div>
 <div class="card ok"><span>valid</span><b>{{.Summary.Valid}}</b></div>
 <div class="card {{if .Summary.Invalid}}bad{{else}}ok{{end}}"><span>invalid</span><b>{{.Summary.Invalid}}</b></div>
-<div class="card"><span>undocumented fields</span><b>{{.Summary.Undocumented}}</b></div>
+<div class="card"><span>undocumented fields</span><b>{{.Summary.Undocumented}}</b></div>{{if .Summary.Suppressed}}<div class="card"><span>suppressed</span><b>{{range $r, $n := .Summary.Suppressed}}{{$r}} {{$n}} {{end}}</b></div>{{end}}
 {{if .Summary.Errors}}<div class="card bad"><span>inputs not read</span><b>{{.Summary.Errors}}</b></div>{{end}}
 </div>
 </section>

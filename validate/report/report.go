@@ -65,6 +65,9 @@ type Summary struct {
 	InvalidKind  map[string]int `json:"invalidByKind"`
 	ByProfile    map[string]int `json:"byProfile"`
 	Undocumented int            `json:"undocumentedFields"`
+	// Suppressed counts, by rule, the violations that --disable or the
+	// config's ignore list silenced: they fail nothing, and are not lost.
+	Suppressed map[string]int `json:"suppressedByRule,omitempty"`
 	// Errors counts inputs that could not be read.
 	Errors int `json:"inputErrors"`
 	// Coverage, when the run counted it, is what the documents held
@@ -89,6 +92,12 @@ func (s *Summary) Add(v validate.Verdict) {
 		s.ByProfile[string(v.Profile)]++
 	}
 	s.Undocumented += len(v.Undocumented)
+	for _, x := range v.Suppressed {
+		if s.Suppressed == nil {
+			s.Suppressed = map[string]int{}
+		}
+		s.Suppressed[x.Rule]++
+	}
 	if v.OK() {
 		s.Valid++
 		return

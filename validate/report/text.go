@@ -66,6 +66,9 @@ func (t *textWriter) Close(s *Summary) error {
 	if len(s.ByRule) > 0 {
 		fmt.Fprintf(t.bw, "violations by rule: %s\n", counts(s.ByRule))
 	}
+	if len(s.Suppressed) > 0 {
+		fmt.Fprintf(t.bw, "suppressed by rule (--disable, ignore): %s\n", counts(s.Suppressed))
+	}
 	if len(s.ByKind) > 0 {
 		fmt.Fprintf(t.bw, "documents by kind: %s\n", counts(s.ByKind))
 	}
@@ -112,6 +115,9 @@ func (t *textWriter) coverage(r validate.CoverageReport) {
 			k.Kind, k.Profile, k.Documents, seen, fields, valuesSeen, values)
 		for _, d := range k.Undocumented {
 			fmt.Fprintf(t.bw, "    undocumented %s: %d times, first at %s\n", visible(validate.ShortenPointer(d.Pointer)), d.Count, visible(d.Sample))
+		}
+		if k.UndocumentedOther > 0 {
+			fmt.Fprintf(t.bw, "    undocumented at other paths: %d times (not listed: the list stops at %d paths)\n", k.UndocumentedOther, validate.MaxUndocumentedPaths)
 		}
 	}
 	var pairs []string
