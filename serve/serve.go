@@ -6,6 +6,7 @@
 package serve
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
@@ -36,6 +37,10 @@ type Options struct {
 	// APIKey, when set, must come in every request's apikey header, as the
 	// real API demands; requests without it are answered 401.
 	APIKey string
+	// CORS lets web pages of any origin call the server from a browser:
+	// preflight requests are answered, without an apikey, and every
+	// answer carries Access-Control-Allow-Origin.
+	CORS bool
 	// Log receives one line per injected fault, and with LogRequests one
 	// per request; nil discards them.
 	Log         io.Writer
@@ -68,6 +73,7 @@ type Server struct {
 	byGUID   map[string]int
 	byID     map[string]int
 	faults   []Fault
+	mux      *http.ServeMux
 	logMu    sync.Mutex
 }
 
@@ -158,6 +164,7 @@ func New(opts Options) (*Server, error) {
 	for _, f := range s.faults {
 		s.logf("%s", f)
 	}
+	s.mux = s.routes()
 	return s, nil
 }
 
@@ -174,58 +181,227 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.opts.Log, "ccconform serve: "+format+"\n", args...)
 }
 
+// routes are the endpoints the server answers, as http.ServeMux patterns.
+// A GET pattern also answers HEAD.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v3/users", func(w http.ResponseWriter, r *http.Request) { s.list(w, r, s.users) })
+	mux.HandleFunc("GET /v3/users/{uid}", func(w http.ResponseWriter, r *http.Request) {
+		s.one(w, s.users, s.byUID, r.PathValue("uid"), "ERR_UID_NOT_FOUND", "user with uid")
+	})
+	mux.HandleFunc("GET /v3/groups", func(w http.ResponseWriter, r *http.Request) { s.list(w, r, s.groups) })
+	mux.HandleFunc("GET /v3/groups/{guid}", func(w http.ResponseWriter, r *http.Request) {
+		s.one(w, s.groups, s.byGUID, r.PathValue("guid"), "ERR_GUID_NOT_FOUND", "group with guid")
+	})
+	mux.HandleFunc("GET /v3/groups/{guid}/members", func(w http.ResponseWriter, r *http.Request) {
+		guid := r.PathValue("guid")
+		ms, ok := s.members[guid]
+		if !ok {
+			apiError(w, http.StatusNotFound, "ERR_GUID_NOT_FOUND", fmt.Sprintf("The group with guid %s does not exist.", guid))
+			return
+		}
+		s.list(w, r, ms)
+	})
+	mux.HandleFunc("GET /v3/messages", s.messageList)
+	mux.HandleFunc("GET /v3/messages/{id}", func(w http.ResponseWriter, r *http.Request) {
+		s.one(w, s.messages, s.byID, r.PathValue("id"), "ERR_MESSAGE_NOT_FOUND", "message with id")
+	})
+	return mux
+}
+
 // ServeHTTP answers GET /v3/users, /v3/users/{uid}, /v3/groups,
 // /v3/groups/{guid}, /v3/groups/{guid}/members, /v3/messages and
-// /v3/messages/{id}.
+// /v3/messages/{id}; another method on one of them is answered 405 with
+// Allow, a path that is none of them 404. With Options.CORS it answers
+// preflight requests, and lets browsers read every answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	status := s.serve(w, r)
+	sw := &statusWriter{ResponseWriter: w, cors: s.opts.CORS}
+	s.serve(sw, r)
 	if s.opts.LogRequests {
-		s.logf("%s %s %d", r.Method, r.URL.RequestURI(), status)
+		s.logf("%s %s %d", r.Method, r.URL.RequestURI(), sw.status)
 	}
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) int {
-	if s.opts.APIKey != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("apikey")), []byte(s.opts.APIKey)) != 1 {
-		return apiError(w, http.StatusUnauthorized, "AUTH_ERR_APIKEY_NOT_FOUND", "The apikey header is missing or wrong.")
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		return apiError(w, http.StatusMethodNotAllowed, "ERR_METHOD_NOT_ALLOWED", "This server answers GET requests only.")
-	}
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if len(parts) < 2 || parts[0] != "v3" {
-		return apiError(w, http.StatusNotFound, "ERR_ROUTE_NOT_FOUND", "No such endpoint: try /v3/users, /v3/groups or /v3/messages.")
-	}
-	switch {
-	case parts[1] == "users" && len(parts) == 2:
-		return s.list(w, r, s.users)
-	case parts[1] == "users" && len(parts) == 3:
-		return s.one(w, s.users, s.byUID, parts[2], "ERR_UID_NOT_FOUND", "user with uid")
-	case parts[1] == "groups" && len(parts) == 2:
-		return s.list(w, r, s.groups)
-	case parts[1] == "groups" && len(parts) == 3:
-		return s.one(w, s.groups, s.byGUID, parts[2], "ERR_GUID_NOT_FOUND", "group with guid")
-	case parts[1] == "groups" && len(parts) == 4 && parts[3] == "members":
-		ms, ok := s.members[parts[2]]
-		if !ok {
-			return apiError(w, http.StatusNotFound, "ERR_GUID_NOT_FOUND", fmt.Sprintf("The group with guid %s does not exist.", parts[2]))
+func (s *Server) serve(w *statusWriter, r *http.Request) {
+	if s.opts.CORS {
+		// A browser sends a preflight before a request with an apikey
+		// header, and sends no apikey with it: it is answered before the
+		// key is asked for.
+		if r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != "" {
+			preflight(w, r)
+			return
 		}
-		return s.list(w, r, ms)
-	case parts[1] == "messages" && len(parts) == 2:
-		return s.messageList(w, r)
-	case parts[1] == "messages" && len(parts) == 3:
-		return s.one(w, s.messages, s.byID, parts[2], "ERR_MESSAGE_NOT_FOUND", "message with id")
+		allowOrigin(w.Header(), r)
 	}
-	return apiError(w, http.StatusNotFound, "ERR_ROUTE_NOT_FOUND", "No such endpoint: try /v3/users, /v3/groups or /v3/messages.")
+	if s.opts.APIKey != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("apikey")), []byte(s.opts.APIKey)) != 1 {
+		apiError(w, http.StatusUnauthorized, "AUTH_ERR_APIKEY_NOT_FOUND", "The apikey header is missing or wrong.")
+		return
+	}
+	if p := strings.TrimRight(r.URL.Path, "/"); p != r.URL.Path && p != "" {
+		// /v3/users/ is /v3/users, as it always was here.
+		u := *r.URL
+		u.Path, u.RawPath = p, strings.TrimRight(u.RawPath, "/")
+		r = r.WithContext(r.Context())
+		r.URL = &u
+	}
+	if h, pattern := s.mux.Handler(r); pattern == "" {
+		unrouted(w, r, h)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// unrouted answers a request that no route takes with the mux's own
+// answer, h: a 404, or a 405 with the Allow header, but with the API's
+// error body; a redirect to a cleaned path passes as the mux wrote it.
+func unrouted(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	c := &capture{header: http.Header{}}
+	h.ServeHTTP(c, r)
+	switch c.status {
+	case http.StatusNotFound:
+		apiError(w, http.StatusNotFound, "ERR_ROUTE_NOT_FOUND", "No such endpoint: try /v3/users, /v3/groups or /v3/messages.")
+	case http.StatusMethodNotAllowed:
+		allow := c.header.Get("Allow")
+		w.Header().Set("Allow", allow)
+		apiError(w, http.StatusMethodNotAllowed, "ERR_METHOD_NOT_ALLOWED", fmt.Sprintf("%s answers %s only.", r.URL.Path, allow))
+	default:
+		for k, vs := range c.header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(c.status)
+		w.Write(c.body.Bytes())
+	}
+}
+
+// capture is a ResponseWriter that keeps what is written to it.
+type capture struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capture) Header() http.Header { return c.header }
+
+func (c *capture) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+}
+
+func (c *capture) Write(b []byte) (int, error) {
+	c.WriteHeader(http.StatusOK)
+	return c.body.Write(b)
+}
+
+// corsHeaders are the request headers a preflight allows whatever it asks
+// for: those the REST API and the SDKs send.
+var corsHeaders = []string{"apikey", "appid", "authtoken", "content-type", "onbehalfof"}
+
+// corsMaxAge is how long, in seconds, a browser may keep a preflight's
+// answer.
+const corsMaxAge = "600"
+
+// preflight answers a CORS preflight request: any origin, the methods the
+// server answers, and the headers the request asks for.
+func preflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	allowOrigin(h, r)
+	h.Add("Vary", "Access-Control-Request-Method")
+	h.Add("Vary", "Access-Control-Request-Headers")
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", strings.Join(allowHeaders(r.Header.Values("Access-Control-Request-Headers")), ", "))
+	h.Set("Access-Control-Max-Age", corsMaxAge)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// allowOrigin lets the request's origin, or any when it names none, read
+// the answer.
+func allowOrigin(h http.Header, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = "*"
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Add("Vary", "Origin")
+}
+
+// allowHeaders returns corsHeaders and the header names a preflight asks
+// for, lower case, each once; what is not a header name is left out.
+func allowHeaders(asked []string) []string {
+	out := append([]string(nil), corsHeaders...)
+	seen := map[string]bool{}
+	for _, h := range out {
+		seen[h] = true
+	}
+	for _, list := range asked {
+		for _, name := range strings.Split(list, ",") {
+			name = strings.ToLower(strings.TrimSpace(name))
+			if name != "" && !seen[name] && isToken(name) {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// isToken reports whether s is an HTTP token, as header names are.
+func isToken(s string) bool {
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// safelisted are the response headers a browser lets a page read without
+// Access-Control-Expose-Headers.
+var safelisted = map[string]bool{"Cache-Control": true, "Content-Language": true, "Content-Length": true,
+	"Content-Type": true, "Expires": true, "Last-Modified": true, "Pragma": true}
+
+// statusWriter keeps the status of the answer, for the log, and with cors
+// exposes the answer's headers that a browser would otherwise hide from a
+// page (Allow on a 405).
+type statusWriter struct {
+	http.ResponseWriter
+	cors   bool
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status != 0 {
+		return
+	}
+	w.status = status
+	if h := w.Header(); w.cors && h.Get("Access-Control-Allow-Origin") != "" {
+		var expose []string
+		for k := range h {
+			if !safelisted[k] && k != "Vary" && !strings.HasPrefix(k, "Access-Control-") {
+				expose = append(expose, k)
+			}
+		}
+		if len(expose) > 0 {
+			sort.Strings(expose)
+			h.Set("Access-Control-Expose-Headers", strings.Join(expose, ", "))
+		}
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.ResponseWriter.Write(b)
 }
 
 // one answers a single document as {"data": ...}.
-func (s *Server) one(w http.ResponseWriter, items []item, index map[string]int, id, code, what string) int {
+func (s *Server) one(w http.ResponseWriter, items []item, index map[string]int, id, code, what string) {
 	i, ok := index[id]
 	if !ok {
-		return apiError(w, http.StatusNotFound, code, fmt.Sprintf("The %s %s does not exist.", what, id))
+		apiError(w, http.StatusNotFound, code, fmt.Sprintf("The %s %s does not exist.", what, id))
+		return
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"data": items[i].raw})
+	writeJSON(w, http.StatusOK, map[string]any{"data": items[i].raw})
 }
 
 // pagination is meta.pagination of a paged list.
@@ -239,12 +415,13 @@ type pagination struct {
 
 // list answers a page of items: page (from 1) and perPage (1 to 1000,
 // 100 by default) as query parameters.
-func (s *Server) list(w http.ResponseWriter, r *http.Request, items []item) int {
+func (s *Server) list(w http.ResponseWriter, r *http.Request, items []item) {
 	q := r.URL.Query()
 	page, ok1 := intParam(q, "page", 1, 1, 1<<30)
 	per, ok2 := intParam(q, "perPage", 100, 1, 1000)
 	if !ok1 || !ok2 {
-		return apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", "page must be a whole number from 1, perPage one from 1 to 1000.")
+		apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", "page must be a whole number from 1, perPage one from 1 to 1000.")
+		return
 	}
 	pages := (len(items) + per - 1) / per
 	from := min((page-1)*per, len(items))
@@ -253,7 +430,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, items []item) int 
 	for _, it := range items[from:to] {
 		data = append(data, it.raw)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": map[string]any{
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": map[string]any{
 		"pagination": pagination{Total: len(items), Count: len(data), PerPage: per, CurrentPage: page, TotalPages: pages}}})
 }
 
@@ -268,17 +445,19 @@ type cursor struct {
 // messageList answers a page of messages, oldest first: limit (1 to 1000,
 // 100 by default), and a cursor of affix=append with the id (and sentAt)
 // of the last message seen.
-func (s *Server) messageList(w http.ResponseWriter, r *http.Request) int {
+func (s *Server) messageList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, ok := intParam(q, "limit", 100, 1, 1000)
 	if !ok {
-		return apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", "limit must be a whole number from 1 to 1000.")
+		apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", "limit must be a whole number from 1 to 1000.")
+		return
 	}
 	from := 0
 	if id := q.Get("id"); id != "" {
 		i, known := s.byID[id]
 		if !known {
-			return apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", fmt.Sprintf("No message with id %s to page from.", id))
+			apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", fmt.Sprintf("No message with id %s to page from.", id))
+			return
 		}
 		switch q.Get("affix") {
 		case "", "append":
@@ -287,7 +466,8 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request) int {
 			from = max(i-limit, 0)
 			limit = i - from
 		default:
-			return apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", "affix must be append or prepend.")
+			apiError(w, http.StatusBadRequest, "ERR_BAD_REQUEST", "affix must be append or prepend.")
+			return
 		}
 	}
 	to := min(from+limit, len(s.messages))
@@ -304,7 +484,7 @@ func (s *Server) messageList(w http.ResponseWriter, r *http.Request) int {
 		first := s.messages[from]
 		meta["previous"] = cursor{Affix: "prepend", SentAt: first.sentAt, ID: first.id}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": meta})
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "meta": meta})
 }
 
 // intParam reads the whole number query parameter name, def when absent,
@@ -320,19 +500,18 @@ func intParam(q map[string][]string, name string, def, lo, hi int) (int, bool) {
 
 // apiError answers an error as the real API does: {"error": {"message",
 // "code"}}.
-func apiError(w http.ResponseWriter, status int, code, msg string) int {
-	return writeJSON(w, status, map[string]any{"error": map[string]string{"message": msg, "code": code}})
+func apiError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"message": msg, "code": code}})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) int {
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, "encoding the response: "+err.Error(), http.StatusInternalServerError)
-		return http.StatusInternalServerError
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
-	return status
 }

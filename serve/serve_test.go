@@ -278,3 +278,120 @@ func TestBadOptions(t *testing.T) {
 		t.Error("a fault rate of 1.5: no error")
 	}
 }
+
+// do sends a request with method and header, and returns the response and
+// its body.
+func do(t *testing.T, method, url string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// TestRoutes checks the routing: another method on an endpoint is a 405
+// that says which methods it takes, a path that is no endpoint a 404
+// whatever the method, and ids are whole path segments, decoded.
+func TestRoutes(t *testing.T) {
+	w := world(t)
+	_, base := start(t, serve.Options{World: w, APIKey: "k3y"})
+	key := http.Header{"Apikey": {"k3y"}}
+	guid := w.Groups[0].GUID
+	cases := []struct {
+		method, path string
+		status       int
+		code, allow  string
+	}{
+		{"POST", "/v3/users", 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
+		{"DELETE", "/v3/users/" + w.Users[0].UID, 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
+		{"PUT", "/v3/groups/" + guid + "/members", 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
+		{"OPTIONS", "/v3/messages", 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
+		{"POST", "/v3/conversations", 404, "ERR_ROUTE_NOT_FOUND", ""},
+		{"GET", "/v3/users/" + w.Users[0].UID + "/friends", 404, "ERR_ROUTE_NOT_FOUND", ""},
+		{"GET", "/v3/users/a%2Fb", 404, "ERR_UID_NOT_FOUND", ""},
+		{"GET", "/v3/users/", 200, "", ""},
+		{"GET", "/v3/groups/" + guid + "/members/", 200, "", ""},
+		{"HEAD", "/v3/messages/" + w.Messages[0].Header().ID, 200, "", ""},
+	}
+	for _, c := range cases {
+		resp, body := do(t, c.method, base+c.path, key)
+		if resp.StatusCode != c.status {
+			t.Errorf("%s %s: status %d, want %d (%s)", c.method, c.path, resp.StatusCode, c.status, body)
+		}
+		if c.code != "" && !strings.Contains(body, `"code":"`+c.code+`"`) {
+			t.Errorf("%s %s: body %s, want the API's error with code %s", c.method, c.path, body, c.code)
+		}
+		if got := resp.Header.Get("Allow"); got != c.allow {
+			t.Errorf("%s %s: Allow %q, want %q", c.method, c.path, got, c.allow)
+		}
+	}
+	if _, body := do(t, "GET", base+"/v3/users/a%2Fb", key); !strings.Contains(body, "uid a/b does") {
+		t.Errorf("an escaped slash in a uid: %s; want the uid decoded, whole", body)
+	}
+}
+
+// TestCORS checks that a browser page of another origin can call the
+// server: the preflight is answered without the apikey, with the headers
+// the page asked for, and every answer, errors included, may be read.
+func TestCORS(t *testing.T) {
+	w := world(t)
+	_, base := start(t, serve.Options{World: w, APIKey: "k3y", CORS: true})
+	const origin = "http://app.example:3000"
+	pre := http.Header{"Origin": {origin}, "Access-Control-Request-Method": {"GET"},
+		"Access-Control-Request-Headers": {"apikey,appid, X-Trace-Id"}}
+	resp, body := do(t, "OPTIONS", base+"/v3/users/"+w.Users[0].UID, pre)
+	h := resp.Header
+	if resp.StatusCode != 204 || body != "" {
+		t.Fatalf("preflight: %d %q, want 204 and no body", resp.StatusCode, body)
+	}
+	if h.Get("Access-Control-Allow-Origin") != origin || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "GET") ||
+		h.Get("Access-Control-Max-Age") == "" || !strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
+		t.Errorf("preflight headers: %v", h)
+	}
+	allowed := map[string]bool{}
+	for _, name := range strings.Split(h.Get("Access-Control-Allow-Headers"), ",") {
+		allowed[strings.TrimSpace(name)] = true
+	}
+	for _, name := range []string{"apikey", "appid", "authtoken", "content-type", "x-trace-id"} {
+		if !allowed[name] {
+			t.Errorf("preflight: %s not in Access-Control-Allow-Headers %q", name, h.Get("Access-Control-Allow-Headers"))
+		}
+	}
+
+	for _, c := range []struct {
+		method string
+		header http.Header
+		status int
+		origin string
+		expose string
+	}{
+		{"GET", http.Header{"Origin": {origin}, "Apikey": {"k3y"}}, 200, origin, ""},
+		{"GET", http.Header{"Origin": {origin}}, 401, origin, ""},
+		{"POST", http.Header{"Origin": {origin}, "Apikey": {"k3y"}}, 405, origin, "Allow"},
+		{"GET", http.Header{"Apikey": {"k3y"}}, 200, "*", ""},
+	} {
+		resp, body := do(t, c.method, base+"/v3/users", c.header)
+		h := resp.Header
+		if resp.StatusCode != c.status || h.Get("Access-Control-Allow-Origin") != c.origin || h.Get("Access-Control-Expose-Headers") != c.expose {
+			t.Errorf("%s with %v: %d, Allow-Origin %q, Expose-Headers %q; want %d, %q, %q (%s)", c.method, c.header, resp.StatusCode,
+				h.Get("Access-Control-Allow-Origin"), h.Get("Access-Control-Expose-Headers"), c.status, c.origin, c.expose, body)
+		}
+		if !strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
+			t.Errorf("%s with %v: Vary %q; the answer depends on Origin", c.method, c.header, h.Values("Vary"))
+		}
+	}
+
+	// Without CORS a preflight is a request like any other.
+	_, plain := start(t, serve.Options{World: w, APIKey: "k3y"})
+	resp, _ = do(t, "OPTIONS", plain+"/v3/users", pre)
+	if resp.StatusCode != 401 || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("without CORS, a preflight: %d with Allow-Origin %q; want 401 and none", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+	}
+}

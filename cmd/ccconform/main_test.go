@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -47,6 +48,7 @@ func TestScripts(t *testing.T) {
 			"stub":       stub,
 			"echostub":   echostub,
 			"nosecret":   nosecret,
+			"httpreq":    httpreq,
 		},
 	})
 }
@@ -321,4 +323,40 @@ func nosecret(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		}
 	}
+}
+
+// httpreq sends one request, with no body, and prints the status line, the
+// response's headers sorted by name, a blank line and the body:
+//
+//	httpreq METHOD URL [Name:value...]
+func httpreq(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: httpreq METHOD URL [Name:value...]")
+	}
+	req, err := http.NewRequest(args[0], args[1], nil)
+	ts.Check(err)
+	for _, h := range args[2:] {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			ts.Fatalf("httpreq: header %q is not Name:value", h)
+		}
+		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	ts.Check(err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	names := make([]string, 0, len(resp.Header))
+	for name := range resp.Header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(ts.Stdout(), "%s %s\n", resp.Proto, resp.Status)
+	for _, name := range names {
+		for _, v := range resp.Header[name] {
+			fmt.Fprintf(ts.Stdout(), "%s: %s\n", name, v)
+		}
+	}
+	fmt.Fprintf(ts.Stdout(), "\n%s\n", body)
 }

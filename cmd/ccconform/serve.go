@@ -20,6 +20,7 @@ type serveOptions struct {
 	messages int
 	faults   float64
 	apikey   string
+	cors     bool
 	urlFile  string
 	quiet    bool
 	timeouts serverFlags
@@ -42,9 +43,15 @@ func newServeCmd(e *env, runF func(*serveOptions) int) *cobra.Command {
   # Serve a world written by 'ccconform generate world', demanding a key
   ccconform serve --world world --apikey secret
 
+  # For clients that are not browsers only: no CORS headers, preflights refused
+  ccconform serve --cors=false
+
 Endpoints (GET): /v3/users, /v3/users/{uid}, /v3/groups, /v3/groups/{guid},
 /v3/groups/{guid}/members (page, perPage; meta.pagination), /v3/messages (limit,
-and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}.
+and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}. Another method
+on them is answered 405 with Allow; errors have the API's {"error": {"message",
+"code"}} body. With --cors a web app on any origin can call the server: CORS
+preflights are answered 204 without the apikey.
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -65,6 +72,7 @@ and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}.
 	f.IntVar(&o.messages, "messages", 200, "conversation messages in a generated world")
 	f.Float64Var(&o.faults, "faults", 0, "break this share (0 to 1) of documents with one documented fault each, logged on standard error")
 	f.StringVar(&o.apikey, "apikey", "", "answer 401 to requests without this `KEY` in their apikey header")
+	f.BoolVar(&o.cors, "cors", true, "answer CORS preflights and let browser pages of any origin read the answers (--cors=false: no CORS headers)")
 	f.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL to `FILE` (for scripts)")
 	f.BoolVar(&o.quiet, "quiet", false, "do not log each request")
 	o.timeouts = addServerFlags(f)
@@ -91,7 +99,7 @@ func runServe(e *env, o *serveOptions) int {
 		}
 	}
 	logw := &syncWriter{w: e.stderr}
-	srv, err := serve.New(serve.Options{World: w, Seed: o.seed, Faults: o.faults, APIKey: o.apikey, Log: logw, LogRequests: !o.quiet})
+	srv, err := serve.New(serve.Options{World: w, Seed: o.seed, Faults: o.faults, APIKey: o.apikey, CORS: o.cors, Log: logw, LogRequests: !o.quiet})
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
