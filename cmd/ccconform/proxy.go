@@ -109,7 +109,7 @@ func runProxy(e *env, o *proxyOptions) int {
 	}
 	var w io.Writer = e.stdout
 	if o.out != "" {
-		f, err := os.Create(o.out)
+		f, err := createReport(o.out)
 		if err != nil {
 			return e.errorf("cannot write the report: %v", err)
 		}

@@ -280,7 +280,7 @@ func runValidate(e *env, o *validateOptions) int {
 	var w io.Writer = e.stdout
 	color := isTerminal(e.stdout) && os.Getenv("NO_COLOR") == ""
 	if o.out != "" {
-		f, err := os.Create(o.out)
+		f, err := createReport(o.out)
 		if err != nil {
 			return e.errorf("cannot write the report: %v", err)
 		}
