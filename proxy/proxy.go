@@ -6,6 +6,10 @@
 // included, stay within a budget of bytes, and a bounded number of
 // checkers work through them: under load, bodies pass unchecked, and the
 // caller is told which and why, rather than responses waiting.
+//
+// With Options.VerdictHeaders the proxy instead holds each checkable body,
+// checks it, and answers with its verdict in headers, before the body:
+// responses then wait for their check.
 package proxy
 
 import (
@@ -59,6 +63,14 @@ type Options struct {
 	Skip func(request, reason string)
 	// Log, when set, is told of each response passed, one line each.
 	Log func(msg string)
+	// VerdictHeaders, when set, holds each successful JSON body of up to
+	// MaxBytes (within MaxPending), checks it before the response is
+	// answered, and adds its verdict in headers: VerdictHeader, and for an
+	// invalid body ViolationsHeader. The body passes as the target sent
+	// it, byte for byte, and its verdicts go to Emit as without the
+	// option; the response waits for the check. Other responses pass as
+	// they come, with VerdictHeader "unchecked".
+	VerdictHeaders bool
 }
 
 // Proxy is an http.Handler that forwards to Options.Target.
@@ -76,6 +88,8 @@ type Proxy struct {
 	checkers int   // goroutines working through queue
 	peak     int   // most checkers at once, for tests
 	maxLight int   // maxLightWaiting, but in tests
+
+	inline chan struct{} // a token for each body checked before its answer, up to Checkers
 }
 
 // maxLightWaiting bounds the bodies waiting in the queue that hold no
@@ -158,7 +172,7 @@ func New(opts Options) (*Proxy, error) {
 	if opts.Checkers <= 0 {
 		opts.Checkers = max(1, runtime.GOMAXPROCS(0)/2)
 	}
-	p := &Proxy{opts: opts, budget: budget{limit: opts.MaxPending}, maxLight: maxLightWaiting}
+	p := &Proxy{opts: opts, budget: budget{limit: opts.MaxPending}, maxLight: maxLightWaiting, inline: make(chan struct{}, opts.Checkers)}
 	target := opts.Target
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
@@ -249,14 +263,20 @@ func (p *Proxy) watch(resp *http.Response) error {
 	req := resp.Request
 	if req.Method == http.MethodHead || resp.StatusCode < 200 || resp.StatusCode > 299 || resp.StatusCode == http.StatusNoContent {
 		p.log("%s %s: %d, not checked (only successful responses carry documents)", req.Method, req.URL.RequestURI(), resp.StatusCode)
+		p.unchecked(resp.Header)
 		return nil
 	}
 	ct := resp.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); ct != "" && (err != nil || !strings.Contains(mt, "json")) {
 		p.log("%s %s: %s, not checked (not JSON)", req.Method, req.URL.RequestURI(), ct)
+		p.unchecked(resp.Header)
 		return nil
 	}
 	name := req.Method + " " + req.URL.RequestURI()
+	if p.opts.VerdictHeaders {
+		p.checkBeforeAnswer(resp, name)
+		return nil
+	}
 	p.pending.add()
 	t := &tee{rc: resp.Body, copy: &held{budget: &p.budget, max: p.opts.MaxBytes}}
 	if resp.ContentLength > p.opts.MaxBytes {
@@ -340,54 +360,62 @@ func (p *Proxy) run(j job) {
 		return
 	}
 	defer j.copy.release()
-	r := io.Reader(j.copy.reader())
-	switch strings.ToLower(j.encoding) {
+	n, why := p.check(j.name, j.encoding, j.copy, false, p.emit)
+	if why != "" {
+		p.skip(j.name, why)
+		return
+	}
+	p.log("%s: %d document(s) checked", j.name, n)
+}
+
+// check checks the copy of a body, encoded as encoding says, and hands
+// each verdict to emit; it returns how many documents the body held, or
+// why it could not be checked. Unless keep, a compressed copy is released
+// once it is decompressed, to leave its bytes to other bodies.
+func (p *Proxy) check(name, encoding string, copy *held, keep bool, emit func(validate.Verdict)) (int, string) {
+	r := io.Reader(copy.reader())
+	switch strings.ToLower(encoding) {
 	case "", "identity":
 	case "gzip":
 		// A gzip stream ends with the size of its last member, mod 2^32:
 		// the whole is at least that large. A body that says it is too
 		// large need not be decompressed to find out.
-		if tail := j.copy.tail(4); len(tail) == 4 && int64(binary.LittleEndian.Uint32(tail)) > p.opts.MaxBytes {
-			p.skip(j.name, tooLargeDecompressed(p.opts.MaxBytes))
-			return
+		if tail := copy.tail(4); len(tail) == 4 && int64(binary.LittleEndian.Uint32(tail)) > p.opts.MaxBytes {
+			return 0, tooLargeDecompressed(p.opts.MaxBytes)
 		}
 		zr, err := gzip.NewReader(r)
 		if err != nil {
-			p.skip(j.name, "the gzip body does not decompress: "+err.Error())
-			return
+			return 0, "the gzip body does not decompress: " + err.Error()
 		}
 		plain := &held{budget: &p.budget, max: p.opts.MaxBytes}
 		defer plain.release()
 		err = plain.readFrom(zr)
-		j.copy.release() // only the decompressed copy is checked
+		if !keep {
+			copy.release() // only the decompressed copy is checked
+		}
 		switch err {
 		case nil:
 		case errTooLarge:
-			p.skip(j.name, tooLargeDecompressed(p.opts.MaxBytes))
-			return
+			return 0, tooLargeDecompressed(p.opts.MaxBytes)
 		case errBudget:
-			p.skip(j.name, fmt.Sprintf("decompressed, the body would pass the proxy's budget of %d bytes held; it passed unchecked", p.opts.MaxPending))
-			return
+			return 0, fmt.Sprintf("decompressed, the body would pass the proxy's budget of %d bytes held; it passed unchecked", p.opts.MaxPending)
 		default:
-			p.skip(j.name, "the gzip body does not decompress: "+err.Error())
-			return
+			return 0, "the gzip body does not decompress: " + err.Error()
 		}
 		r = plain.reader()
 	default:
-		p.skip(j.name, fmt.Sprintf("the body is %s-encoded, which the proxy does not decode", j.encoding))
-		return
+		return 0, fmt.Sprintf("the body is %s-encoded, which the proxy does not decode", encoding)
 	}
 	n := 0
-	err := p.opts.Validator.Stream(context.Background(), validate.Input{Name: j.name, R: r}, func(vd validate.Verdict) error {
+	err := p.opts.Validator.Stream(context.Background(), validate.Input{Name: name, R: r}, func(vd validate.Verdict) error {
 		n++
-		p.emit(vd)
+		emit(vd)
 		return nil
 	})
 	if err != nil {
-		p.skip(j.name, err.Error())
-		return
+		return n, err.Error()
 	}
-	p.log("%s: %d document(s) checked", j.name, n)
+	return n, ""
 }
 
 func (p *Proxy) emit(vd validate.Verdict) {

@@ -326,12 +326,17 @@ func nosecret(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // httpreq sends one request, with no body, and prints the status line, the
-// response's headers sorted by name, a blank line and the body:
+// response's headers sorted by name, a blank line and the body; with
+// -body it also writes the body, byte for byte, to FILE:
 //
-//	httpreq METHOD URL [Name:value...]
+//	httpreq [-body FILE] METHOD URL [Name:value...]
 func httpreq(ts *testscript.TestScript, neg bool, args []string) {
+	bodyFile := ""
+	if len(args) >= 2 && args[0] == "-body" {
+		bodyFile, args = args[1], args[2:]
+	}
 	if neg || len(args) < 2 {
-		ts.Fatalf("usage: httpreq METHOD URL [Name:value...]")
+		ts.Fatalf("usage: httpreq [-body FILE] METHOD URL [Name:value...]")
 	}
 	req, err := http.NewRequest(args[0], args[1], nil)
 	ts.Check(err)
@@ -347,6 +352,9 @@ func httpreq(ts *testscript.TestScript, neg bool, args []string) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	ts.Check(err)
+	if bodyFile != "" {
+		ts.Check(os.WriteFile(ts.MkAbs(bodyFile), body, 0o644))
+	}
 	names := make([]string, 0, len(resp.Header))
 	for name := range resp.Header {
 		names = append(names, name)

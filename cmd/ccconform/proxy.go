@@ -32,6 +32,7 @@ type proxyOptions struct {
 	verbose         bool
 	timeouts        serverFlags
 	coverage        bool
+	headers         bool
 	customData      pairFlags
 	metadataSchemas pairFlags
 }
@@ -49,8 +50,20 @@ func newProxyCmd(e *env, runF func(*proxyOptions) int) *cobra.Command {
   # Check what the local mock server sends, as JSON lines in a file
   ccconform proxy --target http://127.0.0.1:8686 --format json -o proxy.jsonl
 
-Requests and responses pass unchanged and unhindered; each successful JSON
-response body is checked after it has passed (REST envelopes unwrapped).
+  # Tell the app, in each response's headers, what is wrong with its body
+  ccconform proxy --target http://127.0.0.1:8686 --violations-header
+
+Without --violations-header, requests and responses pass unchanged and
+unhindered; each successful JSON response body is checked after it has passed
+(REST envelopes unwrapped). With -o, the report file only ever ends with a
+whole line.
+
+With --violations-header, each successful JSON body of up to --max-bytes is
+held and checked before it is answered, with its verdict in headers:
+X-Ccconform-Verdict (ok, invalid, or unchecked for a body not checked) and
+X-Ccconform-Violations, a JSON array of {index, pointer, rule, message}, up
+to 8 KiB (X-Ccconform-Violations-Omitted counts the rest). The body passes
+byte for byte; the answer waits for the check.
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -74,6 +87,7 @@ response body is checked after it has passed (REST envelopes unwrapped).
 	f.StringVar(&o.urlFile, "url-file", "", "once listening, write the proxy's base URL to `FILE` (for scripts)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log each response on standard error")
 	o.timeouts = addServerFlags(f)
+	f.BoolVar(&o.headers, "violations-header", false, "hold each JSON body until it is checked and answer with X-Ccconform-Verdict and X-Ccconform-Violations headers (delays each response by its check)")
 	f.BoolVar(&o.coverage, "coverage", false, "count which documented fields, enum values and category/type pairs the traffic held, as validate --coverage does")
 	f.Var(&o.customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also .ccconform.json)")
 	f.Var(&o.metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also .ccconform.json)")
@@ -132,7 +146,7 @@ func runProxy(e *env, o *proxyOptions) int {
 	if o.verbose {
 		logf = func(msg string) { fmt.Fprintf(logw, "ccconform proxy: %s\n", msg) }
 	}
-	p, err := proxy.New(proxy.Options{Target: tu, Validator: v, MaxBytes: o.maxBytes,
+	p, err := proxy.New(proxy.Options{Target: tu, Validator: v, MaxBytes: o.maxBytes, VerdictHeaders: o.headers,
 		Emit: func(vd validate.Verdict) {
 			repMu.Lock()
 			defer repMu.Unlock()
