@@ -42,6 +42,7 @@ func TestScripts(t *testing.T) {
 			"mkdoc":      mkdoc,
 			"waitfile":   waitfile,
 			"waitline":   waitline,
+			"fwdproxy":   fwdproxy,
 			"waiturl":    waiturl,
 			"faultcount": faultcount,
 			"lastline":   lastline,
@@ -137,6 +138,27 @@ func waitline(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("waitline: no whole line of %s matched %s within 20s", args[0], args[1])
 		}
 	}
+}
+
+// fwdproxy starts a forward proxy on loopback for the rest of the script
+// that answers any request for an absolute http URL with a page of one
+// user and its own mark, and sets VAR to its URL:
+//
+//	fwdproxy VAR
+func fwdproxy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fwdproxy VAR")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !r.URL.IsAbs() {
+			http.Error(w, "a forward proxy is asked for absolute URLs", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"data":[{"uid":"via-proxy","name":"%s","status":"online"}],"meta":{}}`, r.URL.Host)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
 }
 
 // faultcount checks that a report found exactly the faults a server

@@ -46,6 +46,7 @@ type validateOptions struct {
 	maxBytes        int64
 	retries         int
 	insecure        bool
+	proxy           string
 	disable         []string
 	exclude         []string
 	// changed reports whether a flag was given, so that the config's
@@ -122,6 +123,7 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 	f.Int64Var(&o.maxBytes, "max-bytes", fetch.DefaultMaxBytes, "refuse a URL response larger than `N` bytes")
 	f.IntVar(&o.retries, "retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx, or cut before an answer, up to `N` more times within --timeout, with backoff (Retry-After honoured)")
 	f.BoolVar(&o.insecure, "insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
+	f.StringVar(&o.proxy, "proxy", "", "send URL requests through this proxy `URL` (http, https or socks5), or direct for none (default: HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment)")
 	f.StringSliceVar(&o.disable, "disable", nil, "suppress the violations of this `RULE` (repeatable, or comma-separated); they are counted as suppressed, and fail nothing")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "do not read input files whose path matches this `GLOB` (* within a directory, ** across them; a pattern without / matches the file name; repeatable)")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("auto")...))
@@ -211,8 +213,17 @@ func runValidate(e *env, o *validateOptions) int {
 			tries = -1 // fetch reads 0 as its default
 		}
 		secrets = fetch.Secrets(h)
+		var proxyURL *url.URL
+		if o.proxy != "" {
+			if proxyURL, err = fetch.ParseProxy(o.proxy); err != nil {
+				return e.errorf("--proxy: %v", err)
+			}
+			if pw, ok := proxyURL.User.Password(); ok {
+				secrets = append(secrets, pw)
+			}
+		}
 		client = fetch.New(fetch.Options{Header: h, Timeout: o.timeout, MaxPages: o.maxPages, MaxBytes: o.maxBytes,
-			Retries: tries, Insecure: o.insecure,
+			Retries: tries, Insecure: o.insecure, Proxy: proxyURL,
 			Notify: func(msg string) { fmt.Fprintf(e.stderr, "ccconform: %s\n", msg) }})
 		break
 	}
@@ -326,6 +337,9 @@ func runValidate(e *env, o *validateOptions) int {
 		}
 		if p == "-" {
 			in.R = e.stdin
+			if f, ok := e.stdin.(*os.File); ok && isTerminal(f) {
+				fmt.Fprintln(e.stderr, "ccconform: reading documents from standard input; end with Ctrl-D, or name files to check (ccconform validate --help)")
+			}
 		} else {
 			f, err := openInput(ctx, p)
 			if err != nil {
