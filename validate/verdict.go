@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -84,9 +86,47 @@ type Location struct {
 	Line int `json:"line,omitempty"`
 	// Index is the document's position in the array that held it (a JSON
 	// array, or the data of a REST envelope), or -1 when it was not in one.
+	// JSON leaves it out when it is -1.
 	Index int `json:"index"`
 	// Page is the page of a paginated URL, from 1, or 0 for other sources.
 	Page int `json:"page,omitempty"`
+}
+
+// locationFields is Location with its tags and no methods.
+type locationFields Location
+
+// MarshalJSON writes the location's fields, leaving out the index of a
+// document that was not in an array: -1 is no position, and a reader
+// should not have to know that it means none.
+func (l Location) MarshalJSON() ([]byte, error) {
+	var v any = locationFields(l)
+	if l.Index < 0 {
+		v = struct {
+			Source string `json:"source"`
+			Line   int    `json:"line,omitempty"`
+			Page   int    `json:"page,omitempty"`
+		}{l.Source, l.Line, l.Page}
+	}
+	// HTML escaping is the caller's encoder's to choose: it applies its
+	// own to what this returns.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// UnmarshalJSON reads a location as MarshalJSON writes it: without an
+// index, the document was not in an array (-1).
+func (l *Location) UnmarshalJSON(b []byte) error {
+	f := locationFields{Index: -1}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*l = Location(f)
+	return nil
 }
 
 // String gives the location as source:line, with [index] and page where
