@@ -52,5 +52,8 @@ func (g *githubWriter) Close(s *Summary) error {
 		g.bw = bufio.NewWriter(g.w)
 	}
 	fmt.Fprintf(g.bw, "::notice title=ccconform::%s\n", ghData.Replace(s.Line()))
+	if s.Interrupted {
+		fmt.Fprintf(g.bw, "::warning title=ccconform::%s\n", ghData.Replace(s.partial()))
+	}
 	return g.bw.Flush()
 }

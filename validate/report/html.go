@@ -233,11 +233,13 @@ summary{cursor:pointer;font-weight:600}
 .heat td.f{text-align:left}
 .muted{color:#57606a}
 .req{font-size:11px;color:#57606a}
+.banner{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:8px 16px;margin:16px 0;font-weight:600}
 </style>
 </head>
 <body>
 <header><h1>ccconform report</h1><p>{{.Summary.Line}} · generated {{.Generated}}</p></header>
 <main>
+{{if .Summary.Interrupted}}<p class="banner" role="alert">Interrupted after {{.Summary.Documents}} documents: the report is partial.</p>{{end}}
 <section>
 <h2>Summary</h2>
 <div class="cards">

@@ -8,18 +8,19 @@ import (
 	"github.com/ccconform/ccconform/validate"
 )
 
-// jsonWriter writes one JSON object per document on its own line, then a
-// line {"summary": ...}.
+// jsonWriter writes one JSON object per document (per failing one, with
+// Options.FailuresOnly) on its own line, then a line {"summary": ...}.
 type jsonWriter struct {
-	bw  *bufio.Writer
-	enc *json.Encoder
+	bw           *bufio.Writer
+	enc          *json.Encoder
+	failuresOnly bool
 }
 
-func newJSONWriter(w io.Writer) *jsonWriter {
+func newJSONWriter(w io.Writer, opts Options) *jsonWriter {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	return &jsonWriter{bw: bw, enc: enc}
+	return &jsonWriter{bw: bw, enc: enc, failuresOnly: opts.FailuresOnly}
 }
 
 // jsonVerdict is a verdict with its conformance spelled out, and violations
@@ -30,6 +31,9 @@ type jsonVerdict struct {
 }
 
 func (j *jsonWriter) Verdict(v validate.Verdict) error {
+	if j.failuresOnly && v.OK() {
+		return nil
+	}
 	if v.Violations == nil {
 		v.Violations = []validate.Violation{}
 	}

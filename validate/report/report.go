@@ -34,6 +34,10 @@ type Options struct {
 	Color bool
 	// Strict tells the summary that undocumented fields were violations.
 	Strict bool
+	// FailuresOnly lists, in the formats that list every document (json
+	// and junit), only the documents that do not conform; the summary
+	// still counts them all. The other formats list only failures anyway.
+	FailuresOnly bool
 }
 
 // New returns a Writer of the named format over w.
@@ -42,9 +46,9 @@ func New(format string, w io.Writer, opts Options) (Writer, error) {
 	case "text":
 		return &textWriter{w: w, opts: opts}, nil
 	case "json":
-		return newJSONWriter(w), nil
+		return newJSONWriter(w, opts), nil
 	case "junit":
-		return newJUnitWriter(w)
+		return newJUnitWriter(w, opts)
 	case "github":
 		return &githubWriter{w: w}, nil
 	case "sarif":
@@ -70,6 +74,10 @@ type Summary struct {
 	Suppressed map[string]int `json:"suppressedByRule,omitempty"`
 	// Errors counts inputs that could not be read.
 	Errors int `json:"inputErrors"`
+	// Interrupted says the run was stopped (SIGINT, SIGTERM) before it
+	// read all its inputs: the report covers the documents checked so far.
+	// Every format says so.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Coverage, when the run counted it, is what the documents held
 	// against the model.
 	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
@@ -126,4 +134,10 @@ func counts(m map[string]int) string {
 // Line is the summary in one line.
 func (s *Summary) Line() string {
 	return fmt.Sprintf("%d documents: %d valid, %d invalid", s.Documents, s.Valid, s.Invalid)
+}
+
+// partial says that an interrupted run's report is partial, and how far
+// the run got.
+func (s *Summary) partial() string {
+	return fmt.Sprintf("interrupted after %d documents; the report is partial", s.Documents)
 }

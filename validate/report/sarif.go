@@ -60,9 +60,23 @@ type sarifLog struct {
 // Close); what follows them, such as an invocation that says whether the
 // run finished, is known at Close and is a field here like any other.
 type sarifRun struct {
-	Tool    sarifTool       `json:"tool"`
-	Results json.RawMessage `json:"results"`
-	Props   map[string]any  `json:"properties,omitempty"`
+	Tool        sarifTool         `json:"tool"`
+	Results     json.RawMessage   `json:"results"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Props       map[string]any    `json:"properties,omitempty"`
+}
+
+// sarifInvocation says whether the run did all it set out to: a log whose
+// run was interrupted, or could not read an input, is not a clean one
+// however few results it holds.
+type sarifInvocation struct {
+	ExecutionSuccessful bool                `json:"executionSuccessful"`
+	Notifications       []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level   string       `json:"level"`
+	Message sarifMessage `json:"message"`
 }
 
 type sarifTool struct {
@@ -261,9 +275,26 @@ func (s *sarifWriter) log(sum *Summary, results json.RawMessage) sarifLog {
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
 		Runs: []sarifRun{{
-			Tool:    sarifTool{Driver: sarifDriver{Name: "ccconform", InformationURI: "https://github.com/ccconform/ccconform", Rules: rules}},
-			Results: results,
-			Props:   map[string]any{"summary": sum},
+			Tool:        sarifTool{Driver: sarifDriver{Name: "ccconform", InformationURI: "https://github.com/ccconform/ccconform", Rules: rules}},
+			Results:     results,
+			Invocations: []sarifInvocation{invocation(sum)},
+			Props:       map[string]any{"summary": sum},
 		}},
 	}
+}
+
+// invocation tells a dashboard that an interrupted run, or one that could
+// not read an input, has partial results.
+func invocation(sum *Summary) sarifInvocation {
+	var inv sarifInvocation
+	if sum.Interrupted {
+		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
+			Message: sarifMessage{Text: fmt.Sprintf("interrupted after %d documents; the results are partial", sum.Documents)}})
+	}
+	if sum.Errors > 0 {
+		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "error",
+			Message: sarifMessage{Text: fmt.Sprintf("%d input(s) could not be read; the results cover the rest", sum.Errors)}})
+	}
+	inv.ExecutionSuccessful = len(inv.Notifications) == 0
+	return inv
 }

@@ -151,6 +151,30 @@ func TestSARIFValidatesAgainstItsSchema(t *testing.T) {
 		t.Errorf("the first result is at %+v, want payloads/users.ndjson line 2", first)
 	}
 
+	if inv := sarifInvocation(t, buf.String()); !inv.ExecutionSuccessful || len(inv.Notifications) != 0 {
+		t.Errorf("a whole run's invocation says %+v", inv)
+	}
+
+	// An interrupted run's log says so in its invocation, and is SARIF too.
+	var partial bytes.Buffer
+	w, _ = report.New("sarif", &partial, report.Options{})
+	sum = report.NewSummary()
+	for _, vd := range v.Bytes([]byte(`{"uid":"b","status":"away"}`)) {
+		sum.Add(vd)
+		w.Verdict(vd)
+	}
+	sum.Interrupted, sum.Errors = true, 1
+	if err := w.Close(sum); err != nil {
+		t.Fatal(err)
+	}
+	inst, _ = jsonschema.UnmarshalJSON(bytes.NewReader(partial.Bytes()))
+	if err := schema.Validate(inst); err != nil {
+		t.Fatalf("an interrupted run's SARIF log breaks the SARIF 2.1.0 schema: %v\n%s", err, partial.Bytes())
+	}
+	if inv := sarifInvocation(t, partial.String()); inv.ExecutionSuccessful || len(inv.Notifications) != 2 {
+		t.Errorf("an interrupted run's invocation says %+v", inv)
+	}
+
 	// The check can fail: a log without its version breaks the schema.
 	var broken map[string]any
 	json.Unmarshal(buf.Bytes(), &broken)

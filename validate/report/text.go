@@ -84,6 +84,9 @@ func (t *textWriter) Close(s *Summary) error {
 	if s.Coverage != nil {
 		t.coverage(*s.Coverage)
 	}
+	if s.Interrupted {
+		fmt.Fprintln(t.bw, t.c(red, "interrupted: the report is partial"))
+	}
 	return t.bw.Flush()
 }
 
