@@ -8,13 +8,11 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/ccconform/ccconform/internal/npmtest"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -22,30 +20,12 @@ import (
 
 // sarifSchema fetches the SARIF 2.1.0 schema from the npm registry (the
 // package @microsoft/jest-sarif 1.0.0-beta.0 ships it), into a temporary
-// folder, and compiles it.
+// folder, and compiles it. Without npm or its registry the test is
+// skipped with npm's reason, except in CI.
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI needs npm to fetch the SARIF schema")
-		}
-		t.Skip("npm is needed to fetch the SARIF 2.1.0 schema")
-	}
-	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("npm pack: %v\n%s", err, out)
-	}
-	tgz, _ := filepath.Glob(filepath.Join(dir, "*.tgz"))
-	if len(tgz) != 1 {
-		t.Fatalf("npm pack wrote %v", tgz)
-	}
-	f, err := os.Open(tgz[0])
+	tgz := npmtest.Pack(t, t.TempDir(), "@microsoft/jest-sarif@1.0.0-beta.0")
+	f, err := os.Open(tgz)
 	if err != nil {
 		t.Fatal(err)
 	}
