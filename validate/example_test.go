@@ -1,7 +1,9 @@
 package validate_test
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ccconform/ccconform/validate"
 )
@@ -35,6 +37,31 @@ func ExampleValidator_Bytes() {
 	// Output:
 	// bytes:2[0] rest []
 	// bytes:3[1] sdk [nickname: field is not documented by the model; remove it or run without --strict [unknown-field]]
+}
+
+func ExampleValidator_Stream() {
+	v, _ := validate.New(validate.Options{})
+	in := validate.Input{Name: "users.ndjson", NDJSON: true, R: strings.NewReader(`{"uid": "a", "name": "A", "status": "online"}
+{"uid": "b", "name": "B", "status": "offline"
+{"uid": "c", "name": "C", "status": "away"}
+`)}
+	// Verdicts come in input order, one per document; a broken line gets
+	// its own, and the lines after it are still checked.
+	err := v.Stream(context.Background(), in, func(vd validate.Verdict) error {
+		if vd.OK() {
+			fmt.Println(vd.Location, "conforms")
+		}
+		for _, x := range vd.Violations {
+			fmt.Println(vd.Location, x)
+		}
+		return nil
+	})
+	fmt.Println(err)
+	// Output:
+	// users.ndjson:1 conforms
+	// users.ndjson:2 truncated JSON: the document ends inside a value [json]
+	// users.ndjson:3 status: "away" is not one of online, offline [enum]
+	// <nil>
 }
 
 func ExampleCoverage() {
