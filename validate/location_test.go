@@ -45,3 +45,32 @@ func TestLocationJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestLocationJSONEscapes checks sources that need escaping against what
+// encoding/json writes for the same fields.
+func TestLocationJSONEscapes(t *testing.T) {
+	type mirror struct {
+		Source string `json:"source"`
+		Line   int    `json:"line,omitempty"`
+		Index  *int   `json:"index,omitempty"`
+		Page   int    `json:"page,omitempty"`
+	}
+	two := 2
+	for _, src := range []string{`dir/"quoted"\evil.json`, "a\nforged\x1b[31m.ndjson", "payloads/ünïcode ✓.json", "bad\xffutf8", "line\u2028sep", "<b>&amp;</b>"} {
+		for _, escapeHTML := range []bool{false, true} {
+			encode := func(v any) string {
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(escapeHTML)
+				if err := enc.Encode(v); err != nil {
+					t.Fatal(err)
+				}
+				return buf.String()
+			}
+			got := encode(validate.Location{Source: src, Line: 3, Index: 2})
+			if want := encode(mirror{Source: src, Line: 3, Index: &two}); got != want {
+				t.Errorf("escapeHTML %v:\n got %s\nwant %s", escapeHTML, got, want)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ccconform/ccconform/types"
@@ -99,23 +100,47 @@ type locationFields Location
 // document that was not in an array: -1 is no position, and a reader
 // should not have to know that it means none.
 func (l Location) MarshalJSON() ([]byte, error) {
-	var v any = locationFields(l)
-	if l.Index < 0 {
-		v = struct {
-			Source string `json:"source"`
-			Line   int    `json:"line,omitempty"`
-			Page   int    `json:"page,omitempty"`
-		}{l.Source, l.Line, l.Page}
-	}
-	// HTML escaping is the caller's encoder's to choose: it applies its
-	// own to what this returns.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b := make([]byte, 0, len(l.Source)+64)
+	b = append(b, `{"source":`...)
+	b, err := appendJSONString(b, l.Source)
+	if err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	if l.Line != 0 {
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(l.Line), 10)
+	}
+	if l.Index >= 0 {
+		b = append(b, `,"index":`...)
+		b = strconv.AppendInt(b, int64(l.Index), 10)
+	}
+	if l.Page != 0 {
+		b = append(b, `,"page":`...)
+		b = strconv.AppendInt(b, int64(l.Page), 10)
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONString appends s as a JSON string. HTML escaping is the
+// caller's encoder's to choose: it applies its own to what MarshalJSON
+// returns.
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\'
+	}
+	if plain { // a path or a URL, as a rule
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"'), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...), nil
 }
 
 // UnmarshalJSON reads a location as MarshalJSON writes it: without an
