@@ -47,6 +47,7 @@ type validateOptions struct {
 	retries         int
 	insecure        bool
 	proxy           string
+	failuresOnly    bool
 	disable         []string
 	exclude         []string
 	// changed reports whether a flag was given, so that the config's
@@ -124,6 +125,7 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 	f.IntVar(&o.retries, "retries", fetch.DefaultRetries, "try a URL request answered 429 or 5xx, or cut before an answer, up to `N` more times within --timeout, with backoff (Retry-After honoured)")
 	f.BoolVar(&o.insecure, "insecure", false, "do not verify the TLS certificates of URLs (for test servers only)")
 	f.StringVar(&o.proxy, "proxy", "", "send URL requests through this proxy `URL` (http, https or socks5), or direct for none (default: HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the environment)")
+	f.BoolVar(&o.failuresOnly, "failures-only", false, "list only the documents that do not conform in the formats that list every one (json, junit); the summary still counts all")
 	f.StringSliceVar(&o.disable, "disable", nil, "suppress the violations of this `RULE` (repeatable, or comma-separated); they are counted as suppressed, and fail nothing")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "do not read input files whose path matches this `GLOB` (* within a directory, ** across them; a pattern without / matches the file name; repeatable)")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("auto")...))
@@ -306,7 +308,7 @@ func runValidate(e *env, o *validateOptions) int {
 		w, flushMask = mw, append(flushMask, mw.Flush)
 		e.stderr = lineMasked{fetch.NewMaskWriter(e.stderr, secrets)}
 	}
-	rep, err := report.New(o.format, w, report.Options{Color: color, Strict: o.strict})
+	rep, err := report.New(o.format, w, report.Options{Color: color, Strict: o.strict, FailuresOnly: o.failuresOnly})
 	if err != nil {
 		return e.errorf("--format: %v", err)
 	}
@@ -360,7 +362,7 @@ func runValidate(e *env, o *validateOptions) int {
 		}
 	}
 	stopProgress()
-	sum.Errors = failed
+	sum.Errors, sum.Interrupted = failed, ctx.Err() != nil
 	if c := v.Coverage(); c != nil {
 		r := c.Report()
 		sum.Coverage = &r
