@@ -161,6 +161,7 @@ func readSettings(path string, limit int64, notFile, tooBig string) ([]byte, err
 	return b, nil
 }
 
+// fileType names a file type that is not a regular file, for a person.
 func fileType(mode fs.FileMode) string {
 	switch {
 	case mode.IsDir():

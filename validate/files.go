@@ -100,7 +100,7 @@ func (w *walker) dir(dir string) {
 		case mode.IsRegular():
 			w.files = append(w.files, path)
 		default:
-			w.skip(path, "not a regular file ("+typeName(mode)+")")
+			w.skip(path, "not a regular file ("+fileType(mode)+")")
 		}
 	}
 }
@@ -119,19 +119,6 @@ func hasExtension(path string) bool {
 		}
 	}
 	return false
-}
-
-// typeName names a file type for a person.
-func typeName(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }
 
 // unwrapPath drops the path an fs error repeats.
