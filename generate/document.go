@@ -21,6 +21,7 @@ func (s *src) document(k types.Kind) types.Document {
 	case types.KindUser:
 		at := s.epoch()
 		u := s.user(s.person(at), at)
+		u.AuthToken = s.token // as a create-user response has it
 		return &u
 	case types.KindGroup:
 		at := s.epoch()

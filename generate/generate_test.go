@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -123,5 +124,45 @@ func TestDeterministic(t *testing.T) {
 	}
 	if bytes.Equal(a, c) {
 		t.Error("seeds 42 and 43 gave the same output")
+	}
+}
+
+// TestAuthTokenOnlyOnCreatedUsers checks that an auth token, a credential
+// CometChat returns only to whoever creates a user, appears on standalone
+// user documents alone: never inside a message, a member or a world.
+func TestAuthTokenOnlyOnCreatedUsers(t *testing.T) {
+	for _, p := range types.Profiles() {
+		g, err := generate.New(generate.Options{Seed: 7, Profile: p, Optional: generate.OptionalAll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		standalone := 0
+		for _, k := range types.Kinds() {
+			for i := 0; i < 300; i++ {
+				b, err := json.Marshal(g.Document(k, i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				has := strings.Contains(string(b), `"authToken"`)
+				if k == types.KindUser {
+					if has {
+						standalone++
+					}
+				} else if has {
+					t.Fatalf("%s %s %d carries an authToken: %s", p, k, i, b)
+				}
+			}
+		}
+		if standalone == 0 {
+			t.Errorf("%s: no standalone user of 300 carries an authToken; a created user does", p)
+		}
+		w, err := g.World(20, 3, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(w)
+		if strings.Contains(string(b), `"authToken"`) {
+			t.Errorf("%s: a world carries an authToken", p)
+		}
 	}
 }

@@ -23,6 +23,10 @@ type src struct {
 	groups map[string]types.Group
 	// custom holds the schemas of a team's own custom message types.
 	custom map[string]*jsonschema.Schema
+	// token is the auth token drawn for the user just made: CometChat
+	// returns one only to whoever creates a user, so only a standalone
+	// user document carries it, never a message, a list or a member.
+	token string
 }
 
 // stream names a sequence of documents, so that the i-th user and the i-th

@@ -69,8 +69,9 @@ func (s *src) user(p person, at int64) types.User {
 	if s.maybe() {
 		u.StatusMessage = pick(s, s.f.Phrase(), s.f.Hobby()+" "+s.f.Emoji(), "In a meeting", "On vacation 🌴", "Back at 3pm")
 	}
+	s.token = ""
 	if s.maybe() && s.chance(0.2) {
-		u.AuthToken = p.uid + "_" + s.hex(40)
+		s.token = p.uid + "_" + s.hex(40)
 	}
 	if s.rest() {
 		s.restUser(&u, p, at)
