@@ -78,12 +78,12 @@ const MaxDocumentBytesLimit = 1 << 30
 // raw may be the reader's own bytes, valid until emit returns. idle is
 // called when the input has nothing more ready, and split stops when it
 // returns false.
-func split(in Input, max int, emit func(raw []byte, loc Location, pre *Verdict) bool, idle func() bool) error {
+func split(in Input, max int, envelopes bool, emit func(raw []byte, loc Location, pre *Verdict) bool, idle func() bool) error {
 	br := bufio.NewReaderSize(in.R, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
 	}
-	s := &splitter{in: in, max: max, emit: emit, idle: idle}
+	s := &splitter{in: in, max: max, envelopes: envelopes, emit: emit, idle: idle}
 	s.a.line = 1
 	format := in.Format
 	if format == FormatAuto && in.NDJSON {
@@ -208,10 +208,14 @@ func wholeLine(l []byte) bool {
 
 // splitter is the state of split between chunks of input.
 type splitter struct {
-	in   Input
-	max  int
-	emit func([]byte, Location, *Verdict) bool
-	idle func() bool
+	in  Input
+	max int
+	// envelopes streams a REST envelope's data elements; without it (with
+	// a --pointer, which picks its own value out of each) an envelope is
+	// one value like any other.
+	envelopes bool
+	emit      func([]byte, Location, *Verdict) bool
+	idle      func() bool
 
 	docs   int // documents and verdicts emitted
 	values int // top-level values begun
@@ -238,6 +242,7 @@ type splitter struct {
 	index   int  // the next element's index
 	env     bool // the array is an envelope's data
 	envLine int  // the line the envelope starts on
+	afterNL bool // the last byte of an object was a newline outside a string
 }
 
 type splitState uint8
@@ -284,7 +289,7 @@ func (s *splitter) lines(br *bufio.Reader, prefix []byte) error {
 		} else {
 			line, prefix = prefix, nil
 		}
-		if !s.oneLine(line, len(line)) {
+		if !s.oneLine(bytes.TrimSpace(line), len(line), false, line[len(line)-1] == '\n') {
 			return nil
 		}
 	}
@@ -294,27 +299,35 @@ func (s *splitter) lines(br *bufio.Reader, prefix []byte) error {
 	var long []byte // a line longer than the reader's buffer, gathered
 	for {
 		line, err := br.ReadSlice('\n')
-		size := len(line)
+		doc, size, over := bytes.TrimSpace(line), len(line), false
 		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer is gathered up to max; past
-			// it, only counted.
+			// A line longer than the buffer is gathered while what it
+			// holds, white space around it left out, fits in max; past
+			// that, it is only counted.
 			size, long = 0, long[:0]
-			for errors.Is(err, bufio.ErrBufferFull) {
+			for {
 				size += len(line)
-				if size <= s.max {
+				if len(long) == 0 {
+					line = bytes.TrimLeft(line, " \t\r\n")
+				}
+				if !over && len(long)+len(bytes.TrimRight(line, " \t\r\n")) > s.max {
+					over, long = true, long[:0]
+				}
+				if !over {
 					long = append(long, line...)
+				}
+				if !errors.Is(err, bufio.ErrBufferFull) {
+					break
 				}
 				line, err = br.ReadSlice('\n')
 			}
-			size += len(line)
-			if size <= s.max {
-				line = append(long, line...)
-			}
+			doc = bytes.TrimSpace(long)
 		}
-		if !s.oneLine(line, size) {
+		nl := size > 0 && errors.Is(err, nil) // ReadSlice returned the line through its newline
+		if !s.oneLine(doc, size, over, nl) {
 			return nil
 		}
-		if size == len(line) && len(bytes.TrimSpace(line)) == 0 {
+		if len(doc) == 0 && !over {
 			s.skipBlank(br)
 		}
 		if errors.Is(err, io.EOF) {
@@ -328,6 +341,25 @@ func (s *splitter) lines(br *bufio.Reader, prefix []byte) error {
 			return nil
 		}
 	}
+}
+
+// oneLine emits doc, the document on one line of size bytes, unless the
+// line is blank; over says the document was larger than max and not kept,
+// nl that the line ended with a newline.
+func (s *splitter) oneLine(doc []byte, size int, over, nl bool) bool {
+	n := s.a.line
+	if nl {
+		s.a.line++
+	}
+	if over || len(doc) > s.max {
+		s.docs++
+		return s.emit(nil, Location{Source: s.in.Name, Line: n, Index: -1, Page: s.in.Page}, s.tooLarge(n, -1, max(size, len(doc))))
+	}
+	if len(doc) == 0 {
+		return true
+	}
+	s.docs++
+	return s.emit(doc, Location{Source: s.in.Name, Line: n, Index: -1, Page: s.in.Page}, nil)
 }
 
 // skipBlank passes over the white space br holds buffered, counting its
@@ -345,25 +377,6 @@ func (s *splitter) skipBlank(br *bufio.Reader) {
 			return
 		}
 	}
-}
-
-// oneLine emits the document on one line of size bytes, which line holds
-// unless it is larger than max.
-func (s *splitter) oneLine(line []byte, size int) bool {
-	n := s.a.line
-	if len(line) > 0 && line[len(line)-1] == '\n' {
-		s.a.line++
-	}
-	if size > s.max {
-		s.docs++
-		return s.emit(nil, Location{Source: s.in.Name, Line: n, Index: -1, Page: s.in.Page}, s.tooLarge(n, -1, size))
-	}
-	t := bytes.TrimSpace(line)
-	if len(t) == 0 {
-		return true
-	}
-	s.docs++
-	return s.emit(t, Location{Source: s.in.Name, Line: n, Index: -1, Page: s.in.Page}, nil)
 }
 
 // tooLarge is the verdict on a document of size bytes, larger than max.
@@ -494,7 +507,7 @@ func (s *splitter) feed(chunk []byte) bool {
 				if !s.begin(inObject, false) {
 					return false
 				}
-				s.member, s.docKey, s.isData = wantKey, false, false
+				s.member, s.docKey, s.isData, s.afterNL = wantKey, false, false, false
 			case '[':
 				s.values++
 				if !s.second() {
@@ -509,9 +522,19 @@ func (s *splitter) feed(chunk []byte) bool {
 			}
 			// The first byte of an object or a scalar is read as part of it.
 		case inObject:
-			end, closed, data := s.scanObject(chunk[i:])
+			end, closed, data, cut := s.scanObject(chunk[i:])
 			s.keep(chunk[i : i+end])
 			i += end
+			if cut {
+				// A value past the limit is lost anyway: a line that
+				// starts a new value in its first column ends it, so that
+				// what follows is read.
+				if !s.verdict(s.a.elemLine, fmt.Sprintf("truncated JSON: the value that starts here, over the limit of %d bytes, is not closed before line %d, where another begins", s.max, s.a.line)) {
+					return false
+				}
+				s.state, s.stray = atTop, false
+				continue
+			}
 			switch {
 			case data:
 				// An envelope: its data's elements are the documents,
@@ -600,10 +623,15 @@ func (s *splitter) feed(chunk []byte) bool {
 // "data" when no member that makes the object a document (category, uid,
 // guid) came before it (data): the object is then a REST envelope, whose
 // documents are read one by one, however large the envelope.
-func (s *splitter) scanObject(b []byte) (n int, closed, data bool) {
+func (s *splitter) scanObject(b []byte) (n int, closed, data, cut bool) {
 	a := &s.a
 	for i := 0; i < len(b); i++ {
 		c := b[i]
+		if s.afterNL && (c == '{' || c == '[') && (s.over || s.size+i > s.max) {
+			s.afterNL = false
+			return i, false, false, true
+		}
+		s.afterNL = c == '\n' && !a.inString
 		if a.inString {
 			switch {
 			case a.escaped:
@@ -657,15 +685,15 @@ func (s *splitter) scanObject(b []byte) (n int, closed, data bool) {
 		case '{', '[':
 			if a.depth == 1 && s.member == wantValue {
 				s.member = inValue
-				if c == '[' && s.isData && !s.docKey {
-					return i + 1, false, true
+				if c == '[' && s.isData && !s.docKey && s.envelopes {
+					return i + 1, false, true, false
 				}
 			}
 			a.depth++
 		case '}', ']':
 			a.depth--
 			if a.depth == 0 {
-				return i + 1, true, false
+				return i + 1, true, false, false
 			}
 		case '\n':
 			a.line++
@@ -676,7 +704,7 @@ func (s *splitter) scanObject(b []byte) (n int, closed, data bool) {
 			}
 		}
 	}
-	return len(b), false, false
+	return len(b), false, false, false
 }
 
 // finish says what the end of the input left open.
@@ -715,32 +743,38 @@ func (s *splitter) finish() {
 	}
 }
 
-// resync ends an object the input left open. Where a line inside it starts
-// with { or [ in its first column, that line begins a new value (NDJSON
-// with a truncated line, read as values one after another): the object is
-// reported up to there, and reading starts again from that line, so that
-// the documents after a broken one are not lost.
+// resync ends an object the input left open. Each line inside it that
+// starts with { or [ in its first column begins a value of its own (NDJSON
+// with truncated lines, read as values one after another): the object is
+// reported up to the first such line, and each part from one such line to
+// the next is a document, checked by a worker, so that the documents after
+// a broken one are not lost. One pass: the input is read once more at most.
 func (s *splitter) resync() {
 	val, start := s.a.elem, s.a.elemLine
-	cut := -1
+	var cuts []int
 	for i := 0; i+1 < len(val); i++ {
 		if val[i] == '\n' && (val[i+1] == '{' || val[i+1] == '[') {
-			cut = i + 1
-			break
+			cuts = append(cuts, i+1)
 		}
 	}
-	if cut < 0 {
+	if len(cuts) == 0 {
 		s.verdict(start, "truncated JSON: the input ends inside the value that starts here")
 		return
 	}
-	rest := append([]byte(nil), val[cut:]...)
-	line := start + bytes.Count(val[:cut], []byte{'\n'})
+	line := start + bytes.Count(val[:cuts[0]], []byte{'\n'})
 	if !s.verdict(start, fmt.Sprintf("truncated JSON: the value that starts here is not closed before line %d, where another begins", line)) {
 		return
 	}
-	s.state, s.a.line, s.stray = atTop, line, false
-	if s.feed(rest) {
-		s.finish()
+	for k, from := range cuts {
+		to := len(val)
+		if k+1 < len(cuts) {
+			to = cuts[k+1]
+		}
+		s.docs++
+		if !s.emit(bytes.TrimSpace(val[from:to]), Location{Source: s.in.Name, Line: line, Index: -1, Page: s.in.Page}, nil) {
+			return
+		}
+		line += bytes.Count(val[from:to], []byte{'\n'})
 	}
 }
 

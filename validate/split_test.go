@@ -295,3 +295,58 @@ func TestStreamWhiteSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamUnclosedValues checks that values the input leaves open cost
+// one pass, and that the documents after them are read: in memory, and
+// past the document limit.
+func TestStreamUnclosedValues(t *testing.T) {
+	// 200,000 lines that each open an object and never close it: reading
+	// again from each would take hours.
+	v := newValidator(t, validate.Options{})
+	vds := stream(t, v, validate.Input{Name: "in", R: strings.NewReader(strings.Repeat("{\n", 200000)), Format: validate.FormatConcat})
+	if len(vds) != 200000 || vds[0].Violations[0].Rule != validate.RuleJSON {
+		t.Fatalf("%d verdicts for 200,000 open values", len(vds))
+	}
+
+	// A truncated pretty-printed value larger than the limit, then NDJSON.
+	small := newValidator(t, validate.Options{MaxDocumentBytes: 1024})
+	var in strings.Builder
+	in.WriteString("{\n  \"uid\": \"a\",\n  \"metadata\": {\"pad\": \"" + strings.Repeat("x", 4096) + "\",\n")
+	for i := 0; i < 100; i++ {
+		in.WriteString(okUser + "\n")
+	}
+	vds = stream(t, small, validate.Input{Name: "in", R: strings.NewReader(in.String()), Format: validate.FormatConcat})
+	valid := 0
+	for _, vd := range vds {
+		if vd.OK() {
+			valid++
+		}
+	}
+	if valid != 100 || !strings.Contains(vds[0].Violations[0].Message, "over the limit of 1024 bytes, is not closed before line 4") {
+		t.Fatalf("%d valid of 100 after an open value past the limit; first verdict %v", valid, vds[0].Violations)
+	}
+}
+
+// TestStreamPointerEnvelope checks that --pointer sees an envelope whole,
+// however it is laid out.
+func TestStreamPointerEnvelope(t *testing.T) {
+	v := newValidator(t, validate.Options{Pointer: "/data/0"})
+	for _, in := range []string{
+		`{"data":[` + okUser + `],"meta":{}}`,
+		"{\n  \"data\": [\n    " + okUser + "\n  ],\n  \"meta\": {}\n}\n",
+	} {
+		if got := summary(stream(t, v, validate.Input{Name: "in", R: strings.NewReader(in)})); got != "in:1 ok" {
+			t.Errorf("%q: got %s", in, got)
+		}
+	}
+}
+
+// TestStreamLineSize checks that an NDJSON document's size leaves out its
+// line ending and the white space around it, as in every other layout.
+func TestStreamLineSize(t *testing.T) {
+	v := newValidator(t, validate.Options{MaxDocumentBytes: len(okUser)})
+	in := "  " + okUser + " \r\n" + strings.Repeat(" ", 100<<10) + "\n" + badUser + "\n"
+	if got := summary(stream(t, v, validate.Input{Name: "in", R: strings.NewReader(in), Format: validate.FormatNDJSON})); got != "in:1 ok\nin:3 enum" {
+		t.Fatalf("got\n%s", got)
+	}
+}

@@ -79,7 +79,7 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 				return false
 			}
 		}
-		err := split(in, v.opts.MaxDocumentBytes, func(raw []byte, loc Location, pre *Verdict) bool {
+		err := split(in, v.opts.MaxDocumentBytes, v.opts.Pointer == "", func(raw []byte, loc Location, pre *Verdict) bool {
 			cur.add(raw, loc, pre)
 			return !cur.full() || send()
 		}, func() bool { return send() })
