@@ -239,8 +239,9 @@ var configKeys = []string{"customData", "metadata", "kind", "profile", "strict",
 const ConfigName = ".ccconform.json"
 
 // FindConfig looks for .ccconform.json in dir and each directory above
-// it, up to the root of the git repository that holds dir or the home
-// directory, and reads the first found; it returns nil and no error when
+// it, up to the root of the git repository that holds dir, the home
+// directory, or a directory anyone may write to (whose config it does not
+// read), and reads the first found; it returns nil and no error when
 // there is none. A file that cannot be read (a directory of that name, no
 // permission) is passed over; one that is not a config, not a regular file
 // (a named pipe, a device) or larger than 1 MiB is an error.
@@ -303,6 +304,11 @@ func FindConfig(dir string) (*Config, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
+			return nil, nil
+		}
+		// Nor is one in a directory anyone may write to, such as /tmp:
+		// anybody could have put it there.
+		if fi, err := os.Stat(parent); err == nil && fi.Mode().Perm()&0o002 != 0 {
 			return nil, nil
 		}
 		dir = parent

@@ -332,3 +332,27 @@ func mkfifo(path string) error {
 	}
 	return exec.Command(mk, path).Run()
 }
+
+// TestConfigNotFromSharedDirectories checks that a config in a directory
+// anyone may write to, such as /tmp, is not taken from below it.
+func TestConfigNotFromSharedDirectories(t *testing.T) {
+	shared := t.TempDir()
+	if err := os.Chmod(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shared, validate.ConfigName), []byte(`{"disable": ["json"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	below := filepath.Join(shared, "project")
+	if err := os.Mkdir(below, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := validate.FindConfig(below)
+	if err != nil || cfg != nil {
+		t.Fatalf("from below a shared directory: %+v, %v; want none", cfg, err)
+	}
+	// Started in it, the user chose it.
+	if cfg, err := validate.FindConfig(shared); err != nil || cfg == nil || len(cfg.Disable) != 1 {
+		t.Fatalf("in the shared directory itself: %+v, %v", cfg, err)
+	}
+}

@@ -29,7 +29,7 @@ func (p *pairFlags) Set(v string) error {
 // from the working directory up) and of the flags, which win. It returns
 // nil when there are none.
 func customSchemas(e *env, data, metadata pairFlags) (*validate.CustomSchemas, error) {
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(e)
 	if err != nil {
 		return nil, err
 	}
@@ -38,9 +38,14 @@ func customSchemas(e *env, data, metadata pairFlags) (*validate.CustomSchemas, e
 
 // loadConfig reads the .ccconform.json that applies to the working
 // directory, or returns nil.
-func loadConfig() (*validate.Config, error) {
+func loadConfig(e *env) (*validate.Config, error) {
 	wd, _ := os.Getwd()
-	return validate.FindConfig(wd)
+	cfg, err := validate.FindConfig(wd)
+	if cfg != nil {
+		// What a config changes should never come as a surprise.
+		fmt.Fprintf(e.stderr, "ccconform: using %s\n", cfg.Path)
+	}
+	return cfg, err
 }
 
 // customSchemasFrom loads the custom schemas of cfg (nil for none) and of
@@ -75,8 +80,6 @@ func customSchemasFrom(e *env, cfg *validate.Config, data, metadata pairFlags) (
 	if err != nil {
 		return nil, err
 	}
-	if cfg != nil && len(cfg.CustomData)+len(cfg.Metadata) > 0 {
-		fmt.Fprintf(e.stderr, "ccconform: custom schemas from %s\n", cfg.Path)
-	}
+
 	return cs, nil
 }

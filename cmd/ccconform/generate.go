@@ -64,11 +64,10 @@ coherent world of users, groups, members and messages.`,
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			o.args = args
+			o.args, o.formatSet = args, c.Flags().Changed("format")
 			if runF != nil {
 				return status(runF(o))
 			}
-			o.formatSet = c.Flags().Changed("format")
 			return status(runGenerate(e, o))
 		},
 	}
@@ -84,7 +83,7 @@ coherent world of users, groups, members and messages.`,
 	f.StringVar(&o.manifest, "manifest", "", "write the labels of --invalid documents to `FILE` (default DIR/manifest.tsv with -o)")
 	f.Var(&o.customData, "custom-schema", "make custom messages of type TYPE, their customData filled from the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json)")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("all")...))
-	c.RegisterFlagCompletionFunc("profile", completeValues("sdk", "rest"))
+	c.RegisterFlagCompletionFunc("profile", completeValues(profiles()...))
 	c.RegisterFlagCompletionFunc("optional", completeValues("all", "none", "random"))
 	c.RegisterFlagCompletionFunc("format", completeValues("ndjson", "json", "files"))
 	c.AddCommand(newWorldCmd(e, nil))
@@ -95,7 +94,7 @@ func runGenerate(e *env, o *generateOptions) int {
 	if err := oneOf("kind", o.kind, kinds("all")); err != nil {
 		return e.errorf("%v", err)
 	}
-	if err := oneOf("profile", o.profile, []string{"sdk", "rest"}); err != nil {
+	if err := oneOf("profile", o.profile, profiles()); err != nil {
 		return e.errorf("%v", err)
 	}
 	if err := oneOf("format", o.format, []string{"ndjson", "json", "files"}); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ccconform/ccconform/types"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -214,9 +215,22 @@ func noArgs(c *cobra.Command, args []string) error {
 	return nil
 }
 
-// kinds lists the --kind values, the model's kinds first.
+// kinds lists the --kind values: the model's kinds, then extra.
 func kinds(extra ...string) []string {
-	return append([]string{"user", "group", "groupMember", "textMessage", "mediaMessage", "customMessage", "action", "call"}, extra...)
+	var names []string
+	for _, k := range types.Kinds() {
+		names = append(names, string(k))
+	}
+	return append(names, extra...)
+}
+
+// profiles lists the --profile values: extra, then the model's profiles.
+func profiles(extra ...string) []string {
+	names := append([]string(nil), extra...)
+	for _, p := range types.Profiles() {
+		names = append(names, string(p))
+	}
+	return names
 }
 
 // kindNames lists the accepted --kind values, for help texts.

@@ -210,12 +210,13 @@ func runProxy(e *env, o *proxyOptions) int {
 		sum.Coverage = &r
 	}
 	err = live.Close(sum)
+	unchecked, dropped := skipped, late // checkers still running write them under the lock
 	repMu.Unlock()
 	if err != nil {
 		return e.errorf("writing the report: %v", err)
 	}
-	if skipped > 0 || late > 0 {
-		fmt.Fprintf(logw, "ccconform proxy: %d bodies passed unchecked, %d verdicts came after the report closed\n", skipped, late)
+	if unchecked > 0 || dropped > 0 {
+		fmt.Fprintf(logw, "ccconform proxy: %d bodies passed unchecked, %d verdicts came after the report closed\n", unchecked, dropped)
 	}
 	switch {
 	case status != exitOK:

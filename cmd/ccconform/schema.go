@@ -48,12 +48,12 @@ func newSchemaCmd(e *env, runF func(*schemaOptions) int) *cobra.Command {
 	f.StringVar(&o.profile, "profile", "sdk", "the shape to print, one of `sdk|rest`: sdk for the SDK documentation's objects, rest for REST API v3 wire JSON")
 	f.StringVarP(&o.out, "output", "o", "", "write the schemas as files into `DIR` instead of printing one")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds(schema.MessageName)...))
-	c.RegisterFlagCompletionFunc("profile", completeValues("sdk", "rest"))
+	c.RegisterFlagCompletionFunc("profile", completeValues(profiles()...))
 	return c
 }
 
 func runSchema(e *env, o *schemaOptions) int {
-	if err := oneOf("profile", o.profile, []string{"sdk", "rest"}); err != nil {
+	if err := oneOf("profile", o.profile, profiles()); err != nil {
 		return e.errorf("%v", err)
 	}
 	p := types.Profile(o.profile)

@@ -130,7 +130,7 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 	f.StringSliceVar(&o.exclude, "exclude", nil, "do not read input files whose path matches this `GLOB` (* within a directory, ** across them; a pattern without / matches the file name; repeatable)")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("auto")...))
 	c.RegisterFlagCompletionFunc("disable", completeValues(validate.RuleIDs()...))
-	c.RegisterFlagCompletionFunc("profile", completeValues("auto", "sdk", "rest"))
+	c.RegisterFlagCompletionFunc("profile", completeValues(profiles("auto")...))
 	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	c.RegisterFlagCompletionFunc("input-format", completeValues(validate.Formats()...))
 	return c
@@ -138,7 +138,7 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 
 func runValidate(e *env, o *validateOptions) int {
 	// .ccconform.json: its keys mirror these flags; a flag given wins.
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(e)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
@@ -290,6 +290,9 @@ func runValidate(e *env, o *validateOptions) int {
 	// on what was checked.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal a second one does what it does by default,
+	// even while the report waits on a stalled output.
+	context.AfterFunc(ctx, stop)
 	var w io.Writer = e.stdout
 	color := isTerminal(e.stdout) && os.Getenv("NO_COLOR") == ""
 	if o.out != "" {
@@ -306,7 +309,7 @@ func runValidate(e *env, o *validateOptions) int {
 	if len(secrets) > 0 {
 		mw := fetch.NewMaskWriter(w, secrets)
 		w, flushMask = mw, append(flushMask, mw.Flush)
-		e.stderr = lineMasked{fetch.NewMaskWriter(e.stderr, secrets)}
+		e.stderr = lineMasked{fetch.NewMaskWriter(e.stderr, secrets), e.stderr}
 	}
 	rep, err := report.New(o.format, w, report.Options{Color: color, Strict: o.strict, FailuresOnly: o.failuresOnly})
 	if err != nil {
@@ -431,8 +434,11 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-// lineMasked masks each write, a whole diagnostic, at once.
-type lineMasked struct{ mw *fetch.MaskWriter }
+// lineMasked masks each write, a whole diagnostic, at once, to w.
+type lineMasked struct {
+	mw *fetch.MaskWriter
+	w  io.Writer
+}
 
 func (l lineMasked) Write(p []byte) (int, error) {
 	if _, err := l.mw.Write(p); err != nil {
@@ -467,7 +473,11 @@ func isTerminal(w io.Writer) bool {
 // progress shows a running count on standard error while it is a terminal
 // and the run is long; the returned func stops it and clears the line.
 func progress(e *env, n *atomic.Int64) func() {
-	if !isTerminal(e.stderr) {
+	tty := e.stderr
+	if l, ok := tty.(lineMasked); ok {
+		tty = l.w // masked, standard error is a terminal all the same
+	}
+	if !isTerminal(tty) {
 		return func() {}
 	}
 	done := make(chan struct{})
@@ -506,7 +516,7 @@ func checkOptions(kind, profile string, strict bool) (validate.Options, error) {
 	if err := oneOf("kind", kind, kinds("auto")); err != nil {
 		return opts, err
 	}
-	if err := oneOf("profile", profile, []string{"auto", "sdk", "rest"}); err != nil {
+	if err := oneOf("profile", profile, profiles("auto")); err != nil {
 		return opts, err
 	}
 	if kind != "auto" {
