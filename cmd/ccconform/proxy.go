@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ccconform/ccconform/internal/escape"
 	"github.com/ccconform/ccconform/proxy"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
@@ -164,7 +165,7 @@ func runProxy(e *env, o *proxyOptions) int {
 			repMu.Lock()
 			skipped++
 			repMu.Unlock()
-			fmt.Fprintf(logw, "ccconform proxy: %s: not checked: %s\n", request, reason)
+			fmt.Fprintf(logw, "ccconform proxy: %s: not checked: %s\n", escape.Visible(request), reason)
 		},
 		Log: logf})
 	if err != nil {

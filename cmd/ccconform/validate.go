@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ccconform/ccconform/fetch"
+	"github.com/ccconform/ccconform/internal/escape"
 	"github.com/ccconform/ccconform/internal/glob"
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
@@ -250,7 +251,7 @@ func runValidate(e *env, o *validateOptions) int {
 		case in == "-":
 			if f, ok := e.stdin.(*os.File); ok {
 				if fi, err := f.Stat(); err == nil && isReport(fi) {
-					return e.errorf("standard input is the report file %s: write the report elsewhere (-o)", o.out)
+					return e.errorf("standard input is the report file %s: write the report elsewhere (-o)", escape.Visible(o.out))
 				}
 			}
 			paths = append(paths, in)
@@ -261,7 +262,7 @@ func runValidate(e *env, o *validateOptions) int {
 			failed++
 		default:
 			if fi, err := os.Stat(in); err == nil && !fi.IsDir() && isReport(fi) {
-				return e.errorf("%s is both an input and the report file (-o): write the report elsewhere", in)
+				return e.errorf("%s is both an input and the report file (-o): write the report elsewhere", escape.Visible(in))
 			}
 			files, errs := validate.Expand([]string{in})
 			for _, f := range files {
@@ -269,7 +270,7 @@ func runValidate(e *env, o *validateOptions) int {
 					continue
 				}
 				if fi, err := os.Stat(f); err == nil && isReport(fi) {
-					fmt.Fprintf(e.stderr, "ccconform: skipped %s: it is the report file (-o)\n", f)
+					fmt.Fprintf(e.stderr, "ccconform: skipped %s: it is the report file (-o)\n", escape.Visible(f))
 					continue
 				}
 				paths = append(paths, f)
@@ -277,10 +278,10 @@ func runValidate(e *env, o *validateOptions) int {
 			for _, err := range errs {
 				var skipped *validate.SkippedError
 				if errors.As(err, &skipped) {
-					fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
+					fmt.Fprintf(e.stderr, "ccconform: %s\n", escape.Visible(err.Error()))
 					continue
 				}
-				fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
+				fmt.Fprintf(e.stderr, "ccconform: %s\n", escape.Visible(err.Error()))
 				failed++
 			}
 		}
@@ -360,7 +361,7 @@ func runValidate(e *env, o *validateOptions) int {
 			if ctx.Err() != nil {
 				break
 			}
-			fmt.Fprintf(e.stderr, "ccconform: %v\n", err)
+			fmt.Fprintf(e.stderr, "ccconform: %s\n", escape.Visible(err.Error()))
 			failed++
 		}
 	}
