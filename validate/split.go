@@ -442,13 +442,17 @@ func (s *splitter) begin(state splitState, scalar bool) bool {
 }
 
 // second says, once, that a second top-level value began where
-// --input-format json expects one.
+// --input-format json or array expects one.
 func (s *splitter) second() bool {
-	if s.values != 2 || !s.single || s.said {
+	if s.values != 2 || !(s.single || s.wantArray) || s.said {
 		return true
 	}
 	s.said = true
-	return s.verdict(s.a.line, fmt.Sprintf("a second JSON value at line %d, where --input-format json expects one (use concat or ndjson for several); it is checked all the same", s.a.line))
+	format := "json"
+	if s.wantArray {
+		format = "array"
+	}
+	return s.verdict(s.a.line, fmt.Sprintf("a second JSON value at line %d, where --input-format %s expects one (use concat or ndjson for several); it is checked all the same", s.a.line, format))
 }
 
 // keep adds b to the value being scanned, or only counts it past max.

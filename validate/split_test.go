@@ -28,6 +28,7 @@ func TestStreamFormats(t *testing.T) {
 		{validate.FormatJSON, okUser + "\n" + badUser, "in:1 ok\nin:2 json\nin:2 enum"},
 		{validate.FormatArray, "[" + okUser + "]", "in:1[0] ok"},
 		{validate.FormatArray, okUser, "in:1 json\nin:1 ok"},
+		{validate.FormatArray, "[" + okUser + "]\n[" + badUser + "]", "in:1[0] ok\nin:2 json\nin:2[0] enum"},
 		{validate.FormatConcat, pretty + pretty, "in:1 ok\nin:6 ok"},
 		{validate.FormatConcat, okUser + badUser + okUser, "in:1 ok\nin:1 enum\nin:1 ok"},
 		// Auto: a lone { starts a pretty-printed value.

@@ -48,7 +48,14 @@ func ConformsTo(tb testing.TB, v *validate.Validator, data []byte) bool {
 		}
 		ok = false
 		var b strings.Builder
-		fmt.Fprintf(&b, "document %s (%s, %s profile) does not conform:", where(vd.Location), vd.Kind, vd.Profile)
+		what := "its kind not told"
+		if vd.Kind != "" {
+			what = string(vd.Kind)
+			if vd.Profile != "" {
+				what += ", " + string(vd.Profile) + " profile"
+			}
+		}
+		fmt.Fprintf(&b, "document %s (%s) does not conform:", where(vd.Location), what)
 		for _, x := range vd.Violations {
 			b.WriteString("\n\t" + x.String())
 		}
@@ -63,5 +70,8 @@ func where(l validate.Location) string {
 	if l.Index >= 0 {
 		return fmt.Sprintf("[%d]", l.Index)
 	}
-	return fmt.Sprintf("at line %d", l.Line)
+	if l.Line > 0 {
+		return fmt.Sprintf("at line %d", l.Line)
+	}
+	return "in the input"
 }

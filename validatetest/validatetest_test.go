@@ -44,8 +44,12 @@ func TestConforms(t *testing.T) {
 	if validatetest.Conforms(r, []byte("{\"uid\":\"a\"}\n{\"uid\":")) || len(r.errors) != 2 {
 		t.Fatalf("want two failures for NDJSON with a missing name and a broken document, got %v", r.errors)
 	}
-	if !strings.Contains(r.errors[0], "document at line 1 ") || !strings.Contains(r.errors[1], "document at line 2 ") {
+	if !strings.Contains(r.errors[0], "document at line 1 ") || !strings.Contains(r.errors[1], "document at line 2 (its kind not told)") {
 		t.Errorf("failures do not name their lines: %q", r.errors)
+	}
+	r = &recorder{TB: t}
+	if validatetest.Conforms(r, nil) || len(r.errors) != 1 || !strings.Contains(r.errors[0], "document in the input (its kind not told) does not conform") {
+		t.Errorf("an empty input: %q", r.errors)
 	}
 }
 

@@ -265,15 +265,20 @@ func runValidate(e *env, o *validateOptions) int {
 				return e.errorf("%s is both an input and the report file (-o): write the report elsewhere", escape.Visible(in))
 			}
 			files, errs := validate.Expand([]string{in})
+			skippedAll := len(files) > 0
 			for _, f := range files {
 				if excluded(o.exclude, f) {
 					continue
 				}
+				skippedAll = false
 				if fi, err := os.Stat(f); err == nil && isReport(fi) {
 					fmt.Fprintf(e.stderr, "ccconform: skipped %s: it is the report file (-o)\n", escape.Visible(f))
 					continue
 				}
 				paths = append(paths, f)
+			}
+			if skippedAll {
+				fmt.Fprintf(e.stderr, "ccconform: every file of %s matches --exclude: none is read\n", escape.Visible(in))
 			}
 			for _, err := range errs {
 				var skipped *validate.SkippedError
