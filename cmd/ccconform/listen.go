@@ -14,21 +14,13 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// listen binds addr for a server command, and writes its base URL to
-// urlFile when one is named, so that a script can find a port 0 server.
-func listen(addr, urlFile, flag string) (net.Listener, string, error) {
+// listen binds addr for a server command and returns its base URL.
+func listen(addr, flag string) (net.Listener, string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot listen on %s: %v (pick another %s, or port 0 for a free one)", addr, err, flag)
 	}
-	base := "http://" + ln.Addr().String()
-	if urlFile != "" {
-		if err := os.WriteFile(urlFile, []byte(base+"\n"), 0o644); err != nil {
-			ln.Close()
-			return nil, "", fmt.Errorf("--url-file: %v", err)
-		}
-	}
-	return ln, base, nil
+	return ln, "http://" + ln.Addr().String(), nil
 }
 
 // listenAlias reads --addr as --listen: every command that listens names
@@ -70,14 +62,23 @@ func (f serverFlags) server(h http.Handler, read, write time.Duration) (*http.Se
 	}, nil
 }
 
-// serveUntilSignal serves on ln with hs until SIGINT or SIGTERM, then lets
+// serveUntilSignal writes the base URL to urlFile when one is named, then
+// serves on ln with hs until SIGINT or SIGTERM, then lets
 // the requests in flight finish for up to grace and cuts off the rest. A
 // second signal during that time ends the process at once. stopping, when
 // set, is called as the shutdown begins. It returns the error that stopped
 // the server, if not a signal.
-func serveUntilSignal(ln net.Listener, hs *http.Server, grace time.Duration, stopping func()) error {
+func serveUntilSignal(ln net.Listener, hs *http.Server, grace time.Duration, stopping func(), urlFile string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The base URL goes to urlFile only now that a signal is handled: a
+	// script that reads it and signals at once still gets a clean stop.
+	if urlFile != "" {
+		if err := os.WriteFile(urlFile, []byte("http://"+ln.Addr().String()+"\n"), 0o644); err != nil {
+			ln.Close()
+			return fmt.Errorf("--url-file: %v", err)
+		}
+	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	var served error

@@ -122,21 +122,12 @@ func runProxy(e *env, o *proxyOptions) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	var w io.Writer = e.stdout
-	if o.out != "" {
-		f, err := createReport(o.out)
-		if err != nil {
-			return e.errorf("cannot write the report: %v", err)
-		}
-		defer f.Close()
-		w = f
+	if err := oneOf("format", o.format, report.Formats()); err != nil {
+		return e.errorf("%v", err)
 	}
-	rep, err := report.New(o.format, w, report.Options{Strict: o.strict})
-	if err != nil {
-		return e.errorf("--format: %v", err)
-	}
-	// Verdicts are written within a fraction of a second of their body.
-	live := newLiveReport(rep)
+	// The report is made once the proxy can serve: a run that stops
+	// before then leaves no spool file, and an -o file as it was.
+	var live *liveReport
 	logw := &syncWriter{w: e.stderr}
 	sum := report.NewSummary()
 	var repErr error
@@ -186,15 +177,32 @@ func runProxy(e *env, o *proxyOptions) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(2*proxy.DefaultMaxPending + 256<<20)
 	}
-	ln, base, err := listen(o.listenAddr, o.urlFile, "--listen")
+	ln, base, err := listen(o.listenAddr, "--listen")
 	if err != nil {
 		return e.errorf("proxy: %v", err)
 	}
+	var w io.Writer = e.stdout
+	if o.out != "" {
+		f, err := createReport(o.out)
+		if err != nil {
+			ln.Close()
+			return e.errorf("cannot write the report: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	rep, err := report.New(o.format, w, report.Options{Strict: o.strict})
+	if err != nil {
+		ln.Close()
+		return e.errorf("--format: %v", err)
+	}
+	// Verdicts are written within a fraction of a second of their body.
+	live = newLiveReport(rep)
 	fmt.Fprintf(logw, "ccconform proxy: forwarding %s to %s; Ctrl-C prints the summary\n", base, tu.Redacted())
 	status := exitOK
 	err = serveUntilSignal(ln, hs, 10*time.Second, func() {
 		fmt.Fprintln(logw, "ccconform proxy: stopping: finishing the requests in flight (Ctrl-C again to quit now)")
-	})
+	}, o.urlFile)
 	if err != nil {
 		fmt.Fprintf(logw, "ccconform proxy: %v\n", err)
 		status = exitUsage

@@ -109,13 +109,13 @@ func runServe(e *env, o *serveOptions) int {
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
-	ln, base, err := listen(o.addr, o.urlFile, "--listen")
+	ln, base, err := listen(o.addr, "--listen")
 	if err != nil {
 		return e.errorf("serve: %v", err)
 	}
 	fmt.Fprintf(logw, "ccconform serve: %d users, %d groups, %d messages, %d faults; listening on %s\n",
 		len(w.Users), len(w.Groups), len(w.Messages), len(srv.Faults()), base)
-	if err := serveUntilSignal(ln, hs, 5*time.Second, nil); err != nil {
+	if err := serveUntilSignal(ln, hs, 5*time.Second, nil, o.urlFile); err != nil {
 		return e.errorf("serve: %v", err)
 	}
 	fmt.Fprintln(logw, "ccconform serve: stopped")
