@@ -54,7 +54,7 @@ func BenchmarkStream(b *testing.B) {
 	b.SetBytes(int64(len(input)))
 	for b.Loop() {
 		n := 0
-		err := v.Stream(context.Background(), validate.Input{Name: "bench", R: bytes.NewReader(input), NDJSON: true},
+		err := v.Stream(context.Background(), validate.Input{Name: "bench", R: bytes.NewReader(input), Format: validate.FormatNDJSON},
 			func(vd validate.Verdict) error { n++; return nil })
 		if err != nil || n != 2000 {
 			b.Fatal(err, n)

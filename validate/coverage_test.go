@@ -35,7 +35,7 @@ func TestCoverageCountsByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var vds []validate.Verdict
-	if err := v.Stream(context.Background(), validate.Input{Name: "corpus.ndjson", R: strings.NewReader(corpus), NDJSON: true},
+	if err := v.Stream(context.Background(), validate.Input{Name: "corpus.ndjson", R: strings.NewReader(corpus), Format: validate.FormatNDJSON},
 		func(vd validate.Verdict) error { vds = append(vds, vd); return nil }); err != nil {
 		t.Fatal(err)
 	}

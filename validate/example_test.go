@@ -41,7 +41,7 @@ func ExampleValidator_Bytes() {
 
 func ExampleValidator_Stream() {
 	v, _ := validate.New(validate.Options{})
-	in := validate.Input{Name: "users.ndjson", NDJSON: true, R: strings.NewReader(`{"uid": "a", "name": "A", "status": "online"}
+	in := validate.Input{Name: "users.ndjson", Format: validate.FormatNDJSON, R: strings.NewReader(`{"uid": "a", "name": "A", "status": "online"}
 {"uid": "b", "name": "B", "status": "offline"
 {"uid": "c", "name": "C", "status": "away"}
 `)}

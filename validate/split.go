@@ -86,9 +86,6 @@ func split(in Input, max int, envelopes bool, emit func(raw []byte, loc Location
 	s := &splitter{in: in, max: max, envelopes: envelopes, emit: emit, idle: idle}
 	s.a.line = 1
 	format := in.Format
-	if format == FormatAuto && in.NDJSON {
-		format = FormatNDJSON
-	}
 	if format == FormatNDJSON {
 		return s.lines(br, nil)
 	}

@@ -20,9 +20,6 @@ type Input struct {
 	R io.Reader
 	// Format is the input's layout; FormatAuto detects it.
 	Format Format
-	// NDJSON says the input is one document per line, as Format
-	// FormatNDJSON does.
-	NDJSON bool
 	// Page is the page of a paginated URL, from 1, or 0.
 	Page int
 }

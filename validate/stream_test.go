@@ -80,7 +80,7 @@ func TestStreamLayouts(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := summary(stream(t, v, validate.Input{Name: "in", R: strings.NewReader(c.input), NDJSON: c.ndjson}))
+			got := summary(stream(t, v, validate.Input{Name: "in", R: strings.NewReader(c.input), Format: ndjsonIf(c.ndjson)}))
 			if got != c.want {
 				t.Errorf("got\n%s\nwant\n%s", got, c.want)
 			}
@@ -148,7 +148,7 @@ func TestStreamIsBounded(t *testing.T) {
 	stop := errors.New("enough")
 	line := int64(len(okUser) + 1)
 	emitted := int64(0)
-	err := v.Stream(context.Background(), validate.Input{Name: "endless", R: src, NDJSON: true}, func(vd validate.Verdict) error {
+	err := v.Stream(context.Background(), validate.Input{Name: "endless", R: src, Format: validate.FormatNDJSON}, func(vd validate.Verdict) error {
 		emitted++
 		// 64 KiB of read buffer, and a window of queued documents.
 		if ahead := src.read.Load() - emitted*line; ahead > 64<<10+200*line {
@@ -178,7 +178,7 @@ func TestStreamReadError(t *testing.T) {
 	v := newValidator(t, validate.Options{})
 	for _, ndjson := range []bool{true, false} {
 		var got []validate.Verdict
-		err := v.Stream(context.Background(), validate.Input{Name: "in", R: &failingReader{}, NDJSON: ndjson}, func(vd validate.Verdict) error {
+		err := v.Stream(context.Background(), validate.Input{Name: "in", R: &failingReader{}, Format: ndjsonIf(ndjson)}, func(vd validate.Verdict) error {
 			got = append(got, vd)
 			return nil
 		})
@@ -203,6 +203,14 @@ func TestStreamLargeDocument(t *testing.T) {
 			t.Errorf("got %d verdicts (%d ok) for %d documents", len(vds), ok, strings.Count(in, "\n"))
 		}
 	}
+}
+
+// ndjsonIf is FormatNDJSON when ndjson is set, else FormatAuto.
+func ndjsonIf(ndjson bool) validate.Format {
+	if ndjson {
+		return validate.FormatNDJSON
+	}
+	return validate.FormatAuto
 }
 
 func boolInt(b bool) int {

@@ -309,7 +309,7 @@ func paths(args []string) {
 		fail(err.Error())
 	}
 	valid := 0
-	err = v.Stream(context.Background(), validate.Input{Name: args[0], R: f, NDJSON: true}, func(vd validate.Verdict) error {
+	err = v.Stream(context.Background(), validate.Input{Name: args[0], R: f, Format: validate.FormatNDJSON}, func(vd validate.Verdict) error {
 		if vd.OK() {
 			valid++
 		}

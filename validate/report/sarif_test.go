@@ -71,7 +71,7 @@ func TestSARIFValidatesAgainstItsSchema(t *testing.T) {
 	sum := report.NewSummary()
 	violations := 0
 	inputs := []validate.Input{
-		{Name: "payloads/users.ndjson", R: strings.NewReader(`{"uid":"a","name":"A","status":"online"}` + "\n" + `{"uid":"b","status":"away"}` + "\n"), NDJSON: true},
+		{Name: "payloads/users.ndjson", R: strings.NewReader(`{"uid":"a","name":"A","status":"online"}` + "\n" + `{"uid":"b","status":"away"}` + "\n"), Format: validate.FormatNDJSON},
 		{Name: "http://127.0.0.1:8686/v3/users?page=2", Page: 2, R: strings.NewReader(`{"data":[{"uid":"c"}]}`)},
 		{Name: "-", R: strings.NewReader(`{"category":"message","type":"text","sender":"x"}`)},
 		{Name: "GET /v3/messages?limit=10", R: strings.NewReader(`not json`)},
