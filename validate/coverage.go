@@ -89,6 +89,10 @@ func NewCoverage() (*Coverage, error) {
 			fs.walk(set.Schema(p, string(k)), "", true, 0)
 			for f := range fs.fields {
 				fs.order = append(fs.order, f)
+				// An object one branch leaves open (the entity before
+				// its if/then picks a user or a group) is not free
+				// where another branch documents its members.
+				delete(fs.freeForm, f[:strings.LastIndexByte(f, '/')])
 			}
 			sort.Strings(fs.order)
 			c.model[kp(k, p)] = fs

@@ -2,11 +2,13 @@ package validate_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 )
@@ -218,5 +220,46 @@ func TestCoverageIsBounded(t *testing.T) {
 	}
 	if size > 8<<20 {
 		t.Errorf("the report holds %d bytes of names", size)
+	}
+}
+
+// TestCoverageCountsChosenBranches checks that fields documented under a
+// user-or-group choice (the receiver entity, picked by if/then) are counted
+// where the documents have them, as on the mock server's messages.
+func TestCoverageCountsChosenBranches(t *testing.T) {
+	g, err := generate.New(generate.Options{Seed: 1, Profile: types.ProfileREST})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := g.World(20, 3, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One page of them, as the mock serves it.
+	page, err := json.Marshal(map[string]any{"data": w.Messages, "meta": map[string]any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newValidator(t, validate.Options{Coverage: true})
+	v.Bytes(page)
+	r := v.Coverage().Report()
+	counted := map[string]int{}
+	for _, k := range r.Kinds {
+		if k.Kind == types.KindTextMessage && k.Profile == types.ProfileREST {
+			for _, f := range k.Fields {
+				counted[f.Pointer] = f.Count
+			}
+		}
+	}
+	for _, p := range []string{"/data/entities/receiver/entity/uid", "/data/entities/receiver/entity/guid", "/data/entities/receiver/entity/name",
+		"/data/entities/sender/entity/uid", "/data/entities/sender/entity/name"} {
+		if counted[p] == 0 {
+			t.Errorf("%s never counted, though the world's text messages have it (%d fields)", p, len(counted))
+		}
+	}
+	for _, n := range r.NeverSeen() {
+		if strings.Contains(n, "/data/entities/receiver/entity/uid") || strings.Contains(n, "/data/entities/receiver/entity/name") {
+			t.Errorf("listed as never seen: %s", n)
+		}
 	}
 }
