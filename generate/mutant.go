@@ -161,9 +161,9 @@ func (mu *mutator) apply(fault string, raw []byte) (Mutant, bool) {
 			add("secret", "", "type")
 		case types.KindCall:
 			if mu.profile == types.ProfileSDK {
-				add("canceled", "", "status")
+				add("hung-up", "", "status")
 			} else {
-				add("canceled", "", "data", "action")
+				add("hung-up", "", "data", "action")
 			}
 		case types.KindAction:
 			if mu.profile == types.ProfileSDK {

@@ -105,7 +105,10 @@ const (
 	CallRejected   CallStatus = "rejected"
 	CallBusy       CallStatus = "busy"
 	CallCancelled  CallStatus = "cancelled"
-	CallEnded      CallStatus = "ended"
+	// CallCanceled is the same status as CometChat's message structure
+	// page spells it; live calls carry whichever their client sent.
+	CallCanceled CallStatus = "canceled"
+	CallEnded    CallStatus = "ended"
 )
 
 // CallType says whether a call carries audio only or video too.
@@ -168,7 +171,7 @@ func (MemberAction) Values(Profile) []string {
 // Values lists the call statuses.
 func (CallStatus) Values(Profile) []string {
 	return strs(CallInitiated, CallOngoing, CallUnanswered, CallRejected, CallBusy,
-		CallCancelled, CallEnded)
+		CallCancelled, CallCanceled, CallEnded)
 }
 
 // Values lists the call types.

@@ -192,13 +192,6 @@ func didYouMean(got any, want []any) string {
 			return fmt.Sprintf("; did you mean %q?", ws)
 		}
 	}
-	if s == "canceled" {
-		for _, w := range want {
-			if w == "cancelled" {
-				return `; did you mean "cancelled"?`
-			}
-		}
-	}
 	return ""
 }
 

@@ -24,7 +24,7 @@ func TestSchemaViolations(t *testing.T) {
 		{"enum", "docs/textMessage-user-offline.json", set("/sender/status", "away"), "enum", "/sender/status", `"away" is not one of online, offline`},
 		{"enum case", "docs/textMessage-group-online.json", set("/receiverType", "GROUP"), "enum", "/receiverType", `did you mean "group"?`},
 		{"const", "docs/textMessage-user-offline.json", set("/data/entities/sender/entityType", "group"), "enum", "/data/entities/sender/entityType", `"group" is not "user"`},
-		{"call status misspelt", "docs/call-initiated.json", set("/data/on/entity/status", "canceled"), "enum", "/data/on/entity/status", `did you mean "cancelled"?`},
+		{"call status in capitals", "docs/call-initiated.json", set("/data/on/entity/status", "CANCELLED"), "enum", "/data/on/entity/status", `did you mean "cancelled"?`},
 		{"type", "docs/textMessage-user-offline.json", set("/sentAt", "1547017662"), "type", "/sentAt", "expected integer, found string"},
 		{"id as number", "rest/textMessage.json", set("/id", 1), "type", "/id", "expected string, found number"},
 		{"nullable file", "docs/mediaMessage-user-offline.json", set("/file", 7), "type", "/file", "expected string or null, found number"},
@@ -156,5 +156,30 @@ func TestForcedKindAndProfile(t *testing.T) {
 	}
 	if _, err := validate.New(validate.Options{Pointer: "rawMessage"}); err == nil || !strings.Contains(err.Error(), "starts with /") {
 		t.Errorf("New with pointer rawMessage: %v", err)
+	}
+}
+
+// TestCallCanceledBothSpellings checks that a call canceled with one l, as
+// CometChat's message structure page spells it and as clients send it, is
+// a call status like cancelled, in both profiles.
+func TestCallCanceledBothSpellings(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	for _, c := range []struct {
+		fixture string
+		paths   []string
+	}{
+		{"docs/call-initiated.json", []string{"/status", "/action", "/data/on/entity/status", "/data/action"}},
+		{"rest/call.json", []string{"/data/entities/on/entity/status", "/data/action"}},
+	} {
+		for _, status := range []string{"cancelled", "canceled"} {
+			m := load(t, c.fixture)
+			for _, p := range c.paths {
+				set(p, status)(m)
+			}
+			b, _ := json.Marshal(m)
+			if vd := v.Check(b); !vd.OK() {
+				t.Errorf("%s with status %q: %v", c.fixture, status, vd.Violations)
+			}
+		}
 	}
 }
