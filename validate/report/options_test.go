@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -20,31 +19,6 @@ func manyValid(n int) []validate.Verdict {
 	}
 	return append(vds, validate.Verdict{Location: validate.Location{Source: "users.ndjson", Line: n + 1, Index: -1}, Kind: "user", Profile: "sdk",
 		Violations: []validate.Violation{{Pointer: "/status", Rule: "enum", Message: `"away" is not one of online, offline`}}})
-}
-
-// writeWith writes vds in format with opts, closing with the summary of
-// vds as edit leaves it.
-func writeWith(t *testing.T, format string, opts report.Options, vds []validate.Verdict, edit func(*report.Summary)) string {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := report.New(format, &buf, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := report.NewSummary()
-	for _, vd := range vds {
-		s.Add(vd)
-		if err := w.Verdict(vd); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if edit != nil {
-		edit(s)
-	}
-	if err := w.Close(s); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
 }
 
 // junitSuite is what a JUnit report says of its one suite.

@@ -29,10 +29,12 @@ func verdicts(t *testing.T) []validate.Verdict {
 	return v.Bytes([]byte(in))
 }
 
-func write(t *testing.T, format string, vds []validate.Verdict) string {
+// writeWith writes vds in format with opts, closing with the summary of
+// vds as edit leaves it.
+func writeWith(t *testing.T, format string, opts report.Options, vds []validate.Verdict, edit func(*report.Summary)) string {
 	t.Helper()
 	var buf bytes.Buffer
-	w, err := report.New(format, &buf, report.Options{})
+	w, err := report.New(format, &buf, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,10 +45,19 @@ func write(t *testing.T, format string, vds []validate.Verdict) string {
 			t.Fatal(err)
 		}
 	}
+	if edit != nil {
+		edit(s)
+	}
 	if err := w.Close(s); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
+}
+
+// write writes vds in format with the default options.
+func write(t *testing.T, format string, vds []validate.Verdict) string {
+	t.Helper()
+	return writeWith(t, format, report.Options{}, vds, nil)
 }
 
 func TestJSONLinesParse(t *testing.T) {

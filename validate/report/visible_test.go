@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"io"
@@ -46,23 +45,7 @@ func evilVerdicts() ([]validate.Verdict, *validate.CoverageReport) {
 func writeEvil(t *testing.T, format string) string {
 	t.Helper()
 	vds, cov := evilVerdicts()
-	var buf bytes.Buffer
-	w, err := report.New(format, &buf, report.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := report.NewSummary()
-	for _, vd := range vds {
-		s.Add(vd)
-		if err := w.Verdict(vd); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s.Coverage = cov
-	if err := w.Close(s); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
+	return writeWith(t, format, report.Options{}, vds, func(s *report.Summary) { s.Coverage = cov })
 }
 
 // rawControl returns the first character of s, other than a line feed,
