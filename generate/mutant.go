@@ -160,19 +160,19 @@ func (mu *mutator) apply(fault string, raw []byte) (Mutant, bool) {
 		case types.KindGroup:
 			add("secret", "", "type")
 		case types.KindCall:
-			if mu.profile == types.ProfileSDK {
+			if mu.profile == types.ProfileDocs {
 				add("hung-up", "", "status")
 			} else {
 				add("hung-up", "", "data", "action")
 			}
 		case types.KindAction:
-			if mu.profile == types.ProfileSDK {
+			if mu.profile == types.ProfileDocs {
 				add("promoted", "", "action")
 			} else {
 				add("promoted", "", "data", "action")
 			}
 		}
-		if mu.kind.IsMessage() && mu.profile == types.ProfileSDK {
+		if mu.kind.IsMessage() && mu.profile == types.ProfileDocs {
 			add("away", "", "sender", "status")
 		}
 		if len(ts) == 0 {
@@ -246,7 +246,7 @@ func (mu *mutator) crossField() (Mutant, bool) {
 	}
 	var bs []breaker
 	has := func(path ...string) bool { return get(mu.m, path...) != nil }
-	sdk := mu.profile == types.ProfileSDK
+	sdk := mu.profile == types.ProfileDocs
 	ents := []string{"data", "entities"}
 	by, to := "sender", "receiver"
 	if mu.kind == types.KindAction || mu.kind == types.KindCall {

@@ -57,7 +57,7 @@ type Generator struct {
 // New returns a Generator, or an error that names a bad option.
 func New(opts Options) (*Generator, error) {
 	if opts.Profile == "" {
-		opts.Profile = types.ProfileSDK
+		opts.Profile = types.ProfileDocs
 	}
 	if _, err := types.ParseProfile(string(opts.Profile)); err != nil {
 		return nil, err

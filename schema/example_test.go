@@ -18,7 +18,7 @@ func ExampleCompiled() {
 		return
 	}
 	doc, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"uid": "superhero1", "status": "online"}`))
-	err = set.Schema(types.ProfileSDK, string(types.KindUser)).Validate(doc)
+	err = set.Schema(types.ProfileDocs, string(types.KindUser)).Validate(doc)
 	var ve *jsonschema.ValidationError
 	if errors.As(err, &ve) {
 		for _, c := range ve.Causes {

@@ -23,7 +23,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-//go:embed sdk/*.json rest/*.json
+//go:embed sdk/*.json rest/*.json docs/*.json
 var files embed.FS
 
 // BaseID is the base of every schema's $id: the schema of kind k in profile

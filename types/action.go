@@ -1,8 +1,8 @@
 package types
 
 // Action is a message of category action that tells what happened to a group
-// member (joined, left, kicked, ...), in the sdk profile: the documentation's
-// Action. As in the documentation's example, data holds by, for and on
+// member (joined, left, kicked, ...) or to a message (edited, deleted), in the
+// docs profile: the documentation's Action. As in the documentation's example, data holds by, for and on
 // directly.
 type Action struct {
 	MessageHeader
@@ -48,8 +48,9 @@ type ActionEntities struct {
 	By *EntityRef `json:"by"`
 	// For wraps the group the action was for.
 	For *EntityRef `json:"for"`
-	// On wraps the user the action was performed on; absent when a user
-	// acted on themselves.
+	// On wraps the user the action was performed on (entityType user), or
+	// the message that was edited or deleted (entityType message, in the
+	// REST wire shape); absent when a user acted on themselves.
 	On *EntityRef `json:"on,omitempty"`
 }
 
@@ -60,19 +61,38 @@ type ActionData struct {
 	ActionEntities
 }
 
-// RESTActionData is the data of an action in the rest profile.
+// RESTActionData is the data of an action in the rest profile, which the
+// sdk profile keeps as sent.
 type RESTActionData struct {
 	// Action is what happened.
 	Action MemberAction `json:"action"`
 	// Entities holds who the action was by, for and on.
 	Entities ActionEntities `json:"entities"`
+	// Extras holds the old and new scope of a scopeChanged action.
+	Extras *ActionExtras `json:"extras,omitempty"`
+	// Metadata is extra information sent along with the action.
+	Metadata Metadata `json:"metadata,omitzero"`
+}
+
+// ActionExtras is what an action adds to its entities.
+type ActionExtras struct {
+	// Scope is a member's scope before and after a scopeChanged action.
+	Scope *ScopeChange `json:"scope,omitempty"`
+}
+
+// ScopeChange is a member's scope before and after a change.
+type ScopeChange struct {
+	// Old is the scope the member had.
+	Old MemberScope `json:"old,omitempty"`
+	// New is the scope the member was given.
+	New MemberScope `json:"new,omitempty"`
 }
 
 // Kind returns KindAction.
 func (*Action) Kind() Kind { return KindAction }
 
-// Profile returns ProfileSDK.
-func (*Action) Profile() Profile { return ProfileSDK }
+// Profile returns ProfileDocs.
+func (*Action) Profile() Profile { return ProfileDocs }
 
 // Kind returns KindAction.
 func (*RESTAction) Kind() Kind { return KindAction }

@@ -65,13 +65,15 @@ type RESTCallData struct {
 	Action CallStatus `json:"action"`
 	// Entities holds who the call was by and for, and the call itself.
 	Entities CallEntities `json:"entities"`
+	// Metadata is extra information sent along with the call.
+	Metadata Metadata `json:"metadata,omitzero"`
 }
 
 // Kind returns KindCall.
 func (*Call) Kind() Kind { return KindCall }
 
-// Profile returns ProfileSDK.
-func (*Call) Profile() Profile { return ProfileSDK }
+// Profile returns ProfileDocs.
+func (*Call) Profile() Profile { return ProfileDocs }
 
 // Kind returns KindCall.
 func (*RESTCall) Kind() Kind { return KindCall }

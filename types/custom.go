@@ -47,18 +47,19 @@ type CustomMessageData struct {
 	// SubType is a further name the developer may use.
 	SubType string `json:"subType,omitempty"`
 	// Text is a text shown where the custom message cannot be (REST API).
-	Text string `json:"text,omitempty" profile:"rest"`
+	Text string `json:"text,omitempty" profile:"rest,sdk"`
 	// Metadata is extra information sent along with the message (REST API).
-	Metadata Metadata `json:"metadata,omitzero" profile:"rest"`
+	Metadata Metadata `json:"metadata,omitzero" profile:"rest,sdk"`
 	// Entities holds the sender and receiver objects.
 	Entities MessageEntities `json:"entities"`
+	Interactions
 }
 
 // Kind returns KindCustomMessage.
 func (*CustomMessage) Kind() Kind { return KindCustomMessage }
 
-// Profile returns ProfileSDK.
-func (*CustomMessage) Profile() Profile { return ProfileSDK }
+// Profile returns ProfileDocs.
+func (*CustomMessage) Profile() Profile { return ProfileDocs }
 
 // Kind returns KindCustomMessage.
 func (*RESTCustomMessage) Kind() Kind { return KindCustomMessage }

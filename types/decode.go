@@ -59,13 +59,12 @@ func DecodeAs(data []byte, k Kind, p Profile) (Document, error) {
 }
 
 // New returns a new, empty value of the concrete type of kind k in profile
-// p, or nil when either is unknown. Users, groups and members have one type in
-// both profiles.
+// p, or nil when either is unknown. Users, groups, members and conversations
+// have one type in every profile.
 func New(k Kind, p Profile) Document {
-	if p != ProfileSDK && p != ProfileREST {
+	if _, err := ParseProfile(string(p)); err != nil {
 		return nil
 	}
-	rest := p == ProfileREST
 	switch k {
 	case KindUser:
 		return new(User)
@@ -73,52 +72,77 @@ func New(k Kind, p Profile) Document {
 		return new(Group)
 	case KindGroupMember:
 		return new(GroupMember)
-	case KindTextMessage:
-		if rest {
+	case KindConversation:
+		return new(Conversation)
+	}
+	switch p {
+	case ProfileSDK:
+		switch k {
+		case KindTextMessage:
+			return new(SDKTextMessage)
+		case KindMediaMessage:
+			return new(SDKMediaMessage)
+		case KindCustomMessage:
+			return new(SDKCustomMessage)
+		case KindAction:
+			return new(SDKAction)
+		case KindCall:
+			return new(SDKCall)
+		}
+	case ProfileREST:
+		switch k {
+		case KindTextMessage:
 			return new(RESTTextMessage)
-		}
-		return new(TextMessage)
-	case KindMediaMessage:
-		if rest {
+		case KindMediaMessage:
 			return new(RESTMediaMessage)
-		}
-		return new(MediaMessage)
-	case KindCustomMessage:
-		if rest {
+		case KindCustomMessage:
 			return new(RESTCustomMessage)
-		}
-		return new(CustomMessage)
-	case KindAction:
-		if rest {
+		case KindAction:
 			return new(RESTAction)
-		}
-		return new(Action)
-	case KindCall:
-		if rest {
+		case KindCall:
 			return new(RESTCall)
 		}
-		return new(Call)
+	case ProfileDocs:
+		switch k {
+		case KindTextMessage:
+			return new(TextMessage)
+		case KindMediaMessage:
+			return new(MediaMessage)
+		case KindCustomMessage:
+			return new(CustomMessage)
+		case KindAction:
+			return new(Action)
+		case KindCall:
+			return new(Call)
+		}
 	}
 	return nil
 }
 
 // Detect tells the kind and profile of one JSON document by the rules the
-// CometChat SDK decodes by, with keys matched exactly:
+// CometChat SDKs decode by, with keys matched exactly:
 //
 //   - A document with a category is a message. Category message dispatches on
 //     type: text is a TextMessage; image, video, audio and file a
 //     MediaMessage; custom a CustomMessage; any other type is an error.
 //     Category custom is a CustomMessage whatever its type, action an Action,
 //     call a Call; any other category is an error.
+//   - Otherwise a document with a conversationId or a conversationWith is a
+//     Conversation.
+//   - Otherwise a document with a messageId and a reaction is a reaction,
+//     and one with a receiptType a receipt: both are errors, as neither is a
+//     kind of its own (they are checked inside the messages that carry them).
 //   - Otherwise a document with a uid is a GroupMember when it also has a
 //     scope or a joinedAt, and a User when not.
 //   - Otherwise a document with a guid is a Group (a group returned to a
 //     member carries that member's scope, but never a uid).
 //
-// A message whose sender is a string is in the rest profile, one whose sender
-// is an object in the sdk profile. Without a telling sender, fields only one
-// profile has decide, and sdk is the default. A user, group or member is in
-// the rest profile when it has a field or value only that profile documents.
+// A message whose sender is a string is in the rest profile. One whose
+// sender is an object is in the sdk profile when its receiver is an object
+// too, or it has a receiverId or a rawMessage, and in the docs profile when
+// not. Without a telling sender, fields only one profile has decide, and
+// docs is the default. A user, group, member or conversation is in the sdk
+// profile when it has the fields the SDKs always write (see entityProfile).
 func Detect(data []byte) (Kind, Profile, error) {
 	top, err := object(data)
 	if err != nil {
@@ -163,6 +187,14 @@ func DetectObject(top Object) (Kind, Profile, error) {
 	}
 	var k Kind
 	switch {
+	case has(top, "conversationId") && !has(top, "uid") && !has(top, "guid") || has(top, "conversationWith"):
+		k = KindConversation
+	case has(top, "messageId") && has(top, "reaction"):
+		return "", "", &DecodeError{Msg: "a reaction (it has a messageId and a reaction) is not a kind of its own: " +
+			"validate the message that carries it, whose data.reactions counts it"}
+	case has(top, "receiptType"):
+		return "", "", &DecodeError{Msg: "a receipt (it has a receiptType) is not a kind of its own: " +
+			"validate the message that carries it, whose receipts list it"}
 	case has(top, "uid") && (has(top, "scope") || has(top, "joinedAt")):
 		k = KindGroupMember
 	case has(top, "uid"):
@@ -171,7 +203,7 @@ func DetectObject(top Object) (Kind, Profile, error) {
 		k = KindGroup
 	default:
 		return "", "", &DecodeError{Msg: "cannot tell the kind: the document has no category (a message), " +
-			"uid (a user or group member) or guid (a group)"}
+			"uid (a user or group member), guid (a group) or conversationId (a conversation)"}
 	}
 	return k, entityProfile(k, top), nil
 }
@@ -216,7 +248,7 @@ func messageKind(raw []byte, top Object) (Kind, error) {
 	case CategoryMessage:
 	default:
 		return "", &DecodeError{Path: "/category", Msg: fmt.Sprintf(
-			"unknown category %q: expected one of message, custom, action, call%s", cat, hint(cat, Category("").Values(ProfileSDK)))}
+			"unknown category %q: expected one of message, custom, action, call%s", cat, hint(cat, Category("").Values(ProfileDocs)))}
 	}
 	rawType, ok := top.Member("type")
 	if !ok {
@@ -236,44 +268,91 @@ func messageKind(raw []byte, top Object) (Kind, error) {
 	}
 	return "", &DecodeError{Path: "/type", Msg: fmt.Sprintf(
 		"message type %q is not valid for category \"message\": expected one of text, image, video, audio, file, custom%s",
-		typ, hint(typ, MessageType("").Values(ProfileSDK)))}
+		typ, hint(typ, MessageType("").Values(ProfileDocs)))}
 }
 
-// sdkOnlyKeys are top-level message keys that only the sdk profile has.
-var sdkOnlyKeys = []string{"text", "url", "file", "customData", "subType", "metadata", "actionBy",
+// sdkKeys are top-level message keys that only the sdk profile has.
+var sdkKeys = []string{"receiverId", "rawMessage", "parentMessageId", "caption", "mentionedUsers", "mentionedMe"}
+
+// docsKeys are top-level message keys that the docs profile has and the rest
+// profile has not.
+var docsKeys = []string{"text", "url", "file", "customData", "subType", "metadata", "actionBy",
 	"actionOn", "actionFor", "message", "callInitiator", "callReceiver", "sessionId", "initiatedAt"}
 
-// restOnlyKeys are top-level message keys that only the rest profile has.
-var restOnlyKeys = []string{"conversationId", "updatedAt", "parentId", "editedAt", "editedBy",
+// restKeys are top-level message keys that the rest profile has and the docs
+// profile has not.
+var restKeys = []string{"conversationId", "updatedAt", "parentId", "editedAt", "editedBy",
 	"deletedAt", "deletedBy", "tags", "replyCount"}
 
 func messageProfile(top Object) Profile {
+	sdk := false
+	for _, k := range sdkKeys {
+		sdk = sdk || has(top, k)
+	}
+	if r, ok := top.Member("receiver"); ok && jsonTypeOf(r) == "an object" {
+		sdk = true
+	}
 	if s, ok := top.Member("sender"); ok {
 		switch jsonTypeOf(s) {
 		case "a string":
 			return ProfileREST
 		case "an object":
-			return ProfileSDK
+			if sdk {
+				return ProfileSDK
+			}
+			return ProfileDocs
 		}
 	}
-	for _, k := range sdkOnlyKeys {
+	if sdk {
+		return ProfileSDK
+	}
+	for _, k := range docsKeys {
 		if has(top, k) {
-			return ProfileSDK
+			return ProfileDocs
 		}
 	}
-	for _, k := range restOnlyKeys {
+	for _, k := range restKeys {
 		if has(top, k) {
 			return ProfileREST
 		}
 	}
-	return ProfileSDK
+	return ProfileDocs
 }
 
+// entityProfile tells the profile of a user, group, member or conversation.
+// The SDKs always write hasBlockedMe, blockedByMe and deactivatedAt on a user
+// (and a member), hasJoined, membersCount and (4.x) isBanned on a group, and
+// no createdAt on a conversation: with those, a document is in the sdk
+// profile; a 3.x group looks like the REST group it was built from, and is
+// told rest. Otherwise a
+// document with a field or value only the REST API sends (a user's status
+// available, createdAt on a user) is in the rest profile, and any other in
+// the docs profile. The validator also tries the other profiles on a
+// document that fails the detected one, and keeps the one it fits best.
 func entityProfile(k Kind, top Object) Profile {
-	only := profileOnly[k]
+	switch k {
+	case KindUser, KindGroupMember:
+		if has(top, "hasBlockedMe") && has(top, "blockedByMe") && has(top, "deactivatedAt") {
+			return ProfileSDK
+		}
+	case KindGroup:
+		// The REST API sends hasJoined and membersCount too: only 4.x's
+		// isBanned beside them tells an SDK group.
+		if has(top, "hasJoined") && has(top, "membersCount") && has(top, "isBanned") {
+			return ProfileSDK
+		}
+	case KindConversation:
+		if has(top, "createdAt") || has(top, "updatedAt") {
+			return ProfileREST
+		}
+		if c, ok := top.Member("unreadMessageCount"); ok && jsonTypeOf(c) == "a string" {
+			return ProfileREST
+		}
+		return ProfileSDK
+	}
 	rest := false
 	top.Keys(func(key string) bool {
-		rest = only[key] == ProfileREST
+		rest = restOnly[k][key]
 		return !rest
 	})
 	if rest {
@@ -282,15 +361,21 @@ func entityProfile(k Kind, top Object) Profile {
 	if status, _ := top.Member("status"); k != KindGroup && string(bytes.TrimSpace(status)) == `"`+string(UserAvailable)+`"` {
 		return ProfileREST
 	}
-	return ProfileSDK
+	return ProfileDocs
 }
 
-// profileOnly maps each kind's top-level fields that one profile alone has
-// to that profile.
-var profileOnly = func() map[Kind]map[string]Profile {
-	m := map[Kind]map[string]Profile{}
+// restOnly holds, for each kind, the top-level fields that the docs profile
+// lacks.
+var restOnly = func() map[Kind]map[string]bool {
+	m := map[Kind]map[string]bool{}
 	for _, k := range Kinds() {
-		m[k] = profileOnlyFields(New(k, ProfileSDK))
+		m[k] = map[string]bool{}
+		t := reflect.TypeOf(New(k, ProfileREST)).Elem()
+		for name := range fieldsOf(t) {
+			if !InProfile(t, name, ProfileDocs) {
+				m[k][name] = true
+			}
+		}
 	}
 	return m
 }()
@@ -399,12 +484,12 @@ func jsonTypeFor(t reflect.Type) string {
 }
 
 // DetectProfile tells the profile of data taken as kind k, by the rules of
-// Detect; it is for documents whose kind is known. It returns ProfileSDK when
+// Detect; it is for documents whose kind is known. It returns ProfileDocs when
 // data is not an object.
 func DetectProfile(data []byte, k Kind) Profile {
 	top, err := object(data)
 	if err != nil {
-		return ProfileSDK
+		return ProfileDocs
 	}
 	return DetectObjectProfile(rawObject(top), k)
 }

@@ -13,7 +13,7 @@ import (
 
 // wantType is the concrete type each kind decodes to, by profile.
 var wantType = map[types.Profile]map[types.Kind]types.Document{
-	types.ProfileSDK: {
+	types.ProfileDocs: {
 		types.KindUser: &types.User{}, types.KindGroup: &types.Group{}, types.KindGroupMember: &types.GroupMember{},
 		types.KindTextMessage: &types.TextMessage{}, types.KindMediaMessage: &types.MediaMessage{},
 		types.KindCustomMessage: &types.CustomMessage{}, types.KindAction: &types.Action{}, types.KindCall: &types.Call{},
@@ -26,8 +26,8 @@ var wantType = map[types.Profile]map[types.Kind]types.Document{
 }
 
 func TestDecodeFixtures(t *testing.T) {
-	seen := map[types.Profile]map[types.Kind]bool{types.ProfileSDK: {}, types.ProfileREST: {}}
-	for dir, p := range map[string]types.Profile{"../fixtures/docs": types.ProfileSDK, "../fixtures/rest": types.ProfileREST} {
+	seen := map[types.Profile]map[types.Kind]bool{types.ProfileDocs: {}, types.ProfileREST: {}}
+	for dir, p := range map[string]types.Profile{"../fixtures/docs": types.ProfileDocs, "../fixtures/rest": types.ProfileREST} {
 		paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 		for _, path := range paths {
 			raw, err := os.ReadFile(path)
@@ -118,25 +118,25 @@ func TestDetect(t *testing.T) {
 		kind    types.Kind
 		profile types.Profile
 	}{
-		{`{"uid":"a","name":"A","status":"online"}`, types.KindUser, types.ProfileSDK},
+		{`{"uid":"a","name":"A","status":"online"}`, types.KindUser, types.ProfileDocs},
 		{`{"uid":"a","name":"A","status":"available"}`, types.KindUser, types.ProfileREST},
 		{`{"uid":"a","name":"A","status":"offline","createdAt":1}`, types.KindUser, types.ProfileREST},
-		{`{"uid":"a","guid":"g","scope":"admin"}`, types.KindGroupMember, types.ProfileSDK},
-		{`{"uid":"a","joinedAt":1}`, types.KindGroupMember, types.ProfileSDK},
+		{`{"uid":"a","guid":"g","scope":"admin"}`, types.KindGroupMember, types.ProfileDocs},
+		{`{"uid":"a","joinedAt":1}`, types.KindGroupMember, types.ProfileDocs},
 		// A group returned to a member carries the member's scope, never a uid.
 		{`{"guid":"g","name":"G","type":"public","scope":"admin","joinedAt":1}`, types.KindGroup, types.ProfileREST},
-		{`{"guid":"g","name":"G","type":"public","createdAt":1}`, types.KindGroup, types.ProfileSDK},
+		{`{"guid":"g","name":"G","type":"public","createdAt":1}`, types.KindGroup, types.ProfileDocs},
 		{`{"category":"message","type":"text","sender":"a"}`, types.KindTextMessage, types.ProfileREST},
-		{`{"category":"message","type":"text","sender":{"uid":"a"}}`, types.KindTextMessage, types.ProfileSDK},
-		{`{"category":"message","type":"video"}`, types.KindMediaMessage, types.ProfileSDK},
+		{`{"category":"message","type":"text","sender":{"uid":"a"}}`, types.KindTextMessage, types.ProfileDocs},
+		{`{"category":"message","type":"video"}`, types.KindMediaMessage, types.ProfileDocs},
 		{`{"category":"message","type":"audio","conversationId":"x"}`, types.KindMediaMessage, types.ProfileREST},
-		{`{"category":"message","type":"custom"}`, types.KindCustomMessage, types.ProfileSDK},
+		{`{"category":"message","type":"custom"}`, types.KindCustomMessage, types.ProfileDocs},
 		{`{"category":"custom","type":"poll","sender":"a"}`, types.KindCustomMessage, types.ProfileREST},
-		{`{"category":"custom"}`, types.KindCustomMessage, types.ProfileSDK},
+		{`{"category":"custom"}`, types.KindCustomMessage, types.ProfileDocs},
 		{`{"category":"action","type":"groupMember","sender":"a"}`, types.KindAction, types.ProfileREST},
-		{`{"category":"call","type":"audio","sessionId":"s"}`, types.KindCall, types.ProfileSDK},
+		{`{"category":"call","type":"audio","sessionId":"s"}`, types.KindCall, types.ProfileDocs},
 		// A category wins over uid or guid.
-		{`{"category":"call","uid":"a","guid":"g"}`, types.KindCall, types.ProfileSDK},
+		{`{"category":"call","uid":"a","guid":"g"}`, types.KindCall, types.ProfileDocs},
 	}
 	for _, tt := range tests {
 		k, p, err := types.Detect([]byte(tt.doc))

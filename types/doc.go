@@ -14,7 +14,7 @@
 // shape that CometChat's REST API v3 returns: a message's sender is the uid and
 // its content sits under data. Users, groups and members share one type across
 // both profiles; fields that only one profile knows carry a struct tag
-// profile:"rest" (or "sdk"), which the schema generator reads. Messages, whose
+// profile:"rest,sdk" (or "sdk"), which the schema generator reads. Messages, whose
 // shapes differ, have one type per profile built from shared parts
 // (TextMessage and RESTTextMessage, for example).
 //

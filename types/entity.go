@@ -8,9 +8,10 @@ import (
 
 // EntityRef is the wrapper {"entity": ..., "entityType": ...} in which a
 // message's data carries full objects: its sender and receiver, and who an
-// action or call was by, for and on. Entity is a *User, *Group or
-// *CallEntity, and EntityType says which; make one with UserRef, GroupRef or
-// CallRef so that the two agree.
+// action or call was by, for and on. Entity is a *User, *Group, *CallEntity
+// or a rest profile message (the message an edit or deletion action is
+// about), and EntityType says which; make one with UserRef, GroupRef, CallRef
+// or MessageRef so that the two agree.
 type EntityRef struct {
 	// Entity is the object itself.
 	Entity Entity `json:"entity"`
@@ -18,7 +19,8 @@ type EntityRef struct {
 	EntityType EntityType `json:"entityType"`
 }
 
-// Entity is what an EntityRef wraps: a *User, a *Group or a *CallEntity.
+// Entity is what an EntityRef wraps: a *User, a *Group, a *CallEntity or a
+// rest profile message.
 type Entity interface {
 	// EntityType returns the entity type that names the entity.
 	EntityType() EntityType
@@ -32,6 +34,24 @@ func (*Group) EntityType() EntityType { return EntityGroup }
 
 // EntityType returns EntityCall.
 func (*CallEntity) EntityType() EntityType { return EntityCall }
+
+// EntityType returns EntityMessage.
+func (*RESTTextMessage) EntityType() EntityType { return EntityMessage }
+
+// EntityType returns EntityMessage.
+func (*RESTMediaMessage) EntityType() EntityType { return EntityMessage }
+
+// EntityType returns EntityMessage.
+func (*RESTCustomMessage) EntityType() EntityType { return EntityMessage }
+
+// EntityType returns EntityMessage.
+func (*RESTAction) EntityType() EntityType { return EntityMessage }
+
+// EntityType returns EntityMessage.
+func (*RESTCall) EntityType() EntityType { return EntityMessage }
+
+// MessageRef wraps m, a rest profile message.
+func MessageRef(m Entity) *EntityRef { return &EntityRef{Entity: m, EntityType: EntityMessage} }
 
 // UserRef wraps u.
 func UserRef(u User) *EntityRef { return &EntityRef{Entity: &u, EntityType: EntityUser} }
@@ -96,8 +116,19 @@ func (r *EntityRef) UnmarshalJSON(b []byte) error {
 		e = new(Group)
 	case EntityCall:
 		e = new(CallEntity)
+	case EntityMessage:
+		doc, err := DecodeAs(w.Entity, messageKindOf(w.Entity), ProfileREST)
+		if err != nil {
+			return err
+		}
+		m, ok := doc.(Entity)
+		if !ok {
+			return fmt.Errorf("the entity of entityType message is a %s, not a message", doc.Kind())
+		}
+		*r = EntityRef{Entity: m, EntityType: EntityMessage}
+		return nil
 	default:
-		return fmt.Errorf("entityType %q is not one of user, group, call", *w.EntityType)
+		return fmt.Errorf("entityType %q is not one of user, group, call, message", *w.EntityType)
 	}
 	if err := json.Unmarshal(w.Entity, e); err != nil {
 		return err
@@ -178,6 +209,10 @@ type CallEntity struct {
 	Type CallType `json:"type"`
 	// InitiatedAt is when the call was started, in Unix seconds.
 	InitiatedAt Timestamp `json:"initiatedAt"`
+	// JoinedAt is when the call was joined, in Unix seconds.
+	JoinedAt Timestamp `json:"joinedAt,omitempty"`
+	// EndedAt is when the call ended, in Unix seconds.
+	EndedAt Timestamp `json:"endedAt,omitempty"`
 	// Sender is the uid of the user who started the call.
 	Sender string `json:"sender,omitempty"`
 	// Receiver is the uid or guid the call was made to.
@@ -205,4 +240,14 @@ type WSChannel struct {
 	Secret string `json:"secret"`
 	// Service is the channel's service name.
 	Service string `json:"service"`
+}
+
+// messageKindOf tells the kind of the message b holds, or "" when it holds
+// none.
+func messageKindOf(b []byte) Kind {
+	k, _, err := Detect(b)
+	if err != nil || !k.IsMessage() {
+		return ""
+	}
+	return k
 }

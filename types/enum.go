@@ -72,14 +72,19 @@ const (
 	CategoryCustom  Category = "custom"
 )
 
-// ActionType is the type of an action message. The documentation shows only
-// actions on group members.
+// ActionType is the type of an action message: an action on a group member
+// (the only one the data model documentation shows) or on a message (an edit
+// or a deletion, as CometChat's message structure page lists them).
 type ActionType string
 
-// ActionGroupMember is the type of an action on a group member.
-const ActionGroupMember ActionType = "groupMember"
+// The action types.
+const (
+	ActionGroupMember ActionType = "groupMember"
+	ActionMessage     ActionType = "message"
+)
 
-// MemberAction is what happened to a group member in an action message.
+// MemberAction is what an action message reports: what happened to a group
+// member, or to a message (edited, deleted).
 type MemberAction string
 
 // The member actions.
@@ -92,6 +97,10 @@ const (
 	ActionInvited      MemberAction = "invited"
 	ActionScopeChanged MemberAction = "scopeChanged"
 	ActionAdded        MemberAction = "added"
+	// ActionEdited and ActionDeleted are the actions of type message: the
+	// message in data.entities.on was edited or deleted.
+	ActionEdited  MemberAction = "edited"
+	ActionDeleted MemberAction = "deleted"
 )
 
 // CallStatus is where a call is in its life (the documentation's callStatus).
@@ -128,14 +137,29 @@ const (
 	EntityUser  EntityType = "user"
 	EntityGroup EntityType = "group"
 	EntityCall  EntityType = "call"
+	// EntityMessage wraps a message, in the REST wire shape: the message an
+	// edit or deletion action is about.
+	EntityMessage EntityType = "message"
 )
 
-// Values lists the statuses accepted in profile p.
+// ModerationStatus is where a message is in CometChat's moderation.
+type ModerationStatus string
+
+// The moderation statuses.
+const (
+	ModerationPending     ModerationStatus = "pending"
+	ModerationApproved    ModerationStatus = "approved"
+	ModerationDisapproved ModerationStatus = "disapproved"
+)
+
+// Values lists the statuses accepted in profile p: the documentation's two,
+// and in the rest and sdk profiles available too, which the REST API sends
+// and the SDKs keep where they copy the wire's users.
 func (UserStatus) Values(p Profile) []string {
-	if p == ProfileREST {
-		return strs(UserOnline, UserOffline, UserAvailable)
+	if p == ProfileDocs {
+		return strs(UserOnline, UserOffline)
 	}
-	return strs(UserOnline, UserOffline)
+	return strs(UserOnline, UserOffline, UserAvailable)
 }
 
 // Values lists the group types.
@@ -160,12 +184,12 @@ func (Category) Values(Profile) []string {
 }
 
 // Values lists the action types.
-func (ActionType) Values(Profile) []string { return strs(ActionGroupMember) }
+func (ActionType) Values(Profile) []string { return strs(ActionGroupMember, ActionMessage) }
 
 // Values lists the member actions.
 func (MemberAction) Values(Profile) []string {
 	return strs(ActionJoined, ActionLeft, ActionKicked, ActionBanned, ActionUnbanned,
-		ActionInvited, ActionScopeChanged, ActionAdded)
+		ActionInvited, ActionScopeChanged, ActionAdded, ActionEdited, ActionDeleted)
 }
 
 // Values lists the call statuses.
@@ -178,7 +202,14 @@ func (CallStatus) Values(Profile) []string {
 func (CallType) Values(Profile) []string { return strs(CallAudio, CallVideo) }
 
 // Values lists the entity types.
-func (EntityType) Values(Profile) []string { return strs(EntityUser, EntityGroup, EntityCall) }
+func (EntityType) Values(Profile) []string {
+	return strs(EntityUser, EntityGroup, EntityCall, EntityMessage)
+}
+
+// Values lists the moderation statuses.
+func (ModerationStatus) Values(Profile) []string {
+	return strs(ModerationPending, ModerationApproved, ModerationDisapproved)
+}
 
 // Enum is implemented by every enumeration of the model. Values lists the
 // values documented for a profile; the schema generator writes them as the

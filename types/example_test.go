@@ -43,8 +43,8 @@ func ExampleDetect() {
 		fmt.Println(k, p)
 	}
 	// Output:
-	// user sdk
-	// groupMember sdk
+	// user docs
+	// groupMember docs
 	// group rest
 	// mediaMessage rest
 	// error: /type: message type "sticker" is not valid for category "message": expected one of text, image, video, audio, file, custom

@@ -32,17 +32,23 @@ type Group struct {
 
 	// Scope is the requesting user's scope in the group, when a member
 	// (REST API).
-	Scope MemberScope `json:"scope,omitempty" profile:"rest"`
+	Scope MemberScope `json:"scope,omitempty" profile:"rest,sdk"`
 	// JoinedAt is when the requesting user joined the group (REST API).
-	JoinedAt Timestamp `json:"joinedAt,omitempty" profile:"rest"`
+	JoinedAt Timestamp `json:"joinedAt,omitempty" profile:"rest,sdk"`
 	// MembersCount is how many members the group has (REST API).
-	MembersCount *Integer `json:"membersCount,omitempty" profile:"rest" jsonschema:"minimum=0"`
+	MembersCount *Integer `json:"membersCount,omitempty" profile:"rest,sdk" jsonschema:"minimum=0"`
 	// ConversationID names the group's conversation, group_<guid> (REST API).
-	ConversationID string `json:"conversationId,omitempty" profile:"rest"`
+	ConversationID string `json:"conversationId,omitempty" profile:"rest,sdk"`
 	// Tags are labels given to the group (REST API, with withTags).
-	Tags []string `json:"tags,omitzero" profile:"rest"`
+	Tags []string `json:"tags,omitzero" profile:"rest,sdk"`
 	// UpdatedBy is the uid of the user who last updated the group (REST API).
-	UpdatedBy string `json:"updatedBy,omitempty" profile:"rest"`
+	UpdatedBy string `json:"updatedBy,omitempty" profile:"rest,sdk"`
+	// IsBanned tells whether the requesting user is banned from the group
+	// (the 4.x SDK always writes it).
+	IsBanned *bool `json:"isBanned,omitempty" profile:"rest,sdk"`
+	// WSChannel is the realtime channel of the group's calls, which a group
+	// inside a call message carries.
+	WSChannel *WSChannel `json:"wsChannel,omitempty" profile:"rest,sdk"`
 }
 
 // Kind returns KindGroup.

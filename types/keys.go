@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,8 +13,8 @@ import (
 // field is one JSON member of a struct type, with embedded structs flattened
 // as encoding/json flattens them.
 type field struct {
-	typ     reflect.Type
-	profile Profile // "" for both profiles
+	typ      reflect.Type
+	profiles []Profile // nil for every profile
 }
 
 var fieldCache sync.Map // reflect.Type -> map[string]field
@@ -39,7 +40,13 @@ func fieldsOf(t reflect.Type) map[string]field {
 			if name == "" {
 				name = f.Name
 			}
-			m[name] = field{typ: f.Type, profile: Profile(f.Tag.Get("profile"))}
+			var ps []Profile
+			if tag := f.Tag.Get("profile"); tag != "" {
+				for _, p := range strings.Split(tag, ",") {
+					ps = append(ps, Profile(p))
+				}
+			}
+			m[name] = field{typ: f.Type, profiles: ps}
 		}
 	}
 	walk(t)
@@ -47,24 +54,13 @@ func fieldsOf(t reflect.Type) map[string]field {
 	return m
 }
 
-// profileOnlyFields maps the top-level JSON names of doc's type that only one
-// profile documents to that profile.
-func profileOnlyFields(doc Document) map[string]Profile {
-	out := map[string]Profile{}
-	for name, f := range fieldsOf(reflect.TypeOf(doc).Elem()) {
-		if f.profile != "" {
-			out[name] = f.profile
-		}
-	}
-	return out
-}
-
-// ProfileOf returns the profile that the field JSON name of struct type t
-// belongs to, or "" when the field is in both profiles (or not a field). The
-// schema generator uses it to leave a profile's schema without the other
-// profile's fields.
-func ProfileOf(t reflect.Type, name string) Profile {
-	return fieldsOf(t)[name].profile
+// InProfile reports whether the field JSON name of struct type t is part of
+// profile p: a field whose profile tag does not list p is left out of p's
+// schema. Only fields are restricted: a name that is no field of t is in
+// every profile.
+func InProfile(t reflect.Type, name string, p Profile) bool {
+	f := fieldsOf(t)[name]
+	return f.profiles == nil || slices.Contains(f.profiles, p)
 }
 
 var (
@@ -72,7 +68,21 @@ var (
 	appEntityGoType = reflect.TypeOf(AppEntity{})
 	rawGoType       = reflect.TypeOf(json.RawMessage{})
 	flagGoType      = reflect.TypeOf(Flag(false))
+	countGoType     = reflect.TypeOf(Count(0))
+	partyGoType     = reflect.TypeOf(UserOrGroup{})
+	targetGoType    = reflect.TypeOf(ActionTarget{})
+	anyMsgGoType    = reflect.TypeOf(AnyMessage{})
 )
+
+// messageType returns the Go type of the message data holds, as Detect
+// tells it, or nil when data is no message Detect knows.
+func messageType(data []byte) reflect.Type {
+	k, p, err := Detect(data)
+	if err != nil || !k.IsMessage() {
+		return nil
+	}
+	return reflect.TypeOf(New(k, p))
+}
 
 // maxEntityNesting bounds how deep entities may nest inside entities. The
 // model nests them at most three deep (an action on a call whose receiver is
@@ -97,6 +107,26 @@ func walkKeys(data []byte, t reflect.Type, path string, level int) error {
 		return err
 	}
 	switch {
+	case t == partyGoType || t == targetGoType || t == anyMsgGoType:
+		if level >= maxEntityNesting {
+			return &DecodeError{Path: path, Msg: fmt.Sprintf(
+				"entities nest more than %d deep here; no document of the model nests them so", maxEntityNesting)}
+		}
+		obj, err := members(data, path)
+		if obj == nil || err != nil {
+			return err
+		}
+		_, isMessage := obj["category"]
+		inner := reflect.TypeOf(User{})
+		switch {
+		case t == partyGoType && partyType(obj) == EntityGroup:
+			inner = reflect.TypeOf(Group{})
+		case t == anyMsgGoType || t == targetGoType && isMessage:
+			if inner = messageType(data); inner == nil {
+				return &DecodeError{Path: path, Msg: "not a message of a kind the model knows: it needs a category, and a type its category allows"}
+			}
+		}
+		return walkKeys(data, inner, path, level+1)
 	case t == entityRefGoType || t == appEntityGoType:
 		if level >= maxEntityNesting {
 			return &DecodeError{Path: path, Msg: fmt.Sprintf(
@@ -124,14 +154,19 @@ func walkKeys(data []byte, t reflect.Type, path string, level int) error {
 			return &DecodeError{Path: path + "/entityType", Msg: "entityType is " + jsonTypeOf(raw) + ", expected a string"}
 		}
 		inner, known := map[EntityType]reflect.Type{EntityUser: reflect.TypeOf(User{}),
-			EntityGroup: reflect.TypeOf(Group{}), EntityCall: reflect.TypeOf(CallEntity{})}[et]
+			EntityGroup: reflect.TypeOf(Group{}), EntityCall: reflect.TypeOf(CallEntity{}), EntityMessage: nil}[et]
 		if !known {
 			return &DecodeError{Path: path + "/entityType", Msg: fmt.Sprintf(
-				"entityType %q is not one of user, group, call%s", et, hint(string(et), EntityType("").Values(ProfileSDK)))}
+				"entityType %q is not one of user, group, call, message%s", et, hint(string(et), EntityType("").Values(ProfileDocs)))}
 		}
 		e, ok := obj["entity"]
 		if !ok || jsonTypeOf(e) == "null" {
 			return &DecodeError{Path: path + "/entity", Msg: "entity wrapper has no entity"}
+		}
+		if et == EntityMessage {
+			if inner = messageType(e); inner == nil {
+				return &DecodeError{Path: path + "/entity", Msg: "the entity of entityType message is no message the model knows: it needs a category, and a type its category allows"}
+			}
 		}
 		return walkKeys(e, inner, path+"/entity", level+1)
 	case t.Kind() == reflect.Struct:
@@ -169,7 +204,7 @@ func walkKeys(data []byte, t reflect.Type, path string, level int) error {
 // null decodes into anything, as encoding/json leaves the zero value.
 func checkJSONType(data []byte, t reflect.Type, path string) error {
 	got := jsonTypeOf(data)
-	if got == "null" || t == rawGoType || t == flagGoType {
+	if got == "null" || t == rawGoType || t == flagGoType || t == countGoType && got == "a string" {
 		return nil
 	}
 	var want string

@@ -17,12 +17,18 @@ const (
 	KindCustomMessage Kind = "customMessage"
 	KindAction        Kind = "action"
 	KindCall          Kind = "call"
+	// KindConversation is a conversation as CometChat's conversation lists
+	// return it: its parties, its last message and its unread count. The
+	// data model documentation does not list it; the REST API and the SDKs
+	// do.
+	KindConversation Kind = "conversation"
 )
 
-// Kinds lists every kind in the documentation's order.
+// Kinds lists every kind: the documentation's eight in its order, then the
+// conversation.
 func Kinds() []Kind {
 	return []Kind{KindUser, KindGroup, KindGroupMember, KindTextMessage,
-		KindMediaMessage, KindCustomMessage, KindAction, KindCall}
+		KindMediaMessage, KindCustomMessage, KindAction, KindCall, KindConversation}
 }
 
 // IsMessage reports whether documents of kind k are messages, that is,
@@ -60,29 +66,38 @@ func kindList() string {
 	return s
 }
 
-// Profile names one of the two shapes in which the model is exchanged.
+// Profile names one of the three shapes in which the model is exchanged.
 type Profile string
 
 const (
-	// ProfileSDK is the object view the CometChat SDK documentation describes:
-	// a message's sender is a User object, its text, URL or custom data sits at
-	// the top level beside a copy under data.
+	// ProfileSDK is the object view the official CometChat JavaScript SDKs
+	// (3.x and 4.x) write when an app serialises what they decoded: the wire
+	// message's keys and data kept as sent, its sender and receiver turned
+	// into User or Group objects (the receiver's id moved to receiverId),
+	// and the SDK's own keys added (rawMessage, text, actionBy, ...).
 	ProfileSDK Profile = "sdk"
 	// ProfileREST is the wire shape of CometChat's REST API v3: a message's
 	// sender is a uid string, its content and sender object live under data,
 	// and servers add fields such as conversationId and updatedAt.
 	ProfileREST Profile = "rest"
+	// ProfileDocs is the layout of the data model documentation's own
+	// examples: a message's sender is a User object, its text, URL or
+	// custom data sits at the top level beside a copy under data, and an
+	// action's parties sit under data.by, data.for and data.on. No SDK in
+	// use writes it; it is kept so that documents written from the
+	// documentation still validate.
+	ProfileDocs Profile = "docs"
 )
 
-// Profiles lists both profiles, sdk first.
-func Profiles() []Profile { return []Profile{ProfileSDK, ProfileREST} }
+// Profiles lists the three profiles: sdk, rest, docs.
+func Profiles() []Profile { return []Profile{ProfileSDK, ProfileREST, ProfileDocs} }
 
 // ParseProfile returns the Profile named s, or an error that lists the valid
 // names.
 func ParseProfile(s string) (Profile, error) {
 	switch Profile(s) {
-	case ProfileSDK, ProfileREST:
+	case ProfileSDK, ProfileREST, ProfileDocs:
 		return Profile(s), nil
 	}
-	return "", fmt.Errorf("unknown profile %q: use sdk or rest%s", s, hint(s, []string{"sdk", "rest"}))
+	return "", fmt.Errorf("unknown profile %q: use sdk, rest or docs%s", s, hint(s, []string{"sdk", "rest", "docs"}))
 }

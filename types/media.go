@@ -45,13 +45,14 @@ type MediaMessageData struct {
 	// URL is where the uploaded file can be fetched.
 	URL string `json:"url,omitempty" jsonschema:"format=uri"`
 	// Attachments describes the uploaded files (REST API).
-	Attachments []Attachment `json:"attachments,omitzero" profile:"rest"`
+	Attachments []Attachment `json:"attachments,omitzero" profile:"rest,sdk"`
 	// Text is the caption of the media (REST API).
-	Text string `json:"text,omitempty" profile:"rest"`
+	Text string `json:"text,omitempty" profile:"rest,sdk"`
 	// Metadata is extra information sent along with the message (REST API).
-	Metadata Metadata `json:"metadata,omitzero" profile:"rest"`
+	Metadata Metadata `json:"metadata,omitzero" profile:"rest,sdk"`
 	// Entities holds the sender and receiver objects.
 	Entities MessageEntities `json:"entities"`
+	Interactions
 }
 
 // Attachment describes one uploaded file of a media message.
@@ -71,8 +72,8 @@ type Attachment struct {
 // Kind returns KindMediaMessage.
 func (*MediaMessage) Kind() Kind { return KindMediaMessage }
 
-// Profile returns ProfileSDK.
-func (*MediaMessage) Profile() Profile { return ProfileSDK }
+// Profile returns ProfileDocs.
+func (*MediaMessage) Profile() Profile { return ProfileDocs }
 
 // Kind returns KindMediaMessage.
 func (*RESTMediaMessage) Kind() Kind { return KindMediaMessage }

@@ -11,7 +11,7 @@ type GroupMember struct {
 	JoinedAt Timestamp `json:"joinedAt"`
 	// GUID is the guid of the group, as the documentation's example shows it
 	// beside the member's uid.
-	GUID string `json:"guid,omitempty" profile:"sdk"`
+	GUID string `json:"guid,omitempty"`
 	// IsBanned tells whether the member is banned from the group. The
 	// documentation writes "0" or "1"; the REST API's banned-members list
 	// sends a boolean.

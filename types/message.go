@@ -39,7 +39,8 @@ type WireFields struct {
 	// UpdatedAt is when the message was last changed, in Unix seconds.
 	UpdatedAt Timestamp `json:"updatedAt,omitempty"`
 	// ParentID is the id of the message this one replies to in a thread.
-	ParentID string `json:"parentId,omitempty"`
+	// The SDKs rename it parentMessageId.
+	ParentID string `json:"parentId,omitempty" profile:"rest"`
 	// EditedAt is when the message was last edited, in Unix seconds.
 	EditedAt Timestamp `json:"editedAt,omitempty"`
 	// EditedBy is the uid of whoever last edited the message.
@@ -52,9 +53,29 @@ type WireFields struct {
 	Tags []string `json:"tags,omitzero"`
 	// ReplyCount is how many replies the message has in its thread.
 	ReplyCount *Integer `json:"replyCount,omitempty" jsonschema:"minimum=0"`
+	// UnreadRepliesCount is how many replies in the message's thread the
+	// requesting user has not read.
+	UnreadRepliesCount *Integer `json:"unreadRepliesCount,omitempty" jsonschema:"minimum=0"`
+	// ThreadSubscribed tells whether the requesting user follows the
+	// message's thread (the 4.x SDK always writes it, as a boolean).
+	ThreadSubscribed *Flag `json:"threadSubscribed,omitempty"`
+	// PinnedAt is when the message was pinned, in Unix seconds.
+	PinnedAt Timestamp `json:"pinnedAt,omitempty"`
+	// PinnedBy is the uid of whoever pinned the message.
+	PinnedBy string `json:"pinnedBy,omitempty"`
+	// QuotedMessageID is the id of the message this one quotes.
+	QuotedMessageID string `json:"quotedMessageId,omitempty"`
+	// QuotedMessage is the message this one quotes, as the server or the
+	// SDK wrote it.
+	QuotedMessage Metadata `json:"quotedMessage,omitzero"`
+	// Receipts lists, in a message's details, who the message was
+	// delivered to and who read it.
+	Receipts *Receipts `json:"receipts,omitempty"`
 }
 
-// Message is implemented by the ten message types (five kinds, two profiles).
+// Message is implemented by the message types of the rest and docs profiles
+// (five kinds, two profiles), whose header is a MessageHeader. The sdk
+// profile's message types have an SDKHeader instead.
 type Message interface {
 	Document
 	// Header returns the fields every message has.

@@ -3,6 +3,7 @@ package types
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -114,4 +115,30 @@ func jsonValue(b []byte) string {
 		return t
 	}
 	return t + " " + string(b)
+}
+
+// Count is a whole number of things that may be written as a JSON number or
+// as a string of digits, as CometChat's REST examples write unread counts.
+type Count int64
+
+// UnmarshalJSON reads a number or a string of digits.
+func (c *Count) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("count %q is not a whole number", s)
+		}
+		*c = Count(n)
+		return nil
+	}
+	var i Integer
+	if err := i.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*c = Count(i)
+	return nil
 }

@@ -34,19 +34,20 @@ type RESTTextMessage struct {
 
 // TextMessageData is the data of a text message.
 type TextMessageData struct {
-	// Text is the text of the message.
-	Text string `json:"text"`
+	// Text is the text of the message; a deleted message has none.
+	Text string `json:"text,omitempty"`
 	// Metadata is extra information sent along with the message (REST API).
-	Metadata Metadata `json:"metadata,omitzero" profile:"rest"`
+	Metadata Metadata `json:"metadata,omitzero" profile:"rest,sdk"`
 	// Entities holds the sender and receiver objects.
 	Entities MessageEntities `json:"entities"`
+	Interactions
 }
 
 // Kind returns KindTextMessage.
 func (*TextMessage) Kind() Kind { return KindTextMessage }
 
-// Profile returns ProfileSDK.
-func (*TextMessage) Profile() Profile { return ProfileSDK }
+// Profile returns ProfileDocs.
+func (*TextMessage) Profile() Profile { return ProfileDocs }
 
 // Kind returns KindTextMessage.
 func (*RESTTextMessage) Kind() Kind { return KindTextMessage }

@@ -35,27 +35,27 @@ type User struct {
 	AuthToken string `json:"authToken,omitempty"`
 
 	// CreatedAt is when the user was created, in Unix seconds (REST API).
-	CreatedAt Timestamp `json:"createdAt,omitempty" profile:"rest"`
+	CreatedAt Timestamp `json:"createdAt,omitempty" profile:"rest,sdk"`
 	// UpdatedAt is when the user was last updated, in Unix seconds (REST API).
-	UpdatedAt Timestamp `json:"updatedAt,omitempty" profile:"rest"`
+	UpdatedAt Timestamp `json:"updatedAt,omitempty" profile:"rest,sdk"`
 	// DeactivatedAt is when the user was deactivated, in Unix seconds, or 0
 	// for an active user (REST API).
-	DeactivatedAt *Timestamp `json:"deactivatedAt,omitempty" profile:"rest"`
+	DeactivatedAt *Timestamp `json:"deactivatedAt,omitempty" profile:"rest,sdk"`
 	// ConversationID names the one-to-one conversation between this user and
 	// the user on whose behalf the request was made (REST API).
-	ConversationID string `json:"conversationId,omitempty" profile:"rest"`
+	ConversationID string `json:"conversationId,omitempty" profile:"rest,sdk"`
 	// Tags are labels given to the user (REST API, with withTags).
-	Tags []string `json:"tags,omitzero" profile:"rest"`
+	Tags []string `json:"tags,omitzero" profile:"rest,sdk"`
 	// BlockedByMe tells whether the requesting user has blocked this user
 	// (REST API).
-	BlockedByMe *bool `json:"blockedByMe,omitempty" profile:"rest"`
+	BlockedByMe *bool `json:"blockedByMe,omitempty" profile:"rest,sdk"`
 	// BlockedByMeAt is when the requesting user blocked this user (REST API).
-	BlockedByMeAt Timestamp `json:"blockedByMeAt,omitempty" profile:"rest"`
+	BlockedByMeAt Timestamp `json:"blockedByMeAt,omitempty" profile:"rest,sdk"`
 	// HasBlockedMe tells whether this user has blocked the requesting user
 	// (REST API).
-	HasBlockedMe *bool `json:"hasBlockedMe,omitempty" profile:"rest"`
+	HasBlockedMe *bool `json:"hasBlockedMe,omitempty" profile:"rest,sdk"`
 	// BlockedAt is when the block between the two users was made (REST API).
-	BlockedAt Timestamp `json:"blockedAt,omitempty" profile:"rest"`
+	BlockedAt Timestamp `json:"blockedAt,omitempty" profile:"rest,sdk"`
 }
 
 // Kind returns KindUser.

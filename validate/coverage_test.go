@@ -98,7 +98,7 @@ func TestCoverageCountsByHand(t *testing.T) {
 	}
 
 	texts := find(types.KindTextMessage, types.ProfileREST)
-	if n := texts.Documents + find(types.KindTextMessage, types.ProfileSDK).Documents; n != 3 {
+	if n := texts.Documents + find(types.KindTextMessage, types.ProfileDocs).Documents; n != 3 {
 		t.Errorf("%d text messages over both profiles, want 3", n)
 	}
 	if texts.Documents != 2 || field(texts, "/data/text").Count != 2 || field(texts, "/data/entities/sender/entity/uid").Count != 2 {
@@ -161,7 +161,7 @@ func TestCoverageIsBounded(t *testing.T) {
 	}
 	user := []byte(`{"uid":"a","name":"A","status":"online"}`)
 	add := func(raw []byte, k types.Kind, undocumented ...string) {
-		c.Add(raw, validate.Verdict{Location: validate.Location{Source: "in.ndjson", Line: 1, Index: -1}, Kind: k, Profile: types.ProfileSDK, Undocumented: undocumented})
+		c.Add(raw, validate.Verdict{Location: validate.Location{Source: "in.ndjson", Line: 1, Index: -1}, Kind: k, Profile: types.ProfileDocs, Undocumented: undocumented})
 	}
 	const past = 700
 	for i := range validate.MaxUndocumentedPaths + past {

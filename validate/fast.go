@@ -111,8 +111,11 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	// and then the reference keeps the detected profile. (On failure vd
 	// keeps what was detected, for the reference to start from.)
 	if r == no && v.opts.Profile == "" && !vd.Kind.IsMessage() {
-		if c2, r2 := try(other(vd.Profile)); r2 == yes {
-			c, r, vd.Profile = c2, yes, other(vd.Profile)
+		for _, p := range others(vd.Profile) {
+			if c2, r2 := try(p); r2 == yes {
+				c, r, vd.Profile = c2, yes, p
+				break
+			}
 		}
 	}
 	if r != yes {

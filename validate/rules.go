@@ -35,7 +35,10 @@ var rules = []Rule{
 	{"call-entity", "A call's sessionId, status and type agree with the call entity in data.on (sessionid, status, type), and its action with data.action.", checkCallEntity},
 	{"call-parties", "A call's callInitiator is its sender and its callReceiver is its receiver.", checkCallParties},
 	{"action-data", "An action's action, actionBy, actionOn and actionFor agree with data.action and data.by, data.on and data.for.", checkActionData},
-	{"action-target", "Actions done to a member (kicked, banned, unbanned, scopeChanged, added, invited) name that member in data.on; joined and left name none.", checkActionTarget},
+	{"action-target", "Actions done to a member (kicked, banned, unbanned, scopeChanged, added, invited) name that member in data.on, edits and deletions name the message; joined and left name none.", checkActionTarget},
+	{"message-action", "An action of type message is an edit or a deletion (and only those are): its on entity is the message (entityType message) with editedAt or deletedAt as the action says, at or after the message's sentAt, and a deleted message has no text.", checkMessageAction},
+	{"conversation-id", "A conversation's id names its parties: group_<guid> of conversationWith in a group, and in a one-to-one conversation the two uids joined by _user_, one of them conversationWith's.", checkConversationID},
+	{"conversation-with", "A conversation's conversationWith is a user or a group as conversationType says, and lastMessage belongs to the conversation: its conversationId (when it has one) is the conversation's.", checkConversationWith},
 	{"group-password", "A password group carries its password (sdk profile); a public or private group carries none.", checkGroupPassword},
 }
 
@@ -355,7 +358,7 @@ func (d *doc) entityPath(role, leaf string) []string {
 		case "receiver":
 			role = "for"
 		}
-		direct = d.profile == types.ProfileSDK
+		direct = d.profile == types.ProfileDocs
 	}
 	di := 0
 	if direct {
@@ -416,7 +419,7 @@ var allowedPairs = map[types.Kind]map[string][]string{
 	types.KindTextMessage:   {"message": {"text"}},
 	types.KindMediaMessage:  {"message": {"image", "video", "audio", "file"}},
 	types.KindCustomMessage: {"message": {"custom"}, "custom": nil},
-	types.KindAction:        {"action": {"groupMember"}},
+	types.KindAction:        {"action": {"groupMember", "message"}},
 	types.KindCall:          {"call": {"audio", "video"}},
 }
 
@@ -504,10 +507,20 @@ func checkReceiver(d *doc) []Violation {
 	if rt == string(types.ReceiverGroup) {
 		idKey, leaf = "guid", "entity/guid"
 	}
-	recv, ok1 := d.str("receiver")
+	recvKey := "receiver"
+	if d.profile == types.ProfileSDK {
+		recvKey = "receiverId"
+	}
+	recv, ok1 := d.str(recvKey)
 	id, ok2 := d.str(d.entityPath("receiver", leaf)...)
 	if ok1 && ok2 && recv != id {
-		vs = append(vs, mismatch("receiver-entity", join(path, "entity", idKey), id, recv, []string{"receiver"}))
+		vs = append(vs, mismatch("receiver-entity", join(path, "entity", idKey), id, recv, []string{recvKey}))
+	}
+	// The sdk profile's receiver object is built from the same entity.
+	if d.profile == types.ProfileSDK && ok1 {
+		if obj, ok := d.str("receiver", idKey); ok && obj != recv {
+			vs = append(vs, mismatch("receiver-entity", []string{"receiver", idKey}, obj, recv, []string{recvKey}))
+		}
 	}
 	return vs
 }
@@ -525,21 +538,26 @@ func sameValue(d *doc, rule string, top []string, data []string) []Violation {
 }
 
 func checkText(d *doc) []Violation {
-	if d.kind != types.KindTextMessage || d.profile != types.ProfileSDK {
+	switch {
+	case d.profile == types.ProfileREST:
 		return nil
+	case d.kind == types.KindTextMessage:
+		return sameValue(d, "text-data", []string{"text"}, []string{"data", "text"})
+	case d.kind == types.KindMediaMessage && d.profile == types.ProfileSDK:
+		return sameValue(d, "text-data", []string{"caption"}, []string{"data", "text"})
 	}
-	return sameValue(d, "text-data", []string{"text"}, []string{"data", "text"})
+	return nil
 }
 
 func checkMediaURL(d *doc) []Violation {
-	if d.kind != types.KindMediaMessage || d.profile != types.ProfileSDK {
+	if d.kind != types.KindMediaMessage || d.profile != types.ProfileDocs {
 		return nil
 	}
 	return sameValue(d, "media-url", []string{"url"}, []string{"data", "url"})
 }
 
 func checkCustomData(d *doc) []Violation {
-	if d.kind != types.KindCustomMessage || d.profile != types.ProfileSDK {
+	if d.kind != types.KindCustomMessage || d.profile == types.ProfileREST {
 		return nil
 	}
 	return append(sameValue(d, "custom-data", []string{"customData"}, []string{"data", "customData"}),
@@ -550,7 +568,7 @@ func checkCustomData(d *doc) []Violation {
 var timestampKeys = map[string]bool{
 	"sentAt": true, "deliveredAt": true, "readAt": true, "createdAt": true, "updatedAt": true,
 	"lastActiveAt": true, "joinedAt": true, "initiatedAt": true, "editedAt": true, "deletedAt": true,
-	"blockedAt": true, "blockedByMeAt": true, "deactivatedAt": true,
+	"blockedAt": true, "blockedByMeAt": true, "deactivatedAt": true, "pinnedAt": true, "endedAt": true,
 }
 
 // millis is the smallest value read as milliseconds: 10^11 seconds is the
@@ -610,6 +628,9 @@ func checkCallEntity(d *doc) []Violation {
 			sameValue(d, "call-entity", []string{"type"}, typ)...)
 	}
 	var vs []Violation
+	if d.profile == types.ProfileSDK {
+		vs = append(vs, sameValue(d, "call-entity", []string{"data", "action"}, status)...)
+	}
 	vs = append(vs, sameValue(d, "call-entity", []string{"sessionId"}, d.entityPath("on", "entity/sessionid"))...)
 	vs = append(vs, sameValue(d, "call-entity", []string{"status"}, status)...)
 	vs = append(vs, sameValue(d, "call-entity", []string{"type"}, typ)...)
@@ -618,41 +639,54 @@ func checkCallEntity(d *doc) []Violation {
 }
 
 func checkCallParties(d *doc) []Violation {
-	if d.kind != types.KindCall || d.profile != types.ProfileSDK {
+	if d.kind != types.KindCall || d.profile == types.ProfileREST {
 		return nil
 	}
 	var vs []Violation
-	vs = append(vs, sameValue(d, "call-parties", []string{"sender", "uid"}, []string{"callInitiator", "uid"})...)
-	recv, ok := d.str("receiver")
+	recvKey := "receiver"
+	if d.profile == types.ProfileSDK {
+		// The SDKs take the initiator from the call entity's own sender,
+		// which may differ from the message's (data.entities.by).
+		vs = append(vs, sameValue(d, "call-parties", []string{"data", "entities", "on", "entity", "data", "entities", "sender", "entity", "uid"}, []string{"callInitiator", "uid"})...)
+		recvKey = "receiverId"
+	} else {
+		vs = append(vs, sameValue(d, "call-parties", []string{"sender", "uid"}, []string{"callInitiator", "uid"})...)
+	}
+	recv, ok := d.str(recvKey)
 	if !ok {
 		return vs
 	}
 	for _, key := range []string{"uid", "guid"} {
 		if id, ok := d.str("callReceiver", key); ok && id != recv {
-			vs = append(vs, mismatch("call-parties", []string{"callReceiver", key}, id, recv, []string{"receiver"}))
+			vs = append(vs, mismatch("call-parties", []string{"callReceiver", key}, id, recv, []string{recvKey}))
 		}
 	}
 	return vs
 }
 
 func checkActionData(d *doc) []Violation {
-	if d.kind != types.KindAction || d.profile != types.ProfileSDK {
+	if d.kind != types.KindAction || d.profile == types.ProfileREST {
 		return nil
 	}
+	on, by, fr := d.entityPath("on", ""), d.entityPath("by", "entity"), d.entityPath("for", "entity")
 	var vs []Violation
 	vs = append(vs, sameValue(d, "action-data", []string{"action"}, []string{"data", "action"})...)
-	vs = append(vs, sameValue(d, "action-data", []string{"actionBy", "uid"}, []string{"data", "by", "entity", "uid"})...)
-	vs = append(vs, sameValue(d, "action-data", []string{"actionFor", "guid"}, []string{"data", "for", "entity", "guid"})...)
-	top, data := d.has("actionOn"), d.has("data", "on")
+	vs = append(vs, sameValue(d, "action-data", []string{"actionBy", "uid"}, join(by, "uid"))...)
+	vs = append(vs, sameValue(d, "action-data", []string{"actionFor", "guid"}, join(fr, "guid"))...)
+	if d.profile == types.ProfileSDK {
+		vs = append(vs, sameValue(d, "action-data", []string{"actionFor", "uid"}, join(fr, "uid"))...)
+	}
+	top, data := d.has("actionOn"), d.has(on...)
 	switch {
 	case top && data:
-		vs = append(vs, sameValue(d, "action-data", []string{"actionOn", "uid"}, []string{"data", "on", "entity", "uid"})...)
+		vs = append(vs, sameValue(d, "action-data", []string{"actionOn", "uid"}, join(on, "entity", "uid"))...)
+		vs = append(vs, sameValue(d, "action-data", []string{"actionOn", "id"}, join(on, "entity", "id"))...)
 	case top:
-		vs = append(vs, Violation{Pointer: "/data/on", Rule: "action-data", Expected: "present", Actual: "missing",
+		vs = append(vs, Violation{Pointer: ptr(on...), Rule: "action-data", Expected: "present", Actual: "missing",
 			Message: "is missing, but actionOn is present; they must agree"})
 	case data:
 		vs = append(vs, Violation{Pointer: "/actionOn", Rule: "action-data", Expected: "present", Actual: "missing",
-			Message: "is missing, but data.on is present; they must agree"})
+			Message: fmt.Sprintf("is missing, but %s is present; they must agree", dotted(ptr(on...)))})
 	}
 	return vs
 }
@@ -672,6 +706,11 @@ func checkActionTarget(d *doc) []Violation {
 		if !hasOn {
 			return []Violation{{Pointer: ptr(onPath...), Rule: "action-target", Expected: "present", Actual: "missing",
 				Message: fmt.Sprintf("is missing: a %s action names the member it was done to", quote(action))}}
+		}
+	case types.ActionEdited, types.ActionDeleted:
+		if !hasOn {
+			return []Violation{{Pointer: ptr(onPath...), Rule: "action-target", Expected: "present", Actual: "missing",
+				Message: fmt.Sprintf("is missing: a %s action carries the message it is about", quote(action))}}
 		}
 	case types.ActionJoined, types.ActionLeft:
 		if hasOn {
@@ -694,7 +733,7 @@ func checkGroupPassword(d *doc) []Violation {
 	pw, isStr := d.str("password")
 	empty := has && isStr && pw == ""
 	switch {
-	case typ == string(types.GroupPassword) && (!has || empty) && d.profile == types.ProfileSDK:
+	case typ == string(types.GroupPassword) && (!has || empty) && d.profile == types.ProfileDocs:
 		return []Violation{{Pointer: "/password", Rule: "group-password", Expected: "a password", Actual: "missing",
 			Message: "is missing: a group of type password carries its password"}}
 	case (typ == string(types.GroupPublic) || typ == string(types.GroupPrivate)) && has && !empty:
@@ -702,4 +741,105 @@ func checkGroupPassword(d *doc) []Violation {
 			Message: fmt.Sprintf("is set, but a %s group has no password: remove it or make the group's type password", typ)}}
 	}
 	return nil
+}
+
+func checkMessageAction(d *doc) []Violation {
+	if d.kind != types.KindAction {
+		return nil
+	}
+	typ, ok1 := d.str("type")
+	action, ok2 := d.str("data", "action")
+	if !ok1 || !ok2 {
+		return nil
+	}
+	aboutMessage := action == string(types.ActionEdited) || action == string(types.ActionDeleted)
+	switch {
+	case typ == string(types.ActionMessage) && !aboutMessage:
+		return []Violation{{Pointer: "/data/action", Rule: "message-action", Expected: `"edited" or "deleted"`, Actual: quote(action),
+			Message: fmt.Sprintf("is %s, but an action of type message is an edit or a deletion: use edited or deleted, or type groupMember", quote(action))}}
+	case typ != string(types.ActionMessage) && aboutMessage:
+		return []Violation{{Pointer: "/type", Rule: "message-action", Expected: `"message"`, Actual: quote(typ),
+			Message: fmt.Sprintf("is %s, but an %s action is about a message: its type is message", quote(typ), quote(action))}}
+	case !aboutMessage:
+		return nil
+	}
+	on := d.entityPath("on", "")
+	if !d.has(on...) {
+		return nil // action-target says so
+	}
+	if et, ok := d.str(join(on, "entityType")...); ok && et != string(types.EntityMessage) {
+		return []Violation{{Pointer: ptr(join(on, "entityType")...), Rule: "message-action", Expected: `"message"`, Actual: quote(et),
+			Message: fmt.Sprintf("is %s, but an %s action carries the message it is about: entityType message", quote(et), quote(action))}}
+	}
+	ent := join(on, "entity")
+	stamp, by := "editedAt", "edited"
+	if action == string(types.ActionDeleted) {
+		stamp, by = "deletedAt", "deleted"
+		if d.has(join(ent, "data", "text")...) {
+			return []Violation{{Pointer: ptr(join(ent, "data", "text")...), Rule: "message-action", Expected: "missing", Actual: "present",
+				Message: "is present, but a deleted message has no text: CometChat removes it"}}
+		}
+	}
+	at, ok := d.int(join(ent, stamp)...)
+	if !ok {
+		if !d.has(join(ent, stamp)...) {
+			return []Violation{{Pointer: ptr(join(ent, stamp)...), Rule: "message-action", Expected: "present", Actual: "missing",
+				Message: fmt.Sprintf("is missing: the message of a %s action says when it was %s", quote(action), by)}}
+		}
+		return nil
+	}
+	if sent, ok := d.int(join(ent, "sentAt")...); ok && at < sent && sent < millis {
+		return []Violation{{Pointer: ptr(join(ent, stamp)...), Rule: "message-action", Expected: fmt.Sprintf(">= %d", sent), Actual: fmt.Sprint(at),
+			Message: fmt.Sprintf("%d is before the message's sentAt (%d): a message is %s after it is sent", at, sent, by)}}
+	}
+	return nil
+}
+
+func checkConversationID(d *doc) []Violation {
+	if d.kind != types.KindConversation {
+		return nil
+	}
+	id, ok1 := d.str("conversationId")
+	ct, ok2 := d.str("conversationType")
+	if !ok1 || !ok2 {
+		return nil
+	}
+	switch ct {
+	case string(types.ReceiverGroup):
+		guid, ok := d.str("conversationWith", "guid")
+		if ok && id != "group_"+guid {
+			return []Violation{mismatch("conversation-id", []string{"conversationId"}, id, "group_"+guid, []string{"conversationWith", "guid"})}
+		}
+	case string(types.ReceiverUser):
+		uid, ok := d.str("conversationWith", "uid")
+		if !ok {
+			return nil
+		}
+		a, b, found := strings.Cut(id, "_user_")
+		if !found || a == "" || b == "" || a != uid && b != uid {
+			return []Violation{{Pointer: "/conversationId", Rule: "conversation-id", Actual: quote(id), Expected: fmt.Sprintf("<uid>_user_%s or %s_user_<uid>", uid, uid),
+				Message: fmt.Sprintf("is %s, but a one-to-one conversation's id joins its two uids with _user_, one of them %s (conversationWith.uid)", quote(id), quote(uid)), related: "/conversationWith/uid"}}
+		}
+	}
+	return nil
+}
+
+func checkConversationWith(d *doc) []Violation {
+	if d.kind != types.KindConversation {
+		return nil
+	}
+	var vs []Violation
+	if ct, ok := d.str("conversationType"); ok {
+		isGroup := d.has("conversationWith", "guid") && !d.has("conversationWith", "uid")
+		switch {
+		case ct == string(types.ReceiverGroup) && !isGroup && d.has("conversationWith"):
+			vs = append(vs, Violation{Pointer: "/conversationWith", Rule: "conversation-with", Expected: "a group", Actual: "a user",
+				Message: "is a user, but conversationType is \"group\": a group conversation is with its group (guid, no uid)", related: "/conversationType"})
+		case ct == string(types.ReceiverUser) && isGroup:
+			vs = append(vs, Violation{Pointer: "/conversationWith", Rule: "conversation-with", Expected: "a user", Actual: "a group",
+				Message: "is a group, but conversationType is \"user\": a one-to-one conversation is with a user (uid)", related: "/conversationType"})
+		}
+	}
+	vs = append(vs, sameValue(d, "conversation-with", []string{"conversationId"}, []string{"lastMessage", "conversationId"})...)
+	return vs
 }

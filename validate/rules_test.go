@@ -117,7 +117,7 @@ func TestRulesFire(t *testing.T) {
 	// fixtures/rest is rest. (A group or user looks the same in both, and
 	// detection would pick the profile it fits better.)
 	byProfile := map[string]*validate.Validator{
-		"docs": newValidator(t, validate.Options{Profile: types.ProfileSDK}),
+		"docs": newValidator(t, validate.Options{Profile: types.ProfileDocs}),
 		"rest": newValidator(t, validate.Options{Profile: types.ProfileREST}),
 	}
 	covered := map[string]bool{}

@@ -279,13 +279,15 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 		t = nil
 	}
 	found, undocumented := v.against(inst, m, t, vd.Kind, vd.Profile)
-	// A user, group or member without a field only one profile has looks
-	// the same in both; when detected, check it against the other profile
-	// too and keep the one it fits better (a REST password group carries no
-	// password, an sdk one does).
+	// A user, group, member or conversation without a field only one
+	// profile has looks the same in several; when detected, check it
+	// against the other profiles too and keep the one it fits best (a REST
+	// password group carries no password, a docs one does).
 	if v.opts.Profile == "" && !vd.Kind.IsMessage() && len(found) > 0 {
-		if f2, u2 := v.against(inst, m, t, vd.Kind, other(vd.Profile)); len(f2) < len(found) {
-			found, undocumented, vd.Profile = f2, u2, other(vd.Profile)
+		for _, p := range others(vd.Profile) {
+			if f2, u2 := v.against(inst, m, t, vd.Kind, p); len(f2) < len(found) {
+				found, undocumented, vd.Profile = f2, u2, p
+			}
 		}
 	}
 	found = append(found, v.opts.Custom.check(m, vd.Kind)...)
@@ -296,12 +298,16 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 	return vd
 }
 
-// other returns the profile that is not p.
-func other(p types.Profile) types.Profile {
-	if p == types.ProfileREST {
-		return types.ProfileSDK
+// others returns the profiles that are not p, in the order of
+// types.Profiles.
+func others(p types.Profile) []types.Profile {
+	var out []types.Profile
+	for _, q := range types.Profiles() {
+		if q != p {
+			out = append(out, q)
+		}
 	}
-	return types.ProfileREST
+	return out
 }
 
 // against checks a parsed document as kind k in profile p: its schema, then

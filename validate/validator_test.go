@@ -69,7 +69,7 @@ func TestStrictReportsUndocumentedFields(t *testing.T) {
 	doc = load(t, "docs/user-online.json")
 	doc["conversationId"] = "a_user_b"
 	raw, _ = json.Marshal(doc)
-	sdk := newValidator(t, validate.Options{Strict: true, Profile: types.ProfileSDK}).Check(raw)
+	sdk := newValidator(t, validate.Options{Strict: true, Profile: types.ProfileDocs}).Check(raw)
 	rest := newValidator(t, validate.Options{Strict: true, Profile: types.ProfileREST}).Check(raw)
 	if sdk.OK() || !rest.OK() {
 		t.Errorf("conversationId: sdk %v, rest %v; want a violation in sdk only", sdk.Violations, rest.Violations)
@@ -126,7 +126,7 @@ func TestDetectedProfileFits(t *testing.T) {
 	if !vd.OK() || vd.Profile != types.ProfileREST {
 		t.Errorf("a password group without a password: profile %s, %v; want rest and valid", vd.Profile, vd.Violations)
 	}
-	vd = newValidator(t, validate.Options{Profile: types.ProfileSDK}).Check([]byte(`{"guid":"g","name":"G","type":"password","createdAt":1}`))
+	vd = newValidator(t, validate.Options{Profile: types.ProfileDocs}).Check([]byte(`{"guid":"g","name":"G","type":"password","createdAt":1}`))
 	if vd.OK() {
 		t.Error("checked as sdk, a password group without a password conforms")
 	}

@@ -130,7 +130,7 @@ func registry(t reflect.Type) map[string]reflect.Type {
 	}
 	walk(t)
 	// Named only by the hand-written schemas of EntityRef and AppEntity.
-	for _, v := range []any{types.EntityType(""), types.User{}, types.Group{}, types.CallEntity{}, types.Call{}} {
+	for _, v := range []any{types.EntityType(""), types.User{}, types.Group{}, types.CallEntity{}, types.Call{}, types.RESTTextMessage{}} {
 		walk(reflect.TypeOf(v))
 	}
 	return reg
@@ -240,7 +240,7 @@ func applyProfile(s *jsonschema.Schema, t reflect.Type, p types.Profile) {
 	}
 	var drop []string
 	for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
-		if only := types.ProfileOf(t, pair.Key); only != "" && only != p {
+		if !types.InProfile(t, pair.Key, p) {
 			drop = append(drop, pair.Key)
 		}
 	}

@@ -85,7 +85,7 @@ func mapped(t reflect.Type) *jsonschema.Schema {
 // profile's values where they differ.
 func enumSchema(e types.Enum) *jsonschema.Schema {
 	s := &jsonschema.Schema{Type: "string"}
-	for _, v := range e.Values(types.ProfileSDK) {
+	for _, v := range e.Values(types.ProfileDocs) {
 		s.Enum = append(s.Enum, v)
 	}
 	return s
@@ -109,15 +109,69 @@ var schemas = map[reflect.Type]func() *jsonschema.Schema{
 	},
 	// The entity wrapper: the entity's schema follows its entityType.
 	reflect.TypeFor[types.EntityRef](): func() *jsonschema.Schema {
-		return entityRefSchema("A full object wrapped with its type: a user, a group or a call.",
-			types.EntityUser, types.EntityGroup, types.EntityCall)
+		return entityRefSchema("A full object wrapped with its type: a user, a group, a call or a message.",
+			types.EntityUser, types.EntityGroup, types.EntityCall, types.EntityMessage)
 	},
 	// An AppEntity, told apart by shape as its UnmarshalJSON tells it.
 	reflect.TypeFor[types.AppEntity](): appEntitySchema,
+	// A user or a group, told apart by shape.
+	reflect.TypeFor[types.UserOrGroup](): func() *jsonschema.Schema {
+		return &jsonschema.Schema{
+			Type:        "object",
+			Description: "A user (it has a uid) or a group (a guid, and no uid).",
+			If:          &jsonschema.Schema{Required: []string{"uid"}},
+			Then:        &jsonschema.Schema{Ref: "#/$defs/User"},
+			Else: &jsonschema.Schema{
+				If:   &jsonschema.Schema{Required: []string{"guid"}},
+				Then: &jsonschema.Schema{Ref: "#/$defs/Group"},
+				Else: &jsonschema.Schema{Ref: "#/$defs/User"},
+			},
+		}
+	},
+	// What an sdk action was done to: a message (it has a category) or a
+	// member.
+	reflect.TypeFor[types.ActionTarget](): func() *jsonschema.Schema {
+		return &jsonschema.Schema{
+			Type:        "object",
+			Description: "The message edited or deleted (it has a category), or the member acted on.",
+			If:          &jsonschema.Schema{Required: []string{"category"}},
+			Then:        &jsonschema.Schema{Ref: "message.json"},
+			Else:        &jsonschema.Schema{Ref: "#/$defs/User"},
+		}
+	},
+	// A message of any kind in the same profile, or null.
+	reflect.TypeFor[types.AnyMessage](): func() *jsonschema.Schema {
+		return &jsonschema.Schema{
+			Description: "A message of any kind, or null.",
+			If:          &jsonschema.Schema{Type: "null"},
+			Else:        &jsonschema.Schema{Ref: "message.json"},
+		}
+	},
+	// A count: a whole number, as a number or a string of digits.
+	reflect.TypeFor[types.Count](): func() *jsonschema.Schema {
+		return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{
+			{Type: "integer", Minimum: "0"},
+			{Type: "string", Pattern: "^[0-9]+$"},
+		}}
+	},
 }
 
 // extensions tighten the reflected schemas of struct types.
 var extensions = map[reflect.Type]func(*jsonschema.Schema){
+	// An avatar is a URL, or empty: CometChat's System user has "".
+	reflect.TypeFor[types.User](): func(s *jsonschema.Schema) {
+		if p, ok := s.Properties.Get("avatar"); ok {
+			p.Format = ""
+			p.AnyOf = []*jsonschema.Schema{{Const: ""}, {Format: "uri"}}
+		}
+	},
+	reflect.TypeFor[types.GroupMember](): func(s *jsonschema.Schema) {
+		if p, ok := s.Properties.Get("avatar"); ok {
+			p.Format = ""
+			p.AnyOf = []*jsonschema.Schema{{Const: ""}, {Format: "uri"}}
+		}
+	},
+
 	reflect.TypeFor[types.MessageEntities](): func(s *jsonschema.Schema) {
 		pinEntityType(s, "sender", types.EntityUser)
 		pinEntityType(s, "receiver", types.EntityUser, types.EntityGroup)
@@ -125,9 +179,11 @@ var extensions = map[reflect.Type]func(*jsonschema.Schema){
 
 	reflect.TypeFor[types.TextMessage]():     pinText,
 	reflect.TypeFor[types.RESTTextMessage](): pinText,
+	reflect.TypeFor[types.SDKTextMessage]():  pinText,
 
 	reflect.TypeFor[types.MediaMessage]():     pinMedia,
 	reflect.TypeFor[types.RESTMediaMessage](): pinMedia,
+	reflect.TypeFor[types.SDKMediaMessage]():  pinMedia,
 	// A media message's data has a url or attachments.
 	reflect.TypeFor[types.MediaMessageData](): func(s *jsonschema.Schema) {
 		s.AnyOf = []*jsonschema.Schema{
@@ -147,22 +203,28 @@ var extensions = map[reflect.Type]func(*jsonschema.Schema){
 
 	reflect.TypeFor[types.CustomMessage]():     pinCustom,
 	reflect.TypeFor[types.RESTCustomMessage](): pinCustom,
+	reflect.TypeFor[types.SDKCustomMessage]():  pinCustom,
 
 	reflect.TypeFor[types.Action]():         func(s *jsonschema.Schema) { pin(s, "category", types.CategoryAction) },
 	reflect.TypeFor[types.RESTAction]():     func(s *jsonschema.Schema) { pin(s, "category", types.CategoryAction) },
+	reflect.TypeFor[types.SDKAction]():      func(s *jsonschema.Schema) { pin(s, "category", types.CategoryAction) },
 	reflect.TypeFor[types.ActionEntities](): pinActionEntities,
 	reflect.TypeFor[types.ActionData]():     pinActionEntities,
 
 	reflect.TypeFor[types.Call]():         func(s *jsonschema.Schema) { pin(s, "category", types.CategoryCall) },
 	reflect.TypeFor[types.RESTCall]():     func(s *jsonschema.Schema) { pin(s, "category", types.CategoryCall) },
+	reflect.TypeFor[types.SDKCall]():      func(s *jsonschema.Schema) { pin(s, "category", types.CategoryCall) },
 	reflect.TypeFor[types.CallEntities](): pinCallEntities,
 	reflect.TypeFor[types.CallData]():     pinCallEntities,
 }
 
-// pinText pins a text message's category and type.
+// pinText pins a text message's category and type, and asks for data.text
+// unless the message was deleted.
 func pinText(s *jsonschema.Schema) {
 	pin(s, "category", types.CategoryMessage)
 	pin(s, "type", types.MessageText)
+	s.If = &jsonschema.Schema{Required: []string{"deletedAt"}}
+	s.Else = &jsonschema.Schema{Properties: props("data", &jsonschema.Schema{Required: []string{"text"}})}
 }
 
 // pinMedia pins a media message's category and type.
@@ -182,12 +244,13 @@ func pinCustom(s *jsonschema.Schema) {
 	s.Then = &jsonschema.Schema{Properties: props("type", &jsonschema.Schema{Const: string(types.MessageCustom)})}
 }
 
-// pinActionEntities pins an action's entity types: by a user, for a group,
-// on a user.
+// pinActionEntities pins an action's entity types: by a user, for a group
+// (or a user, in a one-to-one conversation's edits and deletions), on a
+// user or a message.
 func pinActionEntities(s *jsonschema.Schema) {
 	pinEntityType(s, "by", types.EntityUser)
-	pinEntityType(s, "for", types.EntityGroup)
-	pinEntityType(s, "on", types.EntityUser)
+	pinEntityType(s, "for", types.EntityGroup, types.EntityUser)
+	pinEntityType(s, "on", types.EntityUser, types.EntityMessage)
 }
 
 // pinCallEntities pins a call's entity types: by a user, for a user or a
@@ -222,6 +285,16 @@ func appEntitySchema() *jsonschema.Schema {
 // entityDefs names the definition of each entity type's entity.
 var entityDefs = map[types.EntityType]string{types.EntityUser: "User", types.EntityGroup: "Group", types.EntityCall: "CallEntity"}
 
+// entityRef is the reference to the schema of an entity of type t: a
+// definition, or for a message the rest profile's message schema, as
+// data keeps messages in the wire shape in every profile.
+func entityRef(t types.EntityType) string {
+	if t == types.EntityMessage {
+		return "../rest/message.json"
+	}
+	return "#/$defs/" + entityDefs[t]
+}
+
 // entityRefSchema describes a wrapper whose entityType is one of ts. With one
 // type the entity has that type's schema outright, so that a wrong entity is
 // reported by one schema, not by every branch.
@@ -242,7 +315,7 @@ func entityRefSchema(desc string, ts ...types.EntityType) *jsonschema.Schema {
 		AdditionalProperties: jsonschema.FalseSchema,
 	}
 	if len(ts) == 1 {
-		s.Properties.Set("entity", &jsonschema.Schema{Ref: "#/$defs/" + entityDefs[ts[0]], Description: "The entity itself."})
+		s.Properties.Set("entity", &jsonschema.Schema{Ref: entityRef(ts[0]), Description: "The entity itself."})
 		return s
 	}
 	for _, t := range ts {
@@ -251,7 +324,7 @@ func entityRefSchema(desc string, ts ...types.EntityType) *jsonschema.Schema {
 				Properties: props("entityType", &jsonschema.Schema{Const: string(t)}),
 				Required:   []string{"entityType"},
 			},
-			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: "#/$defs/" + entityDefs[t]})},
+			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: entityRef(t)})},
 		})
 	}
 	return s
