@@ -270,6 +270,12 @@ func TestDroppingFields(t *testing.T) {
 				if !found {
 					t.Errorf("%s without required %q: want a required error at the root, got %v", f.path, field, err)
 				}
+			} else if field == "deletedAt" && f.kind == types.KindTextMessage {
+				// Optional, but a text message without it must carry a
+				// text, which a deleted one has not.
+				if err == nil {
+					t.Errorf("%s without deletedAt: want data.text required, got valid", f.path)
+				}
 			} else {
 				droppedOptional[key]++
 				if err != nil {

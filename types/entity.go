@@ -138,15 +138,17 @@ func (r *EntityRef) UnmarshalJSON(b []byte) error {
 }
 
 // AppEntity is the documentation's AppEntity: what an action was by, on or
-// for, and who a call was to. It is a User, a Group or a Call, told apart by
-// shape as Detect tells documents apart: an object with a uid is a User,
-// else one with a guid a Group, else one with a sessionId a Call, and any
-// other a User. A key counts when present, whatever its value. Exactly one of
-// the three fields is set.
+// for, and who a call was to. It is a User, a Group, a Call or a message (the
+// message an edit or deletion action is about, in the REST wire shape), told
+// apart by shape as Detect tells documents apart: an object with a category
+// is a message, else one with a uid a User, else one with a guid a Group,
+// else one with a sessionId a Call, and any other a User. A key counts when
+// present, whatever its value. Exactly one of the fields is set.
 type AppEntity struct {
-	User  *User
-	Group *Group
-	Call  *Call
+	User    *User
+	Group   *Group
+	Call    *Call
+	Message Entity
 }
 
 // MarshalJSON writes the set entity, or null when none is set.
@@ -158,6 +160,8 @@ func (e AppEntity) MarshalJSON() ([]byte, error) {
 		return json.Marshal(e.Group)
 	case e.Call != nil:
 		return json.Marshal(e.Call)
+	case e.Message != nil:
+		return json.Marshal(e.Message)
 	}
 	return []byte("null"), nil
 }
@@ -179,6 +183,17 @@ func (e *AppEntity) UnmarshalJSON(b []byte) error {
 	case EntityCall:
 		e.Call = new(Call)
 		return json.Unmarshal(b, e.Call)
+	case EntityMessage:
+		doc, err := DecodeAs(b, messageKindOf(b), ProfileREST)
+		if err != nil {
+			return err
+		}
+		m, ok := doc.(Entity)
+		if !ok {
+			return fmt.Errorf("a %s is not a message", doc.Kind())
+		}
+		e.Message = m
+		return nil
 	}
 	e.User = new(User)
 	return json.Unmarshal(b, e.User)
@@ -186,10 +201,13 @@ func (e *AppEntity) UnmarshalJSON(b []byte) error {
 
 // appEntityType tells the type of an AppEntity from its keys.
 func appEntityType[V any](keys map[string]V) EntityType {
+	_, cat := keys["category"]
 	_, uid := keys["uid"]
 	_, guid := keys["guid"]
 	_, session := keys["sessionId"]
 	switch {
+	case cat:
+		return EntityMessage
 	case !uid && guid:
 		return EntityGroup
 	case !uid && session:

@@ -139,6 +139,11 @@ func walkKeys(data []byte, t reflect.Type, path string, level int) error {
 			}
 			inner := map[EntityType]reflect.Type{EntityUser: reflect.TypeOf(User{}),
 				EntityGroup: reflect.TypeOf(Group{}), EntityCall: reflect.TypeOf(Call{})}[appEntityType(obj)]
+			if inner == nil {
+				if inner = messageType(data); inner == nil {
+					return &DecodeError{Path: path, Msg: "not a message of a kind the model knows: it needs a category, and a type its category allows"}
+				}
+			}
 			return walkKeys(data, inner, path, level+1)
 		}
 		obj, err := members(data, path, "entity", "entityType")

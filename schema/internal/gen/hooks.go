@@ -267,16 +267,20 @@ func appEntitySchema() *jsonschema.Schema {
 	has := func(key string) *jsonschema.Schema { return &jsonschema.Schema{Required: []string{key}} }
 	return &jsonschema.Schema{
 		Type:        "object",
-		Description: "A user (it has a uid), a group (a guid) or a call (a sessionId).",
-		If:          has("uid"),
-		Then:        &jsonschema.Schema{Ref: "#/$defs/User"},
+		Description: "A message edited or deleted (it has a category, REST wire shape), a user (a uid), a group (a guid) or a call (a sessionId).",
+		If:          has("category"),
+		Then:        &jsonschema.Schema{Ref: "../rest/message.json"},
 		Else: &jsonschema.Schema{
-			If:   has("guid"),
-			Then: &jsonschema.Schema{Ref: "#/$defs/Group"},
+			If:   has("uid"),
+			Then: &jsonschema.Schema{Ref: "#/$defs/User"},
 			Else: &jsonschema.Schema{
-				If:   has("sessionId"),
-				Then: &jsonschema.Schema{Ref: "#/$defs/Call"},
-				Else: &jsonschema.Schema{Ref: "#/$defs/User"},
+				If:   has("guid"),
+				Then: &jsonschema.Schema{Ref: "#/$defs/Group"},
+				Else: &jsonschema.Schema{
+					If:   has("sessionId"),
+					Then: &jsonschema.Schema{Ref: "#/$defs/Call"},
+					Else: &jsonschema.Schema{Ref: "#/$defs/User"},
+				},
 			},
 		},
 	}
