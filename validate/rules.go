@@ -24,22 +24,22 @@ type Rule struct {
 func Rules() []Rule { return rules }
 
 var rules = []Rule{
-	{"category-type", "A message's category and type are a pair the model allows for its kind (message/text, message/image, custom/<any>, action/groupMember, call/audio, ...).", checkCategoryType},
-	{"sender-entity", "The message's sender (the uid, or the sender object's uid and name) names the same user as data.entities.sender.entity (data.by for actions and calls).", checkSender},
-	{"receiver-entity", "The message's receiver and receiverType agree with the receiver entity and its entityType (data.entities.receiver; data.for for actions and calls).", checkReceiver},
-	{"text-data", "A text message's text equals data.text.", checkText},
-	{"media-url", "A media message's url equals data.url.", checkMediaURL},
+	{"category-type", "A message's category and type are a pair the model allows for its kind (message/text, message/image, custom/<any>, action/groupMember, action/message, call/audio, ...).", checkCategoryType},
+	{"sender-entity", "The message's sender (the uid, or the sender object's uid and name) names the same user as data.entities.sender.entity (data.entities.by for actions and calls; data.by in the docs profile).", checkSender},
+	{"receiver-entity", "The message's receiver (receiverId and the receiver object in the sdk profile) and receiverType agree with the receiver entity and its entityType (data.entities.receiver; data.entities.for for actions and calls; data.for in the docs profile).", checkReceiver},
+	{"text-data", "A text message's text (a media message's caption in the sdk profile) equals data.text.", checkText},
+	{"media-url", "A media message's url equals data.url (docs profile).", checkMediaURL},
 	{"custom-data", "A custom message's customData and subType equal data.customData and data.subType.", checkCustomData},
 	{"timestamp-unit", "Timestamps are Unix seconds: a value of 10^11 or more is flagged as milliseconds.", checkTimestampUnit},
 	{"timestamp-order", "Timestamps are ordered: sentAt <= deliveredAt <= readAt, createdAt <= updatedAt, and a group's createdAt <= joinedAt.", checkTimestampOrder},
-	{"call-entity", "A call's sessionId, status and type agree with the call entity in data.on (sessionid, status, type), and its action with data.action.", checkCallEntity},
-	{"call-parties", "A call's callInitiator is its sender and its callReceiver is its receiver.", checkCallParties},
-	{"action-data", "An action's action, actionBy, actionOn and actionFor agree with data.action and data.by, data.on and data.for.", checkActionData},
+	{"call-entity", "A call's sessionId, status and type agree with the call entity (data.entities.on; data.on in the docs profile: sessionid, status, type), and its action with data.action.", checkCallEntity},
+	{"call-parties", "A call's callInitiator is its sender (in the sdk profile, the call entity's sender) and its callReceiver is its receiver.", checkCallParties},
+	{"action-data", "An action's action, actionBy, actionOn and actionFor agree with data.action and the by, on and for entities (data.entities in the sdk profile, data in the docs profile).", checkActionData},
 	{"action-target", "Actions done to a member (kicked, banned, unbanned, scopeChanged, added, invited) name that member in data.on, edits and deletions name the message; joined and left name none.", checkActionTarget},
 	{"message-action", "An action of type message is an edit or a deletion (and only those are): its on entity is the message (entityType message) with editedAt or deletedAt as the action says, at or after the message's sentAt, and a deleted message has no text.", checkMessageAction},
 	{"conversation-id", "A conversation's id names its parties: group_<guid> of conversationWith in a group, and in a one-to-one conversation the two uids joined by _user_, one of them conversationWith's.", checkConversationID},
 	{"conversation-with", "A conversation's conversationWith is a user or a group as conversationType says, and lastMessage belongs to the conversation: its conversationId (when it has one) is the conversation's.", checkConversationWith},
-	{"group-password", "A password group carries its password (sdk profile); a public or private group carries none.", checkGroupPassword},
+	{"group-password", "A password group carries its password (docs profile); a public or private group carries none.", checkGroupPassword},
 }
 
 // doc is a parsed document with its kind and profile, for the rules. It is
@@ -515,6 +515,7 @@ func checkReceiver(d *doc) []Violation {
 	id, ok2 := d.str(d.entityPath("receiver", leaf)...)
 	if ok1 && ok2 && recv != id {
 		vs = append(vs, mismatch("receiver-entity", join(path, "entity", idKey), id, recv, []string{recvKey}))
+		return vs
 	}
 	// The sdk profile's receiver object is built from the same entity.
 	if d.profile == types.ProfileSDK && ok1 {
@@ -804,11 +805,22 @@ func checkConversationID(d *doc) []Violation {
 	if !ok1 || !ok2 {
 		return nil
 	}
+	if v := conversationIDFault(d, id, ct); v != nil {
+		return []Violation{*v}
+	}
+	return nil
+}
+
+// conversationIDFault is what is wrong with conversation id id of type ct,
+// or nil.
+func conversationIDFault(d *doc, id, ct string) *Violation {
 	switch ct {
 	case string(types.ReceiverGroup):
 		guid, ok := d.str("conversationWith", "guid")
 		if ok && id != "group_"+guid {
-			return []Violation{mismatch("conversation-id", []string{"conversationId"}, id, "group_"+guid, []string{"conversationWith", "guid"})}
+			return &Violation{Pointer: "/conversationId", Rule: "conversation-id", Actual: quote(id), Expected: quote("group_" + guid),
+				Message: fmt.Sprintf("is %s, but a group conversation's id is group_ and its guid: %s (conversationWith.guid is %s)", quote(id), quote("group_"+guid), quote(guid)),
+				related: "/conversationWith/guid"}
 		}
 	case string(types.ReceiverUser):
 		uid, ok := d.str("conversationWith", "uid")
@@ -817,8 +829,8 @@ func checkConversationID(d *doc) []Violation {
 		}
 		a, b, found := strings.Cut(id, "_user_")
 		if !found || a == "" || b == "" || a != uid && b != uid {
-			return []Violation{{Pointer: "/conversationId", Rule: "conversation-id", Actual: quote(id), Expected: fmt.Sprintf("<uid>_user_%s or %s_user_<uid>", uid, uid),
-				Message: fmt.Sprintf("is %s, but a one-to-one conversation's id joins its two uids with _user_, one of them %s (conversationWith.uid)", quote(id), quote(uid)), related: "/conversationWith/uid"}}
+			return &Violation{Pointer: "/conversationId", Rule: "conversation-id", Actual: quote(id), Expected: fmt.Sprintf("<uid>_user_%s or %s_user_<uid>", uid, uid),
+				Message: fmt.Sprintf("is %s, but a one-to-one conversation's id joins its two uids with _user_, one of them %s (conversationWith.uid)", quote(id), quote(uid)), related: "/conversationWith/uid"}
 		}
 	}
 	return nil
@@ -840,6 +852,12 @@ func checkConversationWith(d *doc) []Violation {
 				Message: "is a group, but conversationType is \"user\": a one-to-one conversation is with a user (uid)", related: "/conversationType"})
 		}
 	}
-	vs = append(vs, sameValue(d, "conversation-with", []string{"conversationId"}, []string{"lastMessage", "conversationId"})...)
+	// The last message is compared with an id that names the parties
+	// right; a wrong id is conversation-id's alone.
+	id, ok1 := d.str("conversationId")
+	ct, ok2 := d.str("conversationType")
+	if ok1 && ok2 && len(vs) == 0 && conversationIDFault(d, id, ct) == nil {
+		vs = append(vs, sameValue(d, "conversation-with", []string{"conversationId"}, []string{"lastMessage", "conversationId"})...)
+	}
 	return vs
 }

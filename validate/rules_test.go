@@ -110,15 +110,38 @@ var ruleCases = []struct {
 	{"private rest group with password", "rest/group.json", both(set("/type", "private"), set("/password", "x")), "group-password", "/password"},
 	{"action with a call type", "rest/action.json", set("/type", "audio"), "category-type", "/type"},
 	{"call with a message type", "docs/call-initiated.json", set("/type", "text"), "category-type", "/type"},
+	{"member action of type message", "rest/action.json", set("/type", "message"), "message-action", "/data/action"},
+	{"edit of type groupMember", "rest/action-edited.json", set("/type", "groupMember"), "message-action", "/type"},
+	{"edit without editedAt", "rest/action-edited.json", del("/data/entities/on/entity/editedAt"), "message-action", "/data/entities/on/entity/editedAt"},
+	{"edited before it was sent", "rest/action-edited.json", set("/data/entities/on/entity/editedAt", 1638423000), "message-action", "/data/entities/on/entity/editedAt"},
+	{"deleted message with its text", "rest/action-deleted.json", set("/data/entities/on/entity/data/text", "still here"), "message-action", "/data/entities/on/entity/data/text"},
+	{"edit without the message", "rest/action-edited.json", del("/data/entities/on"), "action-target", "/data/entities/on"},
+	{"group conversation id", "rest/conversation-group.json", set("/conversationId", "group_other"), "conversation-id", "/conversationId"},
+	{"user conversation id", "rest/conversation-user.json", set("/conversationId", "cometchat-uid-3_user_cometchat-uid-9"), "conversation-id", "/conversationId"},
+	{"user conversation id without _user_", "rest/conversation-user.json", set("/conversationId", "cometchat-uid-5"), "conversation-id", "/conversationId"},
+	{"group conversation with a user", "rest/conversation-group.json", set("/conversationType", "user"), "conversation-with", "/conversationWith"},
+	{"last message of another conversation", "rest/conversation-user.json", set("/lastMessage/conversationId", "group_x"), "conversation-with", "/lastMessage/conversationId"},
+	{"sdk receiverId", "sdk/textMessage-sdk4.json", set("/receiverId", "someone"), "receiver-entity", "/data/entities/receiver/entity/uid"},
+	{"sdk receiver object", "sdk/textMessage-sdk4.json", set("/receiver/uid", "someone"), "receiver-entity", "/receiver/uid"},
+	{"sdk sender object", "sdk/textMessage-sdk4.json", set("/sender/uid", "someone"), "sender-entity", "/data/entities/sender/entity/uid"},
+	{"sdk text", "sdk/textMessage-sdk4.json", set("/text", "other"), "text-data", "/data/text"},
+	{"sdk caption", "sdk/mediaMessage-sdk4.json", set("/caption", "other"), "text-data", "/data/text"},
+	{"sdk custom data", "sdk/customMessage-sdk4.json", set("/customData", map[string]any{"other": true}), "custom-data", "/data/customData"},
+	{"sdk action", "sdk/action-sdk4.json", set("/action", "banned"), "action-data", "/data/action"},
+	{"sdk actionOn", "sdk/action-sdk4.json", set("/actionOn/uid", "someone"), "action-data", "/data/entities/on/entity/uid"},
+	{"sdk edited message id", "sdk/action-sdk4-edited.json", set("/actionOn/id", "99"), "action-data", "/data/entities/on/entity/id"},
+	{"sdk call session", "sdk/call-sdk4.json", set("/sessionId", "other"), "call-entity", "/data/entities/on/entity/sessionid"},
+	{"sdk call receiver", "sdk/call-sdk4.json", set("/callReceiver/uid", "someone"), "call-parties", "/callReceiver/uid"},
 }
 
 func TestRulesFire(t *testing.T) {
-	// Each fixture is checked in its own profile: fixtures/docs is sdk,
-	// fixtures/rest is rest. (A group or user looks the same in both, and
+	// Each fixture is checked in its own profile: fixtures/docs is docs,
+	// fixtures/rest rest, fixtures/sdk sdk. (A group or user looks the same in both, and
 	// detection would pick the profile it fits better.)
 	byProfile := map[string]*validate.Validator{
 		"docs": newValidator(t, validate.Options{Profile: types.ProfileDocs}),
 		"rest": newValidator(t, validate.Options{Profile: types.ProfileREST}),
+		"sdk":  newValidator(t, validate.Options{Profile: types.ProfileSDK}),
 	}
 	covered := map[string]bool{}
 	for _, c := range ruleCases {

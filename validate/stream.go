@@ -52,10 +52,12 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 		}()
 	}
 	readErr := make(chan error, 1)
+	ep := endpointOf(in.Name)
 	go func() {
 		defer close(order)
 		defer close(jobs)
 		cur := newBatch()
+		cur.ep = ep
 		// send hands the batch on, in order, to a worker.
 		send := func() bool {
 			if cur.len() == 0 {
@@ -63,6 +65,7 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 			}
 			b := cur
 			cur = newBatch()
+			cur.ep = ep
 			select {
 			case order <- b:
 			case <-ctx.Done():
@@ -134,6 +137,7 @@ type batch struct {
 	locs  []Location
 	pre   []*Verdict // a verdict made while reading (malformed input), or nil
 	res   chan []Verdict
+	ep    *endpoint // the REST endpoint the documents came from, or nil
 }
 
 const (
@@ -151,7 +155,7 @@ func newBatch() *batch { return batches.Get().(*batch) }
 // release empties b and keeps it for reuse; its verdicts hold none of its
 // bytes.
 func (b *batch) release() {
-	b.buf, b.spans, b.locs, b.pre = b.buf[:0], b.spans[:0], b.locs[:0], b.pre[:0]
+	b.buf, b.spans, b.locs, b.pre, b.ep = b.buf[:0], b.spans[:0], b.locs[:0], b.pre[:0], nil
 	batches.Put(b)
 }
 
@@ -175,7 +179,7 @@ func (b *batch) check(v *Validator) []Verdict {
 			out = append(out, *b.pre[i])
 			continue
 		}
-		out = v.expand(out, b.buf[b.spans[i][0]:b.spans[i][1]], loc)
+		out = v.expand(out, b.buf[b.spans[i][0]:b.spans[i][1]], loc, b.ep)
 	}
 	for i := range out {
 		v.suppress.apply(&out[i])
@@ -186,10 +190,11 @@ func (b *batch) check(v *Validator) []Verdict {
 // expand checks one value read from an input: the document picked by
 // Options.Pointer, or the documents of a REST envelope or an array, or the
 // value itself. It appends their verdicts to out.
-func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
+func (v *Validator) expand(out []Verdict, raw []byte, loc Location, ep *endpoint) []Verdict {
 	check := func(doc []byte, loc Location) Verdict {
 		vd := v.Check(doc)
 		vd.Location = loc
+		vd = v.atEndpoint(ep, doc, vd)
 		v.observe(doc, vd)
 		return vd
 	}
@@ -217,12 +222,13 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
 			data := t.member(0, "data")
 			if t.toks[data].kind == tArray {
 				// The elements are read off the tape, not copied.
-				return v.elements(out, t, data, loc)
+				return v.elements(out, t, data, loc, ep)
 			}
 			raw = t.raw(data)
 		default:
 			vd := v.checkParsed(doc, t)
 			vd.Location = loc
+			vd = v.atEndpoint(ep, doc, vd)
 			v.observe(doc, vd)
 			return append(out, vd)
 		}
@@ -244,7 +250,7 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location) []Verdict {
 }
 
 // elements checks the elements of the array at token k of t.
-func (v *Validator) elements(out []Verdict, t *tape, k int32, loc Location) []Verdict {
+func (v *Validator) elements(out []Verdict, t *tape, k int32, loc Location, ep *endpoint) []Verdict {
 	n := 0
 	for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
 		l := loc
@@ -252,6 +258,7 @@ func (v *Validator) elements(out []Verdict, t *tape, k int32, loc Location) []Ve
 		doc := t.raw(e)
 		vd := v.Check(doc)
 		vd.Location = l
+		vd = v.atEndpoint(ep, doc, vd)
 		v.observe(doc, vd)
 		out = append(out, vd)
 		n++

@@ -46,7 +46,7 @@ func (s Suppression) matches(k types.Kind, x Violation) bool {
 // RuleIDs lists every rule id a violation can carry, sorted.
 func RuleIDs() []string {
 	ids := []string{RuleJSON, RuleKind, RuleRequired, RuleType, RuleEnum, RuleFormat, RuleValue,
-		RuleUnknownField, RuleDuplicateKey, RulePointer, RuleSize}
+		RuleUnknownField, RuleDuplicateKey, RulePointer, RuleSize, RuleEndpointKind}
 	for _, r := range Rules() {
 		ids = append(ids, r.ID)
 	}

@@ -75,7 +75,7 @@ coherent world of users, groups, members and messages.`,
 	f.StringVar(&o.kind, "kind", "all", "the `KIND` to make: all (a mix), or "+kindNames())
 	f.IntVarP(&o.n, "count", "n", 10, "how many documents, in all")
 	f.Uint64Var(&o.seed, "seed", 1, "the seed: the same seed, flags and version give the same bytes")
-	f.StringVar(&o.profile, "profile", "sdk", "the shape, `sdk|rest`: the SDK documentation's objects, or REST API v3 wire JSON")
+	f.StringVar(&o.profile, "profile", "rest", "the shape, `rest|sdk|docs`: REST API v3 wire JSON, the official SDKs' objects (JSON.stringify, 4.x), or the data model documentation's own layout")
 	f.StringVar(&o.optional, "optional", "random", "optional fields: `all|none|random` (each present about half the time)")
 	f.BoolVar(&o.invalid, "invalid", false, "make documents broken in exactly one way each, labelled in a manifest")
 	f.StringVar(&o.format, "format", "ndjson", "the layout, `ndjson|json|files`: one document a line, one JSON array, or one file each")

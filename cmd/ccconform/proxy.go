@@ -80,7 +80,7 @@ byte for byte; the answer waits for the check.
 	f.StringVar(&o.listenAddr, "listen", "127.0.0.1:8687", "listen on `HOST:PORT`; port 0 picks a free one")
 	f.SetNormalizeFunc(listenAlias)
 	f.StringVar(&o.kind, "kind", "auto", "check every document as this `KIND`: auto, or "+kindNames())
-	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|sdk|rest`")
+	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|rest|sdk|docs`")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
 	f.StringVar(&o.format, "format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `FILE` instead of standard output")

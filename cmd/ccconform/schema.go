@@ -45,7 +45,7 @@ func newSchemaCmd(e *env, runF func(*schemaOptions) int) *cobra.Command {
 	}
 	f := c.Flags()
 	f.StringVar(&o.kind, "kind", "", "the `KIND` whose schema to print: "+kindNames("or message (any message)"))
-	f.StringVar(&o.profile, "profile", "sdk", "the shape to print, one of `sdk|rest`: sdk for the SDK documentation's objects, rest for REST API v3 wire JSON")
+	f.StringVar(&o.profile, "profile", "rest", "the shape to print, one of `rest|sdk|docs`: rest for REST API v3 wire JSON, sdk for the official SDKs' objects (3.x and 4.x), docs for the data model documentation's own layout")
 	f.StringVarP(&o.out, "output", "o", "", "write the schemas as files into `DIR` instead of printing one")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds(schema.MessageName)...))
 	c.RegisterFlagCompletionFunc("profile", completeValues(profiles()...))

@@ -108,7 +108,7 @@ by page. Flags may come before or after the inputs; -- ends the flags.`,
 	f := c.Flags()
 	o.maxDoc = byteSize(validate.DefaultMaxDocumentBytes)
 	f.StringVar(&o.kind, "kind", "auto", "check every document as this `KIND`: auto (detect each), or "+kindNames())
-	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|sdk|rest`: auto detects each document's, sdk is the SDK documentation's objects, rest is REST API v3 wire JSON")
+	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|rest|sdk|docs`: auto detects each document's; rest is REST API v3 wire JSON, sdk the official SDKs' objects as JSON.stringify writes them (3.x and 4.x), docs the data model documentation's own layout")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
 	f.Var(&o.customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json, found from the working directory up)")
 	f.Var(&o.metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also \"metadata\" in .ccconform.json)")

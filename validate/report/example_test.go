@@ -29,11 +29,11 @@ func ExampleNew() {
 	}
 	fmt.Print(buf.String())
 	// Output:
-	// bytes:1: user (sdk)
+	// bytes:1: user (docs)
 	//   status: "away" is not one of online, offline [enum]
 	// 2 documents: 1 valid, 1 invalid
 	// violations by rule: enum 1
 	// documents by kind: user 2
 	// invalid by kind: user 1
-	// checked as profile: sdk 2
+	// checked as profile: docs 2
 }

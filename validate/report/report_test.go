@@ -146,9 +146,9 @@ func TestGitHubAnnotations(t *testing.T) {
 func TestTextSummary(t *testing.T) {
 	out := write(t, "text", verdicts(t))
 	for _, want := range []string{
-		"bytes:2: user (sdk)\n  status: \"away, 100%\" is not one of online, offline [enum]\n",
+		"bytes:2: user (docs)\n  status: \"away, 100%\" is not one of online, offline [enum]\n",
 		"bytes:3: document\n  malformed JSON at column 9",
-		"bytes:4: group (sdk)\n  password: is set, but a public group has no password",
+		"bytes:4: group (docs)\n  password: is set, but a public group has no password",
 		"4 documents: 1 valid, 3 invalid\n",
 		"violations by rule: enum 1, group-password 1, json 1\n",
 	} {

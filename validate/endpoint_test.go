@@ -1,0 +1,61 @@
+package validate_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+)
+
+func TestEndpointSaysTheKind(t *testing.T) {
+	user := `{"uid":"ada","name":"Ada","status":"online"}`
+	group := `{"guid":"kite","name":"Kite","type":"public","createdAt":1700000000}`
+	cases := []struct {
+		name, source, body string
+		opts               validate.Options
+		kind               types.Kind
+		rules              []string // the verdict's rules, in order
+	}{
+		{"a user in a group list", "https://app.example/v3/groups", `{"data":[` + group + `,` + user + `]}`, validate.Options{}, types.KindUser, []string{validate.RuleEndpointKind}},
+		{"a user where a user is", "https://app.example/v3.0/users/ada", user, validate.Options{}, types.KindUser, nil},
+		{"an untellable conversation is checked as one", "http://127.0.0.1:1/v3/conversations", `{"data":[{"unreadMessageCount":1}]}`, validate.Options{}, types.KindConversation, []string{"required", "required", "required"}},
+		{"an untellable message", "http://127.0.0.1:1/v3/messages", `{"data":[{"text":"hi"}]}`, validate.Options{}, "", []string{validate.RuleKind}},
+		{"a path of no known endpoint", "https://app.example/v3/roles", user, validate.Options{}, types.KindUser, nil},
+		{"a file is no endpoint", "v3/groups", user, validate.Options{}, types.KindUser, nil},
+		{"--kind has the last word", "https://app.example/v3/groups", user, validate.Options{Kind: types.KindUser}, types.KindUser, nil},
+		{"a disabled rule is not reported", "https://app.example/v3/groups", user, validate.Options{Disable: []string{validate.RuleEndpointKind}}, types.KindUser, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v, err := validate.New(c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var last validate.Verdict
+			err = v.Stream(context.Background(), validate.Input{Name: c.source, R: strings.NewReader(c.body)}, func(vd validate.Verdict) error {
+				last = vd
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rules []string
+			for _, x := range last.Violations {
+				rules = append(rules, x.Rule)
+			}
+			if last.Kind != c.kind || strings.Join(rules, ",") != strings.Join(c.rules, ",") {
+				t.Fatalf("got kind %q, rules %v (%v); want kind %q, rules %v", last.Kind, rules, last.Violations, c.kind, c.rules)
+			}
+			for _, x := range last.Violations {
+				if x.Rule == validate.RuleEndpointKind && !strings.Contains(x.Message, "returns groups") {
+					t.Errorf("message %q does not say what the endpoint returns", x.Message)
+				}
+				if x.Rule == validate.RuleKind && !strings.Contains(x.Message, "returns messages") {
+					t.Errorf("message %q does not say what the endpoint returns", x.Message)
+				}
+			}
+		})
+	}
+}
