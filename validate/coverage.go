@@ -101,12 +101,24 @@ func NewCoverage() (*Coverage, error) {
 	return c, nil
 }
 
+// The bounds of fieldSet.walk: deep enough for a message inside an action
+// inside a conversation (/lastMessage/data/entities/on/entity/data/text).
+const (
+	maxCoverageDepth = 10
+	maxCoverageHops  = 24
+)
+
 func kp(k types.Kind, p types.Profile) string { return string(k) + "/" + string(p) }
 
 // walk records the fields under schema s at pointer at; required says the
 // value at at is always there.
+//
+// Schemas refer to each other in cycles (a conversation's last message may
+// be an action about a message, which may be an action ...): the walk stops
+// at maxCoverageDepth segments of pointer, and after maxCoverageHops
+// schemas without a new segment.
 func (fs *fieldSet) walk(s *jsonschema.Schema, at string, required bool, depth int) {
-	if s == nil || depth > 12 {
+	if s == nil || depth > maxCoverageHops || strings.Count(at, "/") > maxCoverageDepth {
 		return
 	}
 	if s.Ref != nil {
@@ -138,7 +150,7 @@ func (fs *fieldSet) walk(s *jsonschema.Schema, at string, required bool, depth i
 		p := at + "/" + escape(name)
 		fs.fields[p] = fs.fields[p] || required && req[name]
 		fs.schemaOf[p] = sub
-		fs.walk(sub, p, required && req[name], depth+1)
+		fs.walk(sub, p, required && req[name], 0)
 	}
 }
 
