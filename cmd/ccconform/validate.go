@@ -66,9 +66,15 @@ func newValidateCmd(e *env, runF func(*validateOptions) int) *cobra.Command {
 		Long: `Check payloads against the data model: each document's kind and profile are
 detected, then it is checked against its kind's schema and the cross-field rules.
 
+Profiles: rest is what CometChat's REST API v3 sends; sdk is what the official
+JavaScript SDKs (3.x and 4.x) write when an app serialises their objects; docs
+is the layout of the data model documentation's examples. auto tells them apart.
+
 INPUT is a file, a directory (its .json, .ndjson and .jsonl files, recursively),
 - for standard input (also when no INPUT is given), or an http(s) URL, read page
-by page. Flags may come before or after the inputs; -- ends the flags.`,
+by page; a URL's REST v3 path (/v3/groups, /v3/conversations, ...) also says
+which kind its documents must be. Flags may come before or after the inputs; --
+ends the flags.`,
 		Example: `  # Check the documentation's examples
   ccconform validate fixtures/docs
 
