@@ -17,6 +17,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/ccconform/ccconform/types"
@@ -60,54 +61,60 @@ func Names() []string {
 	return append(out, MessageName)
 }
 
-// Set is every schema, compiled. It is safe for concurrent use.
+// Set is every schema, each compiled the first time it is asked for: a run
+// that meets only rest text messages compiles the schemas those need and no
+// others. It is safe for concurrent use.
 type Set struct {
+	mu   sync.Mutex
+	c    *jsonschema.Compiler // not safe for concurrent use: under mu
 	byID map[string]*jsonschema.Schema
 }
 
 // Schema returns the compiled schema of kind k (or MessageName) in profile
 // p, or nil when there is none.
-func (s *Set) Schema(p types.Profile, k string) *jsonschema.Schema { return s.byID[ID(p, k)] }
+func (s *Set) Schema(p types.Profile, k string) *jsonschema.Schema {
+	id := ID(p, k)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sch, ok := s.byID[id]; ok {
+		return sch
+	}
+	if _, err := File(p, k); err != nil {
+		return nil
+	}
+	sch, err := s.c.Compile(id)
+	if err != nil {
+		// Every embedded schema compiles (a test compiles them all):
+		// this is a bug, and no verdict may rest on it.
+		panic(fmt.Sprintf("schema: compiling %s: %v", name(p, k), err))
+	}
+	s.byID[id] = sch
+	return sch
+}
 
 var compiled = sync.OnceValues(compile)
 
-// Compiled returns every schema, compiled once per process.
+// Compiled returns the set of every schema, made once per process.
 func Compiled() (*Set, error) { return compiled() }
 
 func compile() (*Set, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	c.UseLoader(noLoader{})
-	for _, p := range types.Profiles() {
-		for _, n := range Names() {
-			b, _ := File(p, n)
-			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-			if err != nil {
-				return nil, fmt.Errorf("schema %s: %w", name(p, n), err)
-			}
-			if err := c.AddResource(ID(p, n), doc); err != nil {
-				return nil, fmt.Errorf("schema %s: %w", name(p, n), err)
-			}
-		}
-	}
-	set := &Set{byID: map[string]*jsonschema.Schema{}}
-	for _, p := range types.Profiles() {
-		for _, n := range Names() {
-			sch, err := c.Compile(ID(p, n))
-			if err != nil {
-				return nil, fmt.Errorf("compiling schema %s: %w", name(p, n), err)
-			}
-			set.byID[ID(p, n)] = sch
-		}
-	}
-	return set, nil
+	c.UseLoader(embedded{})
+	return &Set{c: c, byID: map[string]*jsonschema.Schema{}}, nil
 }
 
-// noLoader refuses to load anything: every schema is embedded, and a
-// reference that leaves them is a bug, not a reason to reach the network.
-type noLoader struct{}
+// embedded loads the embedded schemas by $id, and refuses anything else:
+// a reference that leaves them is a bug, not a reason to reach the network.
+type embedded struct{}
 
-func (noLoader) Load(url string) (any, error) {
+func (embedded) Load(url string) (any, error) {
+	rel, ok := strings.CutPrefix(url, BaseID)
+	if ok {
+		if b, err := files.ReadFile(rel); err == nil {
+			return jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		}
+	}
 	return nil, errors.New("schema " + url + " is not embedded; ccconform loads no schema from outside")
 }

@@ -385,3 +385,19 @@ func TestProfilesDiffer(t *testing.T) {
 		t.Error("a user with status available and REST-only fields conforms to the sdk schema")
 	}
 }
+
+// Schemas compile when first asked for; every one of them must, in every
+// profile, so that no run meets a schema that does not.
+func TestEverySchemaCompiles(t *testing.T) {
+	set := compiled(t)
+	for _, p := range types.Profiles() {
+		for _, n := range schema.Names() {
+			if set.Schema(p, n) == nil {
+				t.Errorf("%s/%s: no schema", p, n)
+			}
+		}
+	}
+	if set.Schema(types.ProfileREST, "nosuchkind") != nil {
+		t.Error("a schema for an unknown kind")
+	}
+}

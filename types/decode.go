@@ -127,8 +127,9 @@ func New(k Kind, p Profile) Document {
 //     MediaMessage; custom a CustomMessage; any other type is an error.
 //     Category custom is a CustomMessage whatever its type, action an Action,
 //     call a Call; any other category is an error.
-//   - Otherwise a document with a conversationId or a conversationWith is a
-//     Conversation.
+//   - Otherwise a document with a conversationWith, or a conversationType and
+//     no uid or guid, is a Conversation (users and groups carry a
+//     conversationId too).
 //   - Otherwise a document with a messageId and a reaction is a reaction,
 //     and one with a receiptType a receipt: both are errors, as neither is a
 //     kind of its own (they are checked inside the messages that carry them).
@@ -187,7 +188,7 @@ func DetectObject(top Object) (Kind, Profile, error) {
 	}
 	var k Kind
 	switch {
-	case has(top, "conversationId") && !has(top, "uid") && !has(top, "guid") || has(top, "conversationWith"):
+	case has(top, "conversationWith") || has(top, "conversationType") && !has(top, "uid") && !has(top, "guid"):
 		k = KindConversation
 	case has(top, "messageId") && has(top, "reaction"):
 		return "", "", &DecodeError{Msg: "a reaction (it has a messageId and a reaction) is not a kind of its own: " +
@@ -203,7 +204,7 @@ func DetectObject(top Object) (Kind, Profile, error) {
 		k = KindGroup
 	default:
 		return "", "", &DecodeError{Msg: "cannot tell the kind: the document has no category (a message), " +
-			"uid (a user or group member), guid (a group) or conversationId (a conversation)"}
+			"uid (a user or group member), guid (a group) or conversationWith (a conversation)"}
 	}
 	return k, entityProfile(k, top), nil
 }
@@ -274,6 +275,27 @@ func messageKind(raw []byte, top Object) (Kind, error) {
 // sdkKeys are top-level message keys that only the sdk profile has.
 var sdkKeys = []string{"receiverId", "rawMessage", "parentMessageId", "caption", "mentionedUsers", "mentionedMe"}
 
+// sdkMessage reports whether top has a key or value only the sdk profile
+// has.
+func sdkMessage(top Object) bool {
+	// Every SDK object has a receiver object; every other message with a
+	// receiver, a string. Only without one do the other keys tell.
+	if r, ok := top.Member("receiver"); ok {
+		switch jsonTypeOf(r) {
+		case "an object":
+			return true
+		case "a string":
+			return false
+		}
+	}
+	for _, k := range sdkKeys {
+		if has(top, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // docsKeys are top-level message keys that the docs profile has and the rest
 // profile has not.
 var docsKeys = []string{"text", "url", "file", "customData", "subType", "metadata", "actionBy",
@@ -285,25 +307,18 @@ var restKeys = []string{"conversationId", "updatedAt", "parentId", "editedAt", "
 	"deletedAt", "deletedBy", "tags", "replyCount"}
 
 func messageProfile(top Object) Profile {
-	sdk := false
-	for _, k := range sdkKeys {
-		sdk = sdk || has(top, k)
-	}
-	if r, ok := top.Member("receiver"); ok && jsonTypeOf(r) == "an object" {
-		sdk = true
-	}
 	if s, ok := top.Member("sender"); ok {
 		switch jsonTypeOf(s) {
 		case "a string":
 			return ProfileREST
 		case "an object":
-			if sdk {
+			if sdkMessage(top) {
 				return ProfileSDK
 			}
 			return ProfileDocs
 		}
 	}
-	if sdk {
+	if sdkMessage(top) {
 		return ProfileSDK
 	}
 	for _, k := range docsKeys {

@@ -140,9 +140,9 @@ func (r *EntityRef) UnmarshalJSON(b []byte) error {
 // AppEntity is the documentation's AppEntity: what an action was by, on or
 // for, and who a call was to. It is a User, a Group, a Call or a message (the
 // message an edit or deletion action is about, in the REST wire shape), told
-// apart by shape as Detect tells documents apart: an object with a category
-// is a message, else one with a uid a User, else one with a guid a Group,
-// else one with a sessionId a Call, and any other a User. A key counts when
+// apart by shape: an object with a uid is a User, else one with a guid a
+// Group, else one with a category a message, else one with a sessionId a
+// Call, and any other a User. A key counts when
 // present, whatever its value. Exactly one of the fields is set.
 type AppEntity struct {
 	User    *User
@@ -206,11 +206,13 @@ func appEntityType[V any](keys map[string]V) EntityType {
 	_, guid := keys["guid"]
 	_, session := keys["sessionId"]
 	switch {
+	case uid:
+		return EntityUser
+	case guid:
+		return EntityGroup
 	case cat:
 		return EntityMessage
-	case !uid && guid:
-		return EntityGroup
-	case !uid && session:
+	case session:
 		return EntityCall
 	}
 	return EntityUser

@@ -73,9 +73,9 @@ func TestPropTablesOfSchemas(t *testing.T) {
 			walk(q)
 		}
 	}
-	for _, byKind := range v.schemas {
-		for _, ks := range byKind {
-			walk(ks.p)
+	for p, byKind := range v.schemas {
+		for k := range byKind {
+			walk(v.schemaOf(p, k).p)
 		}
 	}
 	if len(seen) < 50 {
@@ -92,9 +92,9 @@ func TestPlainFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	formats := map[string]*jsonschema.Format{}
-	for _, byKind := range v.schemas {
-		for _, ks := range byKind {
-			walkSchemas(ks.s, map[*jsonschema.Schema]bool{}, func(s *jsonschema.Schema) {
+	for p, byKind := range v.schemas {
+		for k := range byKind {
+			walkSchemas(v.schemaOf(p, k).s, map[*jsonschema.Schema]bool{}, func(s *jsonschema.Schema) {
 				if s.Format != nil {
 					formats[s.Format.Name] = s.Format
 				}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -64,9 +65,12 @@ type Options struct {
 type Validator struct {
 	opts Options
 	// schemas holds each kind's compiled schema and the fast path's plan
-	// of it, by profile and kind, so that the per-document lookup is an
-	// index.
-	schemas map[types.Profile]map[types.Kind]kindSchema
+	// of it, by profile and kind, each made the first time a document
+	// needs it: a run of rest text messages compiles nothing else.
+	schemas map[types.Profile]map[types.Kind]*lazySchema
+	set     *schema.Set
+	planMu  sync.Mutex // guards memo
+	memo    map[*jsonschema.Schema]*plan
 	paths   pathCounts
 	cov     *Coverage // nil unless Options.Coverage
 	// suppress silences what Options.Disable and Options.Ignore name.
@@ -108,9 +112,22 @@ type kindSchema struct {
 	p *plan
 }
 
+// lazySchema is a kindSchema made once, when first asked for.
+type lazySchema struct {
+	once sync.Once
+	ks   kindSchema
+}
+
 // schemaOf returns kind k's schema in profile p.
 func (v *Validator) schemaOf(p types.Profile, k types.Kind) kindSchema {
-	return v.schemas[p][k]
+	l := v.schemas[p][k]
+	l.once.Do(func() {
+		s := v.set.Schema(p, string(k))
+		v.planMu.Lock()
+		defer v.planMu.Unlock()
+		l.ks = kindSchema{s: s, p: compile(s, v.memo)}
+	})
+	return l.ks
 }
 
 // New returns a Validator with the given options, or an error that names a
@@ -146,16 +163,14 @@ func New(opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	memo := map[*jsonschema.Schema]*plan{}
-	schemas := map[types.Profile]map[types.Kind]kindSchema{}
+	schemas := map[types.Profile]map[types.Kind]*lazySchema{}
 	for _, p := range types.Profiles() {
-		schemas[p] = map[types.Kind]kindSchema{}
+		schemas[p] = map[types.Kind]*lazySchema{}
 		for _, k := range types.Kinds() {
-			s := set.Schema(p, string(k))
-			schemas[p][k] = kindSchema{s: s, p: compile(s, memo)}
+			schemas[p][k] = &lazySchema{}
 		}
 	}
-	val := &Validator{opts: opts, schemas: schemas, suppress: suppress}
+	val := &Validator{opts: opts, schemas: schemas, set: set, memo: map[*jsonschema.Schema]*plan{}, suppress: suppress}
 	if opts.Coverage {
 		if val.cov, err = NewCoverage(); err != nil {
 			return nil, err
@@ -283,7 +298,7 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 	// profile has looks the same in several; when detected, check it
 	// against the other profiles too and keep the one it fits best (a REST
 	// password group carries no password, a docs one does).
-	if v.opts.Profile == "" && !vd.Kind.IsMessage() && len(found) > 0 {
+	if v.opts.Profile == "" && !vd.Kind.IsMessage() && len(found) > 0 && !sameInEveryProfile(found) {
 		for _, p := range others(vd.Profile) {
 			if f2, u2 := v.against(inst, m, t, vd.Kind, p); len(f2) < len(found) {
 				found, undocumented, vd.Profile = f2, u2, p
@@ -296,6 +311,18 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 	vd.Undocumented = undocumented
 	vd.Violations = sortViolations(append(vd.Violations, found...))
 	return vd
+}
+
+// sameInEveryProfile reports whether every violation of vs is one that
+// any profile would report the same way (the timestamp rules read every
+// timestamp, whatever the profile): then no other profile fits better.
+func sameInEveryProfile(vs []Violation) bool {
+	for _, x := range vs {
+		if x.Rule != "timestamp-unit" && x.Rule != "timestamp-order" {
+			return false
+		}
+	}
+	return true
 }
 
 // others returns the profiles that are not p, in the order of

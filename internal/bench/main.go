@@ -61,7 +61,7 @@ func fail(msg string) {
 func corpus(args []string) {
 	fs := flag.NewFlagSet("corpus", flag.ExitOnError)
 	n := fs.Int("n", 200000, "documents")
-	kinds := fs.String("kinds", "text", "text (text messages only) or mixed (every kind)")
+	kinds := fs.String("kinds", "text", "text (text messages only), mixed (every kind of fixtures/docs and fixtures/rest), sdk (the SDKs' objects of fixtures/sdk) or conversation (the conversations of fixtures/rest and fixtures/sdk)")
 	invalid := fs.Float64("invalid", 0.05, "share of broken documents")
 	out := fs.String("o", "corpus.ndjson", "NDJSON output")
 	array := fs.String("array", "", "also write the documents as one JSON array here")
@@ -70,11 +70,19 @@ func corpus(args []string) {
 	fs.Parse(args)
 
 	names := []string{"docs/textMessage-user-offline.json", "docs/textMessage-group-online.json"}
-	if *kinds == "mixed" {
-		all, _ := filepath.Glob(filepath.Join(*fixtures, "docs", "*.json"))
-		rest, _ := filepath.Glob(filepath.Join(*fixtures, "rest", "*.json"))
+	globs := map[string][]string{
+		"mixed":        {"docs/*.json", "rest/*.json"},
+		"sdk":          {"sdk/*.json"},
+		"conversation": {"rest/conversation-*.json", "sdk/conversation-*.json"},
+	}[*kinds]
+	if globs != nil {
 		names = nil
-		for _, p := range append(all, rest...) {
+	} else if *kinds != "text" {
+		fail("unknown -kinds " + *kinds + ": use text, mixed, sdk or conversation")
+	}
+	for _, g := range globs {
+		paths, _ := filepath.Glob(filepath.Join(*fixtures, g))
+		for _, p := range paths {
 			rel, _ := filepath.Rel(*fixtures, p)
 			names = append(names, rel)
 		}
@@ -152,8 +160,9 @@ func clone(v any) any {
 	return v
 }
 
-// vary changes the id and the text, the latter in both of its places, so
-// that the cross-field rules still hold.
+// vary changes the id and the text, the latter in all of its places (an SDK
+// media message's caption is one), so that the cross-field rules still
+// hold.
 func vary(doc map[string]any, r *rand.Rand, i int, words []string) {
 	if _, ok := doc["id"]; ok {
 		doc["id"] = strconv.Itoa(100000 + i)
@@ -166,8 +175,10 @@ func vary(doc map[string]any, r *rand.Rand, i int, words []string) {
 		b.WriteString(words[r.IntN(len(words))])
 	}
 	text := b.String()
-	if _, ok := doc["text"]; ok {
-		doc["text"] = text
+	for _, k := range []string{"text", "caption"} {
+		if _, ok := doc[k]; ok {
+			doc[k] = text
+		}
 	}
 	if d, ok := doc["data"].(map[string]any); ok {
 		if _, ok := d["text"]; ok {

@@ -162,13 +162,13 @@ var extensions = map[reflect.Type]func(*jsonschema.Schema){
 	reflect.TypeFor[types.User](): func(s *jsonschema.Schema) {
 		if p, ok := s.Properties.Get("avatar"); ok {
 			p.Format = ""
-			p.AnyOf = []*jsonschema.Schema{{Const: ""}, {Format: "uri"}}
+			p.AnyOf = []*jsonschema.Schema{{Format: "uri"}, {Const: ""}}
 		}
 	},
 	reflect.TypeFor[types.GroupMember](): func(s *jsonschema.Schema) {
 		if p, ok := s.Properties.Get("avatar"); ok {
 			p.Format = ""
-			p.AnyOf = []*jsonschema.Schema{{Const: ""}, {Format: "uri"}}
+			p.AnyOf = []*jsonschema.Schema{{Format: "uri"}, {Const: ""}}
 		}
 	},
 
@@ -262,20 +262,21 @@ func pinCallEntities(s *jsonschema.Schema) {
 }
 
 // appEntitySchema describes an AppEntity by shape: a user (it has a uid), a
-// group (a guid) or a call (a sessionId), and a user otherwise.
+// group (a guid), a message (a category) or a call (a sessionId), and a user
+// otherwise.
 func appEntitySchema() *jsonschema.Schema {
 	has := func(key string) *jsonschema.Schema { return &jsonschema.Schema{Required: []string{key}} }
 	return &jsonschema.Schema{
 		Type:        "object",
-		Description: "A message edited or deleted (it has a category, REST wire shape), a user (a uid), a group (a guid) or a call (a sessionId).",
-		If:          has("category"),
-		Then:        &jsonschema.Schema{Ref: "../rest/message.json"},
+		Description: "A user (it has a uid), a group (a guid), a message edited or deleted (a category; REST wire shape) or a call (a sessionId).",
+		If:          has("uid"),
+		Then:        &jsonschema.Schema{Ref: "#/$defs/User"},
 		Else: &jsonschema.Schema{
-			If:   has("uid"),
-			Then: &jsonschema.Schema{Ref: "#/$defs/User"},
+			If:   has("guid"),
+			Then: &jsonschema.Schema{Ref: "#/$defs/Group"},
 			Else: &jsonschema.Schema{
-				If:   has("guid"),
-				Then: &jsonschema.Schema{Ref: "#/$defs/Group"},
+				If:   has("category"),
+				Then: &jsonschema.Schema{Ref: "../rest/message.json"},
 				Else: &jsonschema.Schema{
 					If:   has("sessionId"),
 					Then: &jsonschema.Schema{Ref: "#/$defs/Call"},
@@ -322,15 +323,20 @@ func entityRefSchema(desc string, ts ...types.EntityType) *jsonschema.Schema {
 		s.Properties.Set("entity", &jsonschema.Schema{Ref: entityRef(ts[0]), Description: "The entity itself."})
 		return s
 	}
-	for _, t := range ts {
-		s.AllOf = append(s.AllOf, &jsonschema.Schema{
+	// One if/then/else chain, most common type first: the first type that
+	// matches ends the evaluation.
+	var chain *jsonschema.Schema
+	for i := len(ts) - 1; i >= 0; i-- {
+		chain = &jsonschema.Schema{
 			If: &jsonschema.Schema{
-				Properties: props("entityType", &jsonschema.Schema{Const: string(t)}),
+				Properties: props("entityType", &jsonschema.Schema{Const: string(ts[i])}),
 				Required:   []string{"entityType"},
 			},
-			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: entityRef(t)})},
-		})
+			Then: &jsonschema.Schema{Properties: props("entity", &jsonschema.Schema{Ref: entityRef(ts[i])})},
+			Else: chain,
+		}
 	}
+	s.AllOf = []*jsonschema.Schema{chain}
 	return s
 }
 
