@@ -49,7 +49,7 @@ func (g *Generator) Break(doc types.Document, i int, faults ...string) (Mutant, 
 	if len(faults) == 0 {
 		faults = Faults
 	}
-	raw, _ := json.Marshal(doc)
+	raw, _ := g.encode(doc)
 	s := g.src("mutant/"+string(k), i)
 	mu := &mutator{s: s, kind: k, profile: g.opts.Profile, typ: reflect.TypeOf(doc).Elem()}
 	dec := json.NewDecoder(bytes.NewReader(raw))
