@@ -38,7 +38,7 @@ func TestValidFixturesConform(t *testing.T) {
 			t.Parallel()
 			n := count()
 			for i := 0; i < n; i++ {
-				opts := generate.Options{Seed: 7, Profile: types.Profiles()[i%2], Optional: generate.Optional(i / 2 % 3)}
+				opts := generate.Options{Seed: 7, Profile: types.Profiles()[i%3], Optional: generate.Optional(i / 3 % 3)}
 				g, _ := generate.New(opts)
 				doc := g.Document(k, i)
 				raw, err := encode(doc)
@@ -73,10 +73,15 @@ func TestMutantsAreCaught(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			t.Parallel()
 			faults := map[string]int{}
+			byProfile := map[types.Profile]map[string]int{}
 			for i, n := 0, count(); i < n; i++ {
-				g, _ := generate.New(generate.Options{Seed: 11, Profile: types.Profiles()[i%2], Optional: generate.Optional(i / 2 % 3)})
+				g, _ := generate.New(generate.Options{Seed: 11, Profile: types.Profiles()[i%3], Optional: generate.Optional(i / 3 % 3)})
 				m := g.Mutant(k, i)
 				faults[m.Rule]++
+				if byProfile[m.Profile] == nil {
+					byProfile[m.Profile] = map[string]int{}
+				}
+				byProfile[m.Profile][m.Rule]++
 				vd := strict[m.Profile].Check(m.JSON)
 				if len(vd.Violations) != 1 || vd.Violations[0].Rule != m.Rule || vd.Violations[0].Pointer != m.Pointer {
 					t.Fatalf("%s mutant #%d (%s): %s: want only %s at %q, got %v\n%s", k, i, m.Profile, m.Fault, m.Rule, m.Pointer, vd.Violations, m.JSON)
@@ -91,8 +96,54 @@ func TestMutantsAreCaught(t *testing.T) {
 					t.Errorf("%s: no mutant with a %s fault", k, rule)
 				}
 			}
+			// Every cross-field rule of the kind has mutants, in each
+			// profile where it applies.
+			for p, rules := range crossRules[k] {
+				for _, rule := range rules {
+					if byProfile[p][rule] == 0 {
+						t.Errorf("%s: no %s mutant with a %s fault", k, p, rule)
+					}
+				}
+			}
 		})
 	}
+}
+
+// crossRules lists, by kind and profile, the cross-field rules mutants
+// must break.
+var crossRules = map[types.Kind]map[types.Profile][]string{
+	types.KindTextMessage: {
+		types.ProfileSDK:  {"sender-entity", "receiver-entity", "timestamp-order", "text-data"},
+		types.ProfileREST: {"sender-entity", "receiver-entity", "timestamp-order"},
+		types.ProfileDocs: {"sender-entity", "receiver-entity", "timestamp-order", "text-data"},
+	},
+	types.KindMediaMessage: {
+		types.ProfileSDK:  {"sender-entity", "receiver-entity", "text-data"},
+		types.ProfileDocs: {"media-url"},
+	},
+	types.KindCustomMessage: {
+		types.ProfileSDK:  {"sender-entity", "receiver-entity", "custom-data"},
+		types.ProfileDocs: {"custom-data"},
+	},
+	types.KindAction: {
+		types.ProfileSDK:  {"sender-entity", "receiver-entity", "action-data", "action-target", "message-action"},
+		types.ProfileREST: {"action-target", "message-action"},
+		types.ProfileDocs: {"action-data", "action-target", "message-action"},
+	},
+	types.KindCall: {
+		types.ProfileSDK:  {"sender-entity", "receiver-entity", "call-entity", "call-parties"},
+		types.ProfileREST: {"call-entity"},
+		types.ProfileDocs: {"call-entity", "call-parties"},
+	},
+	types.KindConversation: {
+		types.ProfileSDK:  {"conversation-id", "conversation-with"},
+		types.ProfileREST: {"conversation-id", "conversation-with"},
+		types.ProfileDocs: {"conversation-id", "conversation-with"},
+	},
+	types.KindGroup: {
+		types.ProfileREST: {"group-password", "timestamp-order"},
+		types.ProfileDocs: {"group-password"},
+	},
 }
 
 func encode(doc types.Document) ([]byte, error) { return json.Marshal(doc) }
