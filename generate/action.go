@@ -2,6 +2,7 @@ package generate
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/ccconform/ccconform/types"
 )
@@ -28,6 +29,9 @@ func actionMessage(a types.MemberAction, by, on string, group string, scope type
 
 func (s *src) action() types.Document {
 	sc := s.scene()
+	if s.chance(0.25) {
+		return s.messageAction(sc, pick(s, types.ActionEdited, types.ActionDeleted))
+	}
 	if sc.rtype != types.ReceiverGroup {
 		sc.rtype, sc.to = types.ReceiverGroup, person{}
 		sc.group = s.groupInfo(sc.sender.uid, sc.sent)
@@ -60,8 +64,21 @@ func (s *src) actionIn(sc scene, a types.MemberAction, on *person, scope types.M
 		ents.On = types.UserRef(u)
 	}
 	if s.rest() {
-		return &types.RESTAction{MessageHeader: h, WireFields: s.wire(sc), Sender: by.UID, Type: types.ActionGroupMember,
+		m := &types.RESTAction{MessageHeader: h, WireFields: s.wire(sc), Sender: by.UID, Type: types.ActionGroupMember,
 			Data: types.RESTActionData{Action: a, Entities: ents}}
+		if a == types.ActionScopeChanged {
+			// The server says what the member's scope was and became; the
+			// SDKs read their oldScope, newScope and sentence from here.
+			old := pick(s, types.ScopeParticipant, types.ScopeModerator, types.ScopeAdmin)
+			if old == scope {
+				old = types.ScopeParticipant
+				if scope == old {
+					old = types.ScopeModerator
+				}
+			}
+			m.Data.Extras = &types.ActionExtras{Scope: &types.ScopeChange{Old: old, New: scope}}
+		}
+		return m
 	}
 	m := &types.Action{MessageHeader: h, Sender: by, Type: types.ActionGroupMember, Status: s.messageStatus(), Action: a,
 		ActionBy: types.AppEntity{User: &by}, ActionFor: types.AppEntity{Group: &group},
@@ -69,6 +86,77 @@ func (s *src) actionIn(sc scene, a types.MemberAction, on *person, scope types.M
 		Data:    types.ActionData{Action: a, ActionEntities: ents}}
 	if onUser != nil {
 		m.ActionOn = &types.AppEntity{User: onUser}
+	}
+	return m
+}
+
+// messageAction makes the action that reports a message of sc's
+// conversation edited or deleted (a) by sc's sender at sc's time. The
+// message, in the REST wire shape in every profile, was sent by the same
+// user before the action, and has a smaller id; a deleted one has lost its
+// text.
+func (s *src) messageAction(sc scene, a types.MemberAction) types.Document {
+	msc := sc
+	msc.sent = sc.sent - s.between(601, 7*86400)
+	id, _ := strconv.ParseInt(sc.id, 10, 64)
+	if id < 2 {
+		id = 2
+		sc.id = "2"
+	}
+	msc.id = strconv.FormatInt(s.between(max(1, id-5000), id-1), 10)
+	msc.muid = ""
+	msg := asREST(s, func() types.Document {
+		switch s.f.IntN(6) {
+		case 0:
+			return s.mediaMessageIn(msc)
+		case 1:
+			return s.customMessageIn(msc)
+		}
+		return s.textMessageIn(msc)
+	})
+	at := types.Timestamp(sc.sent)
+	var w *types.WireFields
+	var ents types.MessageEntities
+	switch m := msg.(type) {
+	case *types.RESTTextMessage:
+		w, ents = &m.WireFields, m.Data.Entities
+		if a == types.ActionDeleted {
+			m.Data.Text = ""
+		}
+	case *types.RESTMediaMessage:
+		w, ents = &m.WireFields, m.Data.Entities
+		if a == types.ActionDeleted {
+			m.Data.Text = ""
+		}
+	case *types.RESTCustomMessage:
+		w, ents = &m.WireFields, m.Data.Entities
+		if a == types.ActionDeleted {
+			m.Data.Text = ""
+		}
+	}
+	if a == types.ActionEdited {
+		w.EditedAt, w.EditedBy = at, sc.sender.uid
+	} else {
+		w.DeletedAt, w.DeletedBy = at, sc.sender.uid
+	}
+	w.UpdatedAt = at
+	h := s.header(sc, types.CategoryAction)
+	if s.rest() {
+		// The actor and the conversation's other party are the ones the
+		// message names.
+		return &types.RESTAction{MessageHeader: h, WireFields: s.wire(sc), Sender: sc.sender.uid, Type: types.ActionMessage,
+			Data: types.RESTActionData{Action: a, Entities: types.ActionEntities{By: ents.Sender, For: ents.Receiver,
+				On: types.MessageRef(msg.(types.Entity))}}}
+	}
+	by, forRef := s.parties(sc)
+	on := types.MessageRef(msg.(types.Entity))
+	m := &types.Action{MessageHeader: h, Sender: by, Type: types.ActionMessage, Status: s.messageStatus(), Action: a,
+		ActionBy: types.AppEntity{User: &by}, ActionOn: &types.AppEntity{Message: msg.(types.Entity)},
+		Data: types.ActionData{Action: a, ActionEntities: types.ActionEntities{By: types.UserRef(by), For: forRef.Receiver, On: on}}}
+	if g := forRef.Receiver.Group(); g != nil {
+		m.ActionFor = types.AppEntity{Group: g}
+	} else {
+		m.ActionFor = types.AppEntity{User: forRef.Receiver.User()}
 	}
 	return m
 }

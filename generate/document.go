@@ -2,7 +2,6 @@ package generate
 
 import (
 	"context"
-	"encoding/json"
 	"runtime"
 	"sync"
 
@@ -13,7 +12,12 @@ import (
 // *types.TextMessage, *types.RESTCall, ... as the generator's profile says.
 // The same seed, options, kind and index give the same document.
 func (g *Generator) Document(k types.Kind, i int) types.Document {
-	return g.src(string(k), i).document(k)
+	s := g.src(string(k), i)
+	doc := s.document(k)
+	if s.sdk {
+		doc = sdkView(doc)
+	}
+	return doc
 }
 
 func (s *src) document(k types.Kind) types.Document {
@@ -33,6 +37,9 @@ func (s *src) document(k types.Kind) types.Document {
 		gi := s.groupInfo(s.person(at).uid, at)
 		p := s.person(at)
 		m := s.member(p, gi, s.between(max(gi.created, p.created), at), at)
+		if s.sdk {
+			m.GUID = gi.guid // the SDKs write the group's guid on every member
+		}
 		return &m
 	case types.KindTextMessage:
 		return s.textMessage()
@@ -44,6 +51,8 @@ func (s *src) document(k types.Kind) types.Document {
 		return s.action()
 	case types.KindCall:
 		return s.call()
+	case types.KindConversation:
+		return s.conversation()
 	}
 	return nil
 }
@@ -55,7 +64,7 @@ func (g *Generator) MixedKind(i int) types.Kind {
 	return pick(s, types.KindUser, types.KindGroup, types.KindGroupMember,
 		types.KindTextMessage, types.KindTextMessage, types.KindTextMessage, types.KindTextMessage,
 		types.KindMediaMessage, types.KindMediaMessage, types.KindCustomMessage,
-		types.KindAction, types.KindCall)
+		types.KindAction, types.KindCall, types.KindConversation)
 }
 
 // Item is one generated document, encoded.
@@ -134,7 +143,7 @@ func (g *Generator) item(k types.Kind, i int, invalid bool) Item {
 		m := g.Mutant(k, i)
 		return Item{Index: i, Kind: k, JSON: m.JSON, Mutant: &m}
 	}
-	b, err := json.Marshal(g.Document(k, i))
+	b, err := g.encode(g.Document(k, i))
 	if err != nil {
 		panic("generate: encoding a generated document: " + err.Error())
 	}

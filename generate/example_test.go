@@ -10,6 +10,7 @@ import (
 )
 
 func ExampleNew() {
+	// No profile given: rest, the REST API's wire shape.
 	g, err := generate.New(generate.Options{Seed: 1, Optional: generate.OptionalNone})
 	if err != nil {
 		fmt.Println(err)
@@ -29,7 +30,7 @@ func ExampleNew() {
 		fmt.Println(x.Rule, x.Pointer)
 	}
 	// Output:
-	// user {"uid":"superhero839","name":"Elvis Townsend","status":"online"}
+	// user {"uid":"superhero839","name":"Elvis Townsend","status":"offline"}
 	// textMessage timestamp-unit /sentAt
 	// timestamp-unit /sentAt
 }

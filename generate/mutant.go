@@ -49,7 +49,7 @@ func (g *Generator) Break(doc types.Document, i int, faults ...string) (Mutant, 
 	if len(faults) == 0 {
 		faults = Faults
 	}
-	raw, _ := json.Marshal(doc)
+	raw, _ := g.encode(doc)
 	s := g.src("mutant/"+string(k), i)
 	mu := &mutator{s: s, kind: k, profile: g.opts.Profile, typ: reflect.TypeOf(doc).Elem()}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -82,7 +82,7 @@ var detecting = map[string]bool{"category": true, "type": true, "uid": true, "gu
 
 // polytyped fields accept more than one JSON type, so a wrong type is an
 // enum fault there.
-var polytyped = map[string]bool{"isBanned": true}
+var polytyped = map[string]bool{"isBanned": true, "threadSubscribed": true, "unreadMessageCount": true}
 
 func (mu *mutator) encode(fault, rule, ptr string) (Mutant, bool) {
 	b, err := json.Marshal(mu.m)
@@ -155,6 +155,8 @@ func (mu *mutator) apply(fault string, raw []byte) (Mutant, bool) {
 		}
 		add("channel", "", "receiverType")
 		switch mu.kind {
+		case types.KindConversation:
+			add("channel", "", "conversationType")
 		case types.KindUser, types.KindGroupMember:
 			add("away", "", "status")
 		case types.KindGroup:
@@ -192,6 +194,14 @@ func (mu *mutator) apply(fault string, raw []byte) (Mutant, bool) {
 		for _, k := range []string{"sentAt", "createdAt", "lastActiveAt", "initiatedAt", "deliveredAt", "readAt", "updatedAt"} {
 			if _, ok := mu.m[k].(json.Number); ok && !(k == "joinedAt") {
 				paths = append(paths, []string{k})
+			}
+		}
+		if mu.kind == types.KindConversation {
+			if _, ok := get(mu.m, "lastMessage", "sentAt").(json.Number); ok {
+				paths = append(paths, []string{"lastMessage", "sentAt"})
+			}
+			if _, ok := mu.m["pinnedAt"].(json.Number); ok {
+				paths = append(paths, []string{"pinnedAt"})
 			}
 		}
 		if len(paths) == 0 {
@@ -239,19 +249,14 @@ func (mu *mutator) apply(fault string, raw []byte) (Mutant, bool) {
 // the side that no other rule compares.
 func (mu *mutator) crossField() (Mutant, bool) {
 	s := mu.s
-	type breaker struct {
-		rule string
-		path []string
-		do   func()
-	}
 	var bs []breaker
 	has := func(path ...string) bool { return get(mu.m, path...) != nil }
-	sdk := mu.profile == types.ProfileDocs
+	docs, sdk := mu.profile == types.ProfileDocs, mu.profile == types.ProfileSDK
 	ents := []string{"data", "entities"}
 	by, to := "sender", "receiver"
 	if mu.kind == types.KindAction || mu.kind == types.KindCall {
 		by, to = "by", "for"
-		if sdk {
+		if docs {
 			ents = []string{"data"}
 		}
 	}
@@ -264,6 +269,8 @@ func (mu *mutator) crossField() (Mutant, bool) {
 		if get(mu.m, "receiverType") == string(types.ReceiverGroup) {
 			id = "guid"
 		}
+		// In the sdk profile this is receiverId disagreeing with the
+		// receiver entity.
 		q := append(append([]string{}, ents...), to, "entity", id)
 		if has(q...) {
 			bs = append(bs, breaker{"receiver-entity", q, func() { set(mu.m, "not-the-receiver", q...) }})
@@ -278,20 +285,22 @@ func (mu *mutator) crossField() (Mutant, bool) {
 		}
 	}
 	switch {
-	case mu.kind == types.KindTextMessage && sdk:
+	case mu.kind == types.KindTextMessage && (docs || sdk && has("text")):
 		bs = append(bs, breaker{"text-data", []string{"data", "text"}, func() { set(mu.m, s.text()+" (edited)", "data", "text") }})
-	case mu.kind == types.KindMediaMessage && sdk:
+	case mu.kind == types.KindMediaMessage && sdk && has("caption"):
+		bs = append(bs, breaker{"text-data", []string{"data", "text"}, func() { set(mu.m, s.f.Sentence()+" (edited)", "data", "text") }})
+	case mu.kind == types.KindMediaMessage && docs:
 		bs = append(bs, breaker{"media-url", []string{"data", "url"}, func() {
 			set(mu.m, "https://data.chat.example.com/other/media/0_0_other.bin", "data", "url")
 		}})
-	case mu.kind == types.KindCustomMessage && sdk:
+	case mu.kind == types.KindCustomMessage && (docs || sdk):
 		bs = append(bs, breaker{"custom-data", []string{"data", "customData"}, func() {
 			set(mu.m, map[string]any{"changed": true}, "data", "customData")
 		}})
-	case mu.kind == types.KindCall && sdk:
-		bs = append(bs, breaker{"call-entity", []string{"data", "on", "entity", "sessionid"}, func() {
-			set(mu.m, "another-session", "data", "on", "entity", "sessionid")
-		}})
+	case mu.kind == types.KindCall && (docs || sdk):
+		sid := append(append([]string{}, ents...), "on", "entity", "sessionid")
+		bs = append(bs, breaker{"call-entity", sid, func() { set(mu.m, "another-session", sid...) }},
+			breaker{"call-parties", []string{"callInitiator", "uid"}, func() { set(mu.m, "not-the-caller", "callInitiator", "uid") }})
 	case mu.kind == types.KindCall:
 		st, _ := get(mu.m, "data", "action").(string)
 		other := string(types.CallEnded)
@@ -309,12 +318,20 @@ func (mu *mutator) crossField() (Mutant, bool) {
 				delete(mu.m, "actionOn")
 			}})
 		}
+		if has("actionBy", "uid") {
+			p := append(append([]string{}, ents...), "by", "entity", "uid")
+			bs = append(bs, breaker{"action-data", p, func() { set(mu.m, "someone-else", "actionBy", "uid") }})
+		}
+		bs = append(bs, mu.messageAction(on)...)
+	case mu.kind == types.KindConversation:
+		bs = append(bs, mu.conversation()...)
 	case mu.kind == types.KindGroup:
 		if t := get(mu.m, "type"); t == string(types.GroupPublic) || t == string(types.GroupPrivate) {
 			bs = append(bs, breaker{"group-password", []string{"password"}, func() { mu.m["password"] = "hunter2" }})
-		} else if sdk {
-			bs = append(bs, breaker{"group-password", []string{"password"}, func() { delete(mu.m, "password") }})
 		}
+		// A password group without its password breaks the rule in the
+		// docs profile only, and such a group is a valid rest or sdk
+		// group to a validator that detects the profile: no mutant.
 		created, _ := get(mu.m, "createdAt").(json.Number).Int64()
 		bs = append(bs, breaker{"timestamp-order", []string{"updatedAt"}, func() {
 			mu.m["updatedAt"] = json.Number(strconv.FormatInt(created-60, 10))
@@ -333,6 +350,68 @@ func (mu *mutator) crossField() (Mutant, bool) {
 	b := pick(s, bs...)
 	b.do()
 	return mu.encode("broke the "+b.rule+" rule at "+strings.Join(b.path, "."), b.rule, pointer(b.path...))
+}
+
+// breaker breaks one fact that a cross-field rule checks: rule is the
+// rule, path where it reports the fault.
+type breaker struct {
+	rule string
+	path []string
+	do   func()
+}
+
+// messageAction breaks the message-action rule of an action whose on
+// entity sits at on: a member action said to be about a message, an edit
+// or deletion said to be about a member, an edited message without
+// editedAt, a deleted one that kept its text.
+func (mu *mutator) messageAction(on []string) []breaker {
+	typ, _ := get(mu.m, "type").(string)
+	action, _ := get(mu.m, "data", "action").(string)
+	ent := append(append([]string{}, on...), "entity")
+	switch {
+	case typ == string(types.ActionGroupMember):
+		return []breaker{{"message-action", []string{"data", "action"}, func() { mu.m["type"] = string(types.ActionMessage) }}}
+	case typ != string(types.ActionMessage) || get(mu.m, ent...) == nil:
+		return nil
+	}
+	bs := []breaker{{"message-action", []string{"type"}, func() { mu.m["type"] = string(types.ActionGroupMember) }}}
+	switch types.MemberAction(action) {
+	case types.ActionEdited:
+		p := append(append([]string{}, ent...), "editedAt")
+		bs = append(bs, breaker{"message-action", p, func() { del(mu.m, p...) }})
+	case types.ActionDeleted:
+		p := append(append([]string{}, ent...), "data", "text")
+		bs = append(bs, breaker{"message-action", p, func() { set(mu.m, "this message was deleted", p...) }})
+	}
+	return bs
+}
+
+// conversation breaks the conversation-id and conversation-with rules: an
+// id that names other parties, a conversationType that is not
+// conversationWith's, a last message of another conversation.
+func (mu *mutator) conversation() []breaker {
+	id, _ := get(mu.m, "conversationId").(string)
+	ct, _ := get(mu.m, "conversationType").(string)
+	wrong := "group_" + "not-this-group"
+	other := string(types.ReceiverUser)
+	if ct == string(types.ReceiverUser) {
+		wrong, other = "someone_user_someone-else", string(types.ReceiverGroup)
+	}
+	bs := []breaker{
+		{"conversation-id", []string{"conversationId"}, func() {
+			mu.m["conversationId"] = wrong
+			if get(mu.m, "lastMessage", "conversationId") != nil {
+				set(mu.m, wrong, "lastMessage", "conversationId")
+			}
+		}},
+		{"conversation-with", []string{"conversationWith"}, func() { mu.m["conversationType"] = other }},
+	}
+	if get(mu.m, "lastMessage", "conversationId") != nil {
+		bs = append(bs, breaker{"conversation-with", []string{"lastMessage", "conversationId"}, func() {
+			set(mu.m, id+"-other", "lastMessage", "conversationId")
+		}})
+	}
+	return bs
 }
 
 // requiredFields returns the top-level JSON names of struct type t that

@@ -37,7 +37,10 @@ func ParseOptional(s string) (Optional, error) {
 type Options struct {
 	// Seed selects the documents; every seed, 0 included, is a fixed one.
 	Seed uint64
-	// Profile is the shape of the documents; "" means sdk.
+	// Profile is the shape of the documents: types.ProfileREST (the REST
+	// API's wire shape), types.ProfileSDK (the objects the official SDKs
+	// write, made from the rest documents as the SDKs make them) or
+	// types.ProfileDocs (the documentation's layout); "" means rest.
 	Profile types.Profile
 	// Optional says which optional fields documents carry.
 	Optional Optional
@@ -57,7 +60,7 @@ type Generator struct {
 // New returns a Generator, or an error that names a bad option.
 func New(opts Options) (*Generator, error) {
 	if opts.Profile == "" {
-		opts.Profile = types.ProfileDocs
+		opts.Profile = types.ProfileREST
 	}
 	if _, err := types.ParseProfile(string(opts.Profile)); err != nil {
 		return nil, err

@@ -11,9 +11,9 @@ import (
 
 // WriteSample writes the small sample of generated fixtures that the
 // repository keeps in fixtures/generated, for other projects to copy:
-// three valid documents of every kind in each profile (sdk/, rest/), two
-// mutants of every kind in each profile with their manifest (invalid/sdk/,
-// invalid/rest/), and a tiny world (world/). go generate ./generate
+// three valid documents of every kind in each profile (sdk/, rest/, docs/),
+// two mutants of every kind in each profile with their manifest
+// (invalid/sdk/, invalid/rest/, invalid/docs/), and a tiny world (world/). go generate ./generate
 // rewrites the committed sample; a test fails when it drifts.
 func WriteSample(dir string) error {
 	ctx := context.Background()

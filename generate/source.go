@@ -14,9 +14,13 @@ import (
 // src is the source of one document: a faker seeded from the generator's
 // seed, a stream name and the document's index, and the choices made so far.
 type src struct {
-	f       *gofakeit.Faker
-	opt     Optional
+	f   *gofakeit.Faker
+	opt Optional
+	// profile is the shape the source builds documents in: rest or docs.
+	// The sdk profile's documents are built in the rest shape and turned
+	// into the SDKs' objects afterwards (sdkView); sdk says so.
 	profile types.Profile
+	sdk     bool
 	// users and groups, in a world, are the records every document
 	// embeds, so that a message's sender is the user users.json lists.
 	users  map[string]types.User
@@ -39,10 +43,26 @@ func stream(name string) uint64 {
 
 func (g *Generator) src(name string, i int) *src {
 	pcg := rand.NewPCG(g.opts.Seed, stream(name)^uint64(i)*0x9E3779B97F4A7C15)
-	return &src{f: gofakeit.NewFaker(pcg, false), opt: g.opts.Optional, profile: g.opts.Profile, custom: g.opts.CustomData}
+	p, sdk := g.opts.Profile, g.opts.Profile == types.ProfileSDK
+	if sdk {
+		p = types.ProfileREST
+	}
+	return &src{f: gofakeit.NewFaker(pcg, false), opt: g.opts.Optional, profile: p, sdk: sdk, custom: g.opts.CustomData}
 }
 
+// rest reports whether the source builds documents in the REST wire shape
+// (for the rest and the sdk profiles).
 func (s *src) rest() bool { return s.profile == types.ProfileREST }
+
+// asREST runs make with the source building rest documents, whatever its
+// profile: the message an edit or deletion is about is in the wire shape
+// in every profile.
+func asREST[T any](s *src, make func() T) T {
+	p := s.profile
+	s.profile = types.ProfileREST
+	defer func() { s.profile = p }()
+	return make()
+}
 
 // maybe decides whether an optional field is present.
 func (s *src) maybe() bool {

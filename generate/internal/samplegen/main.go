@@ -17,7 +17,7 @@ func main() {
 	}
 	// Start clean, so that no file outlives the generator that made it;
 	// the README stays.
-	for _, d := range []string{"sdk", "rest", "invalid", "world"} {
+	for _, d := range []string{"sdk", "rest", "docs", "invalid", "world"} {
 		if err := os.RemoveAll(filepath.Join(os.Args[1], d)); err != nil {
 			fmt.Fprintln(os.Stderr, "samplegen:", err)
 			os.Exit(1)
