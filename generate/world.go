@@ -3,7 +3,9 @@ package generate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,17 +15,25 @@ import (
 )
 
 // World is a coherent chat dataset in the rest profile: users; groups owned
-// by some of them; the members of each group; and the messages between them,
-// oldest first. Messages go only between existing users, and into a group
-// only from its members at the time; the actions tell how each membership
-// came to be (joined, added, scope changed) or ended (kicked, banned); calls
-// follow a plausible life (initiated, then ongoing and ended, or unanswered,
-// rejected, busy or cancelled).
+// by some of them; the members of each group; the messages between them,
+// oldest first; and the conversations of the requesting user. Messages go
+// only between existing users, and into a group only from its members at the
+// time; the actions tell how each membership came to be (joined, added,
+// scope changed) or ended (kicked, banned); calls follow a plausible life
+// (initiated, then ongoing and ended, or unanswered, rejected, busy or
+// cancelled). Some text messages are later edited or deleted by their
+// sender, while still a member of the group: the message, as listed, carries
+// editedAt and editedBy (and its new text) or deletedAt and deletedBy (and no
+// text), and an action of type message (edited or deleted) follows at that
+// time, with the message as it then was in data.entities.on.
 type World struct {
 	Users    []types.User
 	Groups   []types.Group
 	Members  map[string][]types.GroupMember // by guid: the members at the end
 	Messages []types.Message
+	// Conversations are those of the requesting user, Users[0], as
+	// Conversations derives them.
+	Conversations []types.Conversation
 }
 
 // membership is a user's time in a group.
@@ -38,7 +48,8 @@ type membership struct {
 // generator's profile and optional mode do not apply: worlds are REST
 // collections with every field a server sends). messages counts the
 // conversation messages (texts, media, custom messages and call events);
-// the membership actions come on top of them.
+// the membership actions, and the actions of edits and deletions, come on
+// top of them.
 func (g *Generator) World(users, groups, messages int) (*World, error) {
 	if users < 2 || groups < 0 || messages < 0 {
 		return nil, fmt.Errorf("a world needs at least 2 users, and no negative counts (got %d users, %d groups, %d messages)",
@@ -166,6 +177,25 @@ func (g *Generator) World(users, groups, messages int) (*World, error) {
 		}
 	}
 
+	// Some text messages are edited or deleted later, by their sender. A
+	// source of their own, so that the rest of the world is the same as
+	// before edits were made.
+	memberAt := func(guid, uid string, t int64) bool {
+		for _, gs := range all {
+			if gs.gi.guid != guid {
+				continue
+			}
+			for _, m := range gs.members {
+				if m.p.uid == uid && m.joined <= t && (m.left == 0 || m.left > t) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	changes, acts := editsOf(g.src("world/edits", 0), s, msgs, end, memberAt)
+	msgs = append(msgs, acts...)
+
 	// Oldest first, numbered as a server numbers them, each in its
 	// conversation.
 	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].Header().SentAt < msgs[j].Header().SentAt })
@@ -180,6 +210,9 @@ func (g *Generator) World(users, groups, messages int) (*World, error) {
 		if h.DeliveredAt != 0 && h.DeliveredAt < h.SentAt {
 			h.DeliveredAt = h.SentAt
 		}
+	}
+	for _, c := range changes {
+		c.apply()
 	}
 	w.Messages = msgs
 
@@ -200,7 +233,91 @@ func (g *Generator) World(users, groups, messages int) (*World, error) {
 			}
 		}
 	}
+	w.Conversations = w.ConversationsOf(w.Users[0].UID)
 	return w, nil
+}
+
+// change is an edit or a deletion of a text message, by its sender, and
+// the action that reports it.
+type change struct {
+	msg  *types.RESTTextMessage
+	act  *types.RESTAction
+	at   int64
+	text string // the new text of an edit
+}
+
+// editsOf picks text messages of msgs to edit or delete later, by their
+// sender, strictly after they were sent and before end, at a time when the
+// sender is still in the group (memberAt) for a group message. It returns
+// the changes, to apply once the messages are numbered, and the actions
+// that report them, to add to the messages. es draws the choices; s holds
+// the world's users and groups.
+func editsOf(es, s *src, msgs []types.Message, end int64, memberAt func(guid, uid string, t int64) bool) ([]change, []types.Message) {
+	var changes []change
+	var acts []types.Message
+	for _, m := range msgs {
+		tm, ok := m.(*types.RESTTextMessage)
+		if !ok {
+			continue
+		}
+		var a types.MemberAction
+		switch r := es.f.Float64(); {
+		case r < 0.08:
+			a = types.ActionEdited
+		case r < 0.12:
+			a = types.ActionDeleted
+		default:
+			continue
+		}
+		sent := int64(tm.SentAt)
+		if end-1-sent < 1 {
+			continue
+		}
+		at := sent + es.between(1, min(2*86400, end-1-sent))
+		if tm.ReceiverType == types.ReceiverGroup && !memberAt(tm.Receiver, tm.Sender, at) {
+			continue
+		}
+		c := change{msg: tm, at: at, act: messageAction(s, tm, a, at)}
+		if a == types.ActionEdited {
+			for c.text = es.text(); c.text == tm.Data.Text; c.text = es.text() {
+			}
+		}
+		changes = append(changes, c)
+		acts = append(acts, c.act)
+	}
+	return changes, acts
+}
+
+// messageAction is the action of type message that reports action a
+// (edited or deleted) on m, by its sender at time at: for the group, or
+// for the other user. Its data.entities.on is set when the change is
+// applied, once m has its id.
+func messageAction(s *src, m *types.RESTTextMessage, a types.MemberAction, at int64) *types.RESTAction {
+	by := s.users[m.Sender]
+	ents := types.ActionEntities{By: types.UserRef(by)}
+	if m.ReceiverType == types.ReceiverGroup {
+		ents.For = types.GroupRef(s.groups[m.Receiver])
+	} else {
+		ents.For = types.UserRef(s.users[m.Receiver])
+	}
+	h := types.MessageHeader{Receiver: m.Receiver, ReceiverType: m.ReceiverType, Category: types.CategoryAction,
+		SentAt: types.Timestamp(at)}
+	return &types.RESTAction{MessageHeader: h, Sender: by.UID, Type: types.ActionMessage,
+		Data: types.RESTActionData{Action: a, Entities: ents}}
+}
+
+// apply edits or deletes the message, and puts it, as it now is, in the
+// action's data.entities.on.
+func (c change) apply() {
+	t := types.Timestamp(c.at)
+	if c.act.Data.Action == types.ActionEdited {
+		c.msg.EditedAt, c.msg.EditedBy, c.msg.Data.Text = t, c.msg.Sender, c.text
+	} else {
+		c.msg.DeletedAt, c.msg.DeletedBy, c.msg.Data.Text = t, c.msg.Sender, ""
+	}
+	c.msg.UpdatedAt = t
+	on := *c.msg
+	c.act.Data.Entities.On = types.MessageRef(&on)
 }
 
 // callEvents makes the messages of one call, from initiated to its end.
@@ -256,8 +373,8 @@ func conversationOf(m types.Message) string {
 }
 
 // Write writes the world into dir as the REST API's collections, each a
-// {"data": [...]} envelope: users.json, groups.json, members/<guid>.json and
-// messages.json.
+// {"data": [...]} envelope: users.json, groups.json, members/<guid>.json,
+// messages.json and conversations.json.
 func (w *World) Write(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "members"), 0o755); err != nil {
 		return err
@@ -270,6 +387,11 @@ func (w *World) Write(dir string) error {
 		"groups.json":   map[string]any{"data": w.Groups, "meta": page(len(w.Groups))},
 		"messages.json": map[string]any{"data": w.Messages, "meta": map[string]any{"current": map[string]any{"limit": len(w.Messages), "count": len(w.Messages)}}},
 	}
+	convs := w.Conversations
+	if convs == nil {
+		convs = []types.Conversation{}
+	}
+	files["conversations.json"] = map[string]any{"data": convs, "meta": page(len(convs))}
 	for guid, ms := range w.Members {
 		if ms == nil {
 			ms = []types.GroupMember{}
@@ -301,7 +423,9 @@ func encodeIndent(v any) ([]byte, error) {
 
 // ReadWorld reads a world that Write wrote into dir. It checks that each
 // file is the collection it should be, and names the file and the fault
-// when one is not.
+// when one is not. A world written before worlds had conversations has no
+// conversations.json: its conversations are derived from its messages, as
+// World does.
 func ReadWorld(dir string) (*World, error) {
 	w := &World{Members: map[string][]types.GroupMember{}}
 	read := func(name string, into any) error {
@@ -349,6 +473,13 @@ func ReadWorld(dir string) (*World, error) {
 			return nil, err
 		}
 		w.Members[g.GUID] = ms
+	}
+	if _, err := os.Stat(filepath.Join(dir, "conversations.json")); errors.Is(err, fs.ErrNotExist) {
+		if len(w.Users) > 0 {
+			w.Conversations = w.ConversationsOf(w.Users[0].UID)
+		}
+	} else if err := read("conversations.json", &w.Conversations); err != nil {
+		return nil, err
 	}
 	return w, nil
 }

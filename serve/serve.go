@@ -1,6 +1,6 @@
 // Package serve answers the read endpoints of CometChat's REST API v3 from a
-// generated world: the users, groups, members and messages, in the same
-// envelopes and with the same pagination as the real API. Some documents can
+// generated world: the users, groups, members, messages and conversations,
+// in the same envelopes and with the same pagination as the real API. Some documents can
 // carry one known conformance fault each, so that a pipeline can prove it
 // notices bad payloads.
 package serve
@@ -50,7 +50,9 @@ type Options struct {
 // Fault is one document the server breaks on purpose.
 type Fault struct {
 	// Collection is the endpoint that lists the document: /v3/users,
-	// /v3/groups, /v3/groups/{guid}/members or /v3/messages.
+	// /v3/groups, /v3/groups/{guid}/members, /v3/messages or
+	// /v3/conversations (a broken conversation is broken on its user's or
+	// group's conversation endpoint too).
 	Collection string
 	// ID is the document's uid, guid or message id.
 	ID string
@@ -69,9 +71,11 @@ type Server struct {
 	groups   []item
 	members  map[string][]item
 	messages []item
+	convs    []item
 	byUID    map[string]int
 	byGUID   map[string]int
 	byID     map[string]int
+	byConv   map[string]int // by "user/<uid>" or "group/<guid>" of conversationWith
 	faults   []Fault
 	mux      *http.ServeMux
 	logMu    sync.Mutex
@@ -101,7 +105,8 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, members: map[string][]item{}, byUID: map[string]int{}, byGUID: map[string]int{}, byID: map[string]int{}}
+	s := &Server{opts: opts, members: map[string][]item{}, byUID: map[string]int{}, byGUID: map[string]int{}, byID: map[string]int{},
+		byConv: map[string]int{}}
 	pick := rand.New(rand.NewPCG(opts.Seed, 0x5e17e))
 	n := 0 // the documents so far: each is broken, or not, by its own draw
 	encode := func(collection, id string, doc types.Document) (item, error) {
@@ -161,6 +166,22 @@ func New(opts Options) (*Server, error) {
 		s.byID[it.id] = len(s.messages)
 		s.messages = append(s.messages, it)
 	}
+	// Conversations last, so that the documents before them break as they
+	// did before the server had conversations.
+	for i := range w.Conversations {
+		c := &w.Conversations[i]
+		it, err := encode("/v3/conversations", c.ConversationID, c)
+		if err != nil {
+			return nil, err
+		}
+		switch with := c.ConversationWith; {
+		case with.User != nil:
+			s.byConv["user/"+with.User.UID] = len(s.convs)
+		case with.Group != nil:
+			s.byConv["group/"+with.Group.GUID] = len(s.convs)
+		}
+		s.convs = append(s.convs, it)
+	}
 	for _, f := range s.faults {
 		s.logf("%s", f)
 	}
@@ -202,6 +223,13 @@ func (s *Server) routes() *http.ServeMux {
 		}
 		s.list(w, r, ms)
 	})
+	mux.HandleFunc("GET /v3/users/{uid}/conversation", func(w http.ResponseWriter, r *http.Request) {
+		s.conversation(w, "user", r.PathValue("uid"))
+	})
+	mux.HandleFunc("GET /v3/groups/{guid}/conversation", func(w http.ResponseWriter, r *http.Request) {
+		s.conversation(w, "group", r.PathValue("guid"))
+	})
+	mux.HandleFunc("GET /v3/conversations", func(w http.ResponseWriter, r *http.Request) { s.list(w, r, s.convs) })
 	mux.HandleFunc("GET /v3/messages", s.messageList)
 	mux.HandleFunc("GET /v3/messages/{id}", func(w http.ResponseWriter, r *http.Request) {
 		s.one(w, s.messages, s.byID, r.PathValue("id"), "ERR_MESSAGE_NOT_FOUND", "message with id")
@@ -209,9 +237,10 @@ func (s *Server) routes() *http.ServeMux {
 	return mux
 }
 
-// ServeHTTP answers GET /v3/users, /v3/users/{uid}, /v3/groups,
-// /v3/groups/{guid}, /v3/groups/{guid}/members, /v3/messages and
-// /v3/messages/{id}; another method on one of them is answered 405 with
+// ServeHTTP answers GET /v3/users, /v3/users/{uid},
+// /v3/users/{uid}/conversation, /v3/groups, /v3/groups/{guid},
+// /v3/groups/{guid}/members, /v3/groups/{guid}/conversation, /v3/messages,
+// /v3/messages/{id} and /v3/conversations; another method on one of them is answered 405 with
 // Allow, a path that is none of them 404. With Options.CORS it answers
 // preflight requests, and lets browsers read every answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -259,7 +288,7 @@ func unrouted(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	h.ServeHTTP(c, r)
 	switch c.status {
 	case http.StatusNotFound:
-		apiError(w, http.StatusNotFound, "ERR_ROUTE_NOT_FOUND", "No such endpoint: try /v3/users, /v3/groups or /v3/messages.")
+		apiError(w, http.StatusNotFound, "ERR_ROUTE_NOT_FOUND", "No such endpoint: try /v3/users, /v3/groups, /v3/messages or /v3/conversations.")
 	case http.StatusMethodNotAllowed:
 		allow := c.header.Get("Allow")
 		w.Header().Set("Allow", allow)
@@ -402,6 +431,34 @@ func (s *Server) one(w http.ResponseWriter, items []item, index map[string]int, 
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": items[i].raw})
+}
+
+// conversation answers the conversation of the requesting user with the
+// user (kind "user") or in the group (kind "group") named id, as GET
+// /v3/users/{uid}/conversation and /v3/groups/{guid}/conversation do. The
+// requesting user is the one whose conversations the world holds (its first
+// user): an onBehalfOf header is not read. The answer's data is an array of
+// the one conversation, as the REST API's reference shows for these two
+// endpoints (the SDKs read data as an object; validate reads both). An
+// unknown user or group is answered 404 with ERR_UID_NOT_FOUND or
+// ERR_GUID_NOT_FOUND, a known one without a conversation 404 with
+// ERR_CONVERSATION_NOT_FOUND.
+func (s *Server) conversation(w http.ResponseWriter, kind, id string) {
+	i, ok := s.byConv[kind+"/"+id]
+	if !ok {
+		_, user := s.byUID[id]
+		_, group := s.byGUID[id]
+		switch {
+		case kind == "user" && !user:
+			apiError(w, http.StatusNotFound, "ERR_UID_NOT_FOUND", fmt.Sprintf("The user with uid %s does not exist.", id))
+		case kind == "group" && !group:
+			apiError(w, http.StatusNotFound, "ERR_GUID_NOT_FOUND", fmt.Sprintf("The group with guid %s does not exist.", id))
+		default:
+			apiError(w, http.StatusNotFound, "ERR_CONVERSATION_NOT_FOUND", fmt.Sprintf("There is no conversation with the %s %s.", kind, id))
+		}
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": []json.RawMessage{s.convs[i].raw}})
 }
 
 // pagination is meta.pagination of a paged list.

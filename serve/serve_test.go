@@ -65,9 +65,10 @@ func check(t *testing.T, url string, profile types.Profile) []validate.Verdict {
 // by its location: here, by counting.
 func collections(w *generate.World, base string) map[string]int {
 	c := map[string]int{
-		base + "/v3/users?perPage=5":   len(w.Users),
-		base + "/v3/groups?perPage=3":  len(w.Groups),
-		base + "/v3/messages?limit=17": len(w.Messages),
+		base + "/v3/users?perPage=5":         len(w.Users),
+		base + "/v3/groups?perPage=3":        len(w.Groups),
+		base + "/v3/messages?limit=17":       len(w.Messages),
+		base + "/v3/conversations?perPage=3": len(w.Conversations),
 	}
 	for guid, ms := range w.Members {
 		c[base+"/v3/groups/"+guid+"/members?perPage=2"] = len(ms)
@@ -96,10 +97,87 @@ func TestEveryEndpointConforms(t *testing.T) {
 	}
 	// Each single-document endpoint, for one of each.
 	singles := []string{"/v3/users/" + w.Users[3].UID, "/v3/groups/" + w.Groups[1].GUID, "/v3/messages/" + w.Messages[42].Header().ID}
+	singles = append(singles, conversationPaths(t, w)...)
 	for _, path := range singles {
 		vds := check(t, base+path, "")
 		if len(vds) != 1 || !vds[0].OK() {
 			t.Errorf("%s: %+v", path, vds)
+		}
+	}
+}
+
+// conversationPaths returns the paths of the first one-to-one and the first
+// group conversation of w, each by its user's or group's endpoint.
+func conversationPaths(t *testing.T, w *generate.World) []string {
+	t.Helper()
+	var user, group string
+	for _, c := range w.Conversations {
+		switch with := c.ConversationWith; {
+		case with.User != nil && user == "":
+			user = "/v3/users/" + with.User.UID + "/conversation"
+		case with.Group != nil && group == "":
+			group = "/v3/groups/" + with.Group.GUID + "/conversation"
+		}
+	}
+	if user == "" || group == "" {
+		t.Fatalf("the world has no conversation with a user, or none in a group: %q %q", user, group)
+	}
+	return []string{user, group}
+}
+
+// TestConversations checks the conversation endpoints: the list, in the
+// world's order, and each conversation on its user's or group's endpoint,
+// as an array of one.
+func TestConversations(t *testing.T) {
+	w := world(t)
+	_, base := start(t, serve.Options{World: w})
+	var list []string
+	err := fetch.New(fetch.Options{}).Pages(context.Background(), base+"/v3/conversations?perPage=4", func(p fetch.Page) error {
+		var env struct{ Data []types.Conversation }
+		if err := json.Unmarshal(p.Body, &env); err != nil {
+			return err
+		}
+		for _, c := range env.Data {
+			list = append(list, c.ConversationID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != len(w.Conversations) || len(list) == 0 {
+		t.Fatalf("%d conversations listed, of %d", len(list), len(w.Conversations))
+	}
+	for i, c := range w.Conversations {
+		if list[i] != c.ConversationID {
+			t.Errorf("conversation %d is %s, want %s", i, list[i], c.ConversationID)
+		}
+		path := "/v3/groups/" + c.ConversationID[len("group_"):] + "/conversation"
+		if c.ConversationWith.User != nil {
+			path = "/v3/users/" + c.ConversationWith.User.UID + "/conversation"
+		}
+		status, body := get(t, base+path, nil)
+		var env struct{ Data []types.Conversation }
+		if err := json.Unmarshal([]byte(body), &env); status != 200 || err != nil || len(env.Data) != 1 || env.Data[0].ConversationID != c.ConversationID {
+			t.Errorf("%s: %d %.200s; want an array of conversation %s", path, status, body, c.ConversationID)
+		}
+	}
+	// The requesting user has no conversation with themselves; a group
+	// they are not in has none either.
+	none := []string{"/v3/users/" + w.Users[0].UID + "/conversation"}
+	for _, g := range w.Groups {
+		in := false
+		for _, c := range w.Conversations {
+			in = in || c.ConversationID == "group_"+g.GUID
+		}
+		if !in {
+			none = append(none, "/v3/groups/"+g.GUID+"/conversation")
+		}
+	}
+	for _, path := range none {
+		status, body := get(t, base+path, nil)
+		if status != 404 || !strings.Contains(body, `"code":"ERR_CONVERSATION_NOT_FOUND"`) {
+			t.Errorf("%s: %d %s; want 404 ERR_CONVERSATION_NOT_FOUND", path, status, body)
 		}
 	}
 }
@@ -175,7 +253,9 @@ func TestErrorsAreTheAPIs(t *testing.T) {
 		{"/v3/users?perPage=abc", key, 400, "ERR_BAD_REQUEST"},
 		{"/v3/messages?limit=0", key, 400, "ERR_BAD_REQUEST"},
 		{"/v3/messages?id=nope", key, 400, "ERR_BAD_REQUEST"},
-		{"/v3/conversations", key, 404, "ERR_ROUTE_NOT_FOUND"},
+		{"/v3/users/nobody/conversation", key, 404, "ERR_UID_NOT_FOUND"},
+		{"/v3/groups/nogroup/conversation", key, 404, "ERR_GUID_NOT_FOUND"},
+		{"/v3/calls", key, 404, "ERR_ROUTE_NOT_FOUND"},
 		{"/", key, 404, "ERR_ROUTE_NOT_FOUND"},
 	}
 	for _, c := range cases {
@@ -207,7 +287,7 @@ func TestErrorsAreTheAPIs(t *testing.T) {
 func TestFaultsAreFoundAndLogged(t *testing.T) {
 	w := world(t)
 	var log bytes.Buffer
-	s, base := start(t, serve.Options{World: w, Seed: 9, Faults: 0.2, Log: &log})
+	s, base := start(t, serve.Options{World: w, Seed: 10, Faults: 0.2, Log: &log})
 	faults := s.Faults()
 	if len(faults) < 20 {
 		t.Fatalf("%d faults at a rate of 0.2; want a fair share of %d documents", len(faults), len(w.Users)+len(w.Groups)+len(w.Messages))
@@ -230,6 +310,30 @@ func TestFaultsAreFoundAndLogged(t *testing.T) {
 	if invalid != len(faults) {
 		t.Errorf("%d documents invalid, %d faults injected", invalid, len(faults))
 	}
+	// A broken conversation is broken on its own endpoint too.
+	broken := 0
+	for _, f := range faults {
+		if f.Collection != "/v3/conversations" {
+			continue
+		}
+		for _, c := range w.Conversations {
+			if c.ConversationID != f.ID {
+				continue
+			}
+			path := "/v3/groups/" + f.ID[len("group_"):] + "/conversation"
+			if c.ConversationWith.User != nil {
+				path = "/v3/users/" + c.ConversationWith.User.UID + "/conversation"
+			}
+			vds := check(t, base+path, types.ProfileREST)
+			if len(vds) != 1 || vds[0].OK() {
+				t.Errorf("%s: %+v, want the fault %s", path, vds, f)
+			}
+			broken++
+		}
+	}
+	if broken == 0 {
+		t.Error("no conversation broken")
+	}
 	want := map[string]int{}
 	for _, f := range faults {
 		want[f.Rule]++
@@ -240,9 +344,44 @@ func TestFaultsAreFoundAndLogged(t *testing.T) {
 		}
 	}
 	// The same seed breaks the same documents.
-	again, _ := serve.New(serve.Options{World: w, Seed: 9, Faults: 0.2})
+	again, _ := serve.New(serve.Options{World: w, Seed: 10, Faults: 0.2})
 	if fmt.Sprint(again.Faults()) != fmt.Sprint(faults) {
 		t.Error("the same seed and rate broke different documents")
+	}
+}
+
+// TestEveryConversationFaultIsFound breaks every document, and checks that
+// validate finds the fault of each conversation, on the list and on the
+// conversation's own endpoint.
+func TestEveryConversationFaultIsFound(t *testing.T) {
+	w := world(t)
+	s, base := start(t, serve.Options{World: w, Seed: 3, Faults: 1})
+	want := map[string]serve.Fault{}
+	for _, f := range s.Faults() {
+		if f.Collection != "/v3/conversations" {
+			continue
+		}
+		if f.Rule == "type" && f.Pointer == "/unreadMessageCount" {
+			// The mutator writes the count as a string of digits, which
+			// the REST API's examples do too: no fault. It is to learn
+			// that unreadMessageCount takes both (generate/mutant.go).
+			t.Logf("not a fault: %s", f)
+			continue
+		}
+		want[f.ID] = f
+	}
+	if len(want) == 0 {
+		t.Fatal("no conversation broken at a rate of 1")
+	}
+	// The list holds the world's conversations in order.
+	vds := check(t, base+"/v3/conversations", types.ProfileREST)
+	if len(vds) != len(w.Conversations) {
+		t.Fatalf("%d conversations listed, of %d", len(vds), len(w.Conversations))
+	}
+	for i, vd := range vds {
+		if f, ok := want[w.Conversations[i].ConversationID]; ok && vd.OK() {
+			t.Errorf("conversation %s: the fault %s is not found", f.ID, f)
+		}
 	}
 }
 
@@ -258,7 +397,8 @@ func TestWorldFromDirectory(t *testing.T) {
 	}
 	_, a := start(t, serve.Options{World: w})
 	_, b := start(t, serve.Options{World: read})
-	for _, path := range []string{"/v3/users", "/v3/groups", "/v3/messages?limit=1000", "/v3/groups/" + w.Groups[0].GUID + "/members"} {
+	for _, path := range append([]string{"/v3/users", "/v3/groups", "/v3/messages?limit=1000", "/v3/groups/" + w.Groups[0].GUID + "/members",
+		"/v3/conversations"}, conversationPaths(t, w)...) {
 		_, x := get(t, a+path, nil)
 		_, y := get(t, b+path, nil)
 		if x != y {
@@ -313,7 +453,8 @@ func TestRoutes(t *testing.T) {
 		{"DELETE", "/v3/users/" + w.Users[0].UID, 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
 		{"PUT", "/v3/groups/" + guid + "/members", 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
 		{"OPTIONS", "/v3/messages", 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
-		{"POST", "/v3/conversations", 404, "ERR_ROUTE_NOT_FOUND", ""},
+		{"POST", "/v3/conversations", 405, "ERR_METHOD_NOT_ALLOWED", "GET, HEAD"},
+		{"POST", "/v3/calls", 404, "ERR_ROUTE_NOT_FOUND", ""},
 		{"GET", "/v3/users/" + w.Users[0].UID + "/friends", 404, "ERR_ROUTE_NOT_FOUND", ""},
 		{"GET", "/v3/users/a%2Fb", 404, "ERR_UID_NOT_FOUND", ""},
 		{"GET", "/v3/users/", 200, "", ""},
