@@ -36,6 +36,11 @@ type sdkDecoded struct {
 	ActionBy      string         `json:"actionBy"`
 	ActionOn      string         `json:"actionOn"`
 	ActionFor     string         `json:"actionFor"`
+	ActionOnClass *string        `json:"actionOnClass"`
+	EditedAt      int64          `json:"actionOnEditedAt"`
+	DeletedAt     int64          `json:"actionOnDeletedAt"`
+	OnText        *string        `json:"actionOnText"`
+	Conversation  string         `json:"conversationId"`
 	SessionID     string         `json:"sessionId"`
 	Status        string         `json:"status"`
 	CallInitiator string         `json:"callInitiator"`
@@ -104,6 +109,15 @@ func TestSDKDecodes(t *testing.T) {
 	if i != len(docs) {
 		t.Fatalf("the SDK answered %d of %d messages", i, len(docs))
 	}
+	edits := 0
+	for _, d := range docs {
+		if a, ok := d.(*types.RESTAction); ok && a.Type == types.ActionMessage {
+			edits++
+		}
+	}
+	if edits == 0 {
+		t.Error("no edit or deletion among the actions: the test checks none")
+	}
 }
 
 func checkSDK(t *testing.T, d types.Message, got sdkDecoded) {
@@ -129,14 +143,44 @@ func checkSDK(t *testing.T, d types.Message, got sdkDecoded) {
 		json.Unmarshal(b, &want.CustomData)
 	case *types.RESTAction:
 		want.Type, want.Sender, want.Action = string(x.Type), x.Sender, string(x.Data.Action)
-		want.ActionBy, want.ActionFor = x.Data.Entities.By.User().UID, x.Data.Entities.For.Group().GUID
-		if on := x.Data.Entities.On; on != nil {
-			want.ActionOn = on.User().UID
+		want.ActionBy = x.Data.Entities.By.User().UID
+		if g := x.Data.Entities.For.Group(); g != nil {
+			want.ActionFor = g.GUID
+		} else {
+			want.ActionFor = x.Data.Entities.For.User().UID
+		}
+		on := x.Data.Entities.On
+		switch {
+		case on.User() != nil:
+			want.ActionOn, want.ActionOnClass = on.User().UID, got.ActionOnClass
+		case on != nil:
+			// An edit or a deletion: the SDK decodes the message itself,
+			// with its edit or deletion time, and a deleted one has no
+			// text.
+			m := on.Entity.(types.Message)
+			class := map[types.Kind]string{types.KindTextMessage: "TextMessage", types.KindMediaMessage: "MediaMessage",
+				types.KindCustomMessage: "CustomMessage", types.KindAction: "Action", types.KindCall: "Call"}[m.Kind()]
+			want.ActionOn, want.ActionOnClass = m.Header().ID, &class
+			w := wireOf(m)
+			want.EditedAt, want.DeletedAt = w.EditedAt, w.DeletedAt
+			if t, ok := m.(*types.RESTTextMessage); ok && x.Data.Action == types.ActionEdited {
+				want.OnText = &t.Data.Text
+			}
+			if x.Data.Action == types.ActionDeleted && got.OnText != nil && *got.OnText != "" {
+				t.Errorf("%s: the SDK kept text %q on a deleted message", where, *got.OnText)
+			}
+		}
+		if x.Data.Action == types.ActionDeleted {
+			got.OnText = nil
 		}
 	case *types.RESTCall:
 		want.Type, want.Sender, want.Action = string(x.Type), x.Sender, string(x.Data.Action)
 		want.SessionID, want.Status = x.Data.Entities.On.Call().SessionID, string(x.Data.Entities.On.Call().Status)
 		want.CallInitiator, want.CallReceiver = x.Sender, h.Receiver
+	}
+	want.Conversation = wireOf(d).ConversationID
+	if d.Kind() != types.KindAction {
+		got.ActionOnClass, got.OnText = nil, nil
 	}
 	// Fields the SDK has no getter for on this class come back empty;
 	// compare what the class has.
@@ -152,4 +196,19 @@ func checkSDK(t *testing.T, d types.Message, got sdkDecoded) {
 		wb, _ := json.Marshal(want)
 		t.Errorf("%s: the SDK read\n  %s\nwant\n  %s", where, gb, wb)
 	}
+}
+
+// wire is what every rest message carries beside its header, as a test
+// outside the package reads it.
+type wire struct {
+	ConversationID string `json:"conversationId"`
+	EditedAt       int64  `json:"editedAt"`
+	DeletedAt      int64  `json:"deletedAt"`
+}
+
+func wireOf(m types.Message) wire {
+	var w wire
+	b, _ := json.Marshal(m)
+	json.Unmarshal(b, &w)
+	return w
 }

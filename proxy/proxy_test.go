@@ -104,7 +104,7 @@ func TestResponsesPassUnchangedAndFaultsAreNamed(t *testing.T) {
 	}
 	var want []string
 	for _, f := range api.Faults() {
-		if strings.Contains(f.Collection, "/members") {
+		if strings.Contains(f.Collection, "/members") || f.Collection == "/v3/conversations" {
 			continue // not fetched here
 		}
 		path := f.Collection

@@ -20,7 +20,7 @@ func ExampleValidator_Check() {
 		fmt.Println(x)
 	}
 	// Output:
-	// user sdk false
+	// user docs false
 	// lastActiveAt: 1547011919000 looks like milliseconds; timestamps are Unix seconds (1547011919) [timestamp-unit]
 	// status: "away" is not one of online, offline [enum]
 }
@@ -36,7 +36,7 @@ func ExampleValidator_Bytes() {
 	}
 	// Output:
 	// bytes:2[0] rest []
-	// bytes:3[1] sdk [nickname: field is not documented by the model; remove it or run without --strict [unknown-field]]
+	// bytes:3[1] docs [nickname: field is not documented by the model; remove it or run without --strict [unknown-field]]
 }
 
 func ExampleValidator_Stream() {

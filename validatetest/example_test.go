@@ -22,7 +22,7 @@ func ExampleConforms() {
 		fmt.Println("the test fails")
 	}
 	// Output:
-	// document at line 1 (user, sdk profile) does not conform:
+	// document at line 1 (user, docs profile) does not conform:
 	// 	lastActiveAt: 1547011919000 looks like milliseconds; timestamps are Unix seconds (1547011919) [timestamp-unit]
 	// 	status: "away" is not one of online, offline [enum]
 	// the test fails

@@ -35,7 +35,7 @@ func TestConforms(t *testing.T) {
 	if validatetest.Conforms(r, bad) || len(r.errors) != 1 {
 		t.Fatalf("want one failure, got %v", r.errors)
 	}
-	for _, want := range []string{"document [1] (user, sdk profile) does not conform", "name: required field is missing [required]", `status: "away" is not one of online, offline [enum]`} {
+	for _, want := range []string{"document [1] (user, docs profile) does not conform", "name: required field is missing [required]", `status: "away" is not one of online, offline [enum]`} {
 		if !strings.Contains(r.errors[0], want) {
 			t.Errorf("failure lacks %q:\n%s", want, r.errors[0])
 		}

@@ -18,7 +18,14 @@ function id(entity) {
   if (!entity) return null;
   if (entity.getGuid) return entity.getGuid();
   if (entity.getUid) return entity.getUid();
+  if (entity.getId) return String(entity.getId());
   return null;
+}
+
+function className(x) {
+  if (!x) return null;
+  const found = classes.find(([, c]) => x instanceof c);
+  return found ? found[0] : "unknown";
 }
 
 function call(m, name) {
@@ -55,6 +62,11 @@ for (const line of fs.readFileSync(process.argv[2], "utf8").split("\n")) {
         action: call(m, "getAction"),
         actionBy: id(call(m, "getActionBy")),
         actionOn: id(call(m, "getActionOn")),
+        actionOnClass: className(call(m, "getActionOn")),
+        actionOnEditedAt: (call(m, "getActionOn") || {}).editedAt,
+        actionOnDeletedAt: (call(m, "getActionOn") || {}).deletedAt,
+        actionOnText: call(call(m, "getActionOn") || {}, "getText"),
+        conversationId: call(m, "getConversationId"),
         actionFor: id(call(m, "getActionFor")),
         sessionId: call(m, "getSessionId"),
         status: call(m, "getStatus"),

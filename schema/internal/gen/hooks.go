@@ -157,18 +157,22 @@ var schemas = map[reflect.Type]func() *jsonschema.Schema{
 }
 
 // extensions tighten the reflected schemas of struct types.
+var one uint64 = 1
+
 var extensions = map[reflect.Type]func(*jsonschema.Schema){
 	// An avatar is a URL, or empty: CometChat's System user has "".
 	reflect.TypeFor[types.User](): func(s *jsonschema.Schema) {
 		if p, ok := s.Properties.Get("avatar"); ok {
 			p.Format = ""
-			p.AnyOf = []*jsonschema.Schema{{Format: "uri"}, {Const: ""}}
+			p.If = &jsonschema.Schema{MinLength: &one}
+			p.Then = &jsonschema.Schema{Format: "uri"}
 		}
 	},
 	reflect.TypeFor[types.GroupMember](): func(s *jsonschema.Schema) {
 		if p, ok := s.Properties.Get("avatar"); ok {
 			p.Format = ""
-			p.AnyOf = []*jsonschema.Schema{{Format: "uri"}, {Const: ""}}
+			p.If = &jsonschema.Schema{MinLength: &one}
+			p.Then = &jsonschema.Schema{Format: "uri"}
 		}
 	},
 
