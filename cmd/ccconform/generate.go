@@ -38,17 +38,28 @@ func newGenerateCmd(e *env, runF func(*generateOptions) int) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "generate [flags]",
 		Short: "make fixtures: valid, broken, or whole chat worlds",
-		Long: `Make fixtures: documents of every kind, valid or broken in exactly one way each
-(labelled in a manifest), deterministic for a seed. 'generate world' makes a
-coherent world of users, groups, members and messages.`,
-		Example: `  # Ten fixtures, a mix of every kind, as NDJSON
+		Long: `Make fixtures: documents of every kind, conversations included, valid or
+broken in exactly one way each (labelled in a manifest), deterministic for a
+seed. The mix of every kind has actions that edit or delete messages too.
+
+Profiles: rest (the default) is what CometChat's REST API v3 sends; sdk is what
+the official JavaScript SDKs write when an app serialises their objects; docs is
+the layout of the data model documentation's examples.
+
+'generate world' makes a coherent world of users, groups, members, messages
+(some edited or deleted later) and the first user's conversations, as REST
+collections.`,
+		Example: `  # Ten fixtures, a mix of every kind, as NDJSON in the rest profile
   ccconform generate
 
   # 100 users into one file (its extension picks NDJSON or a JSON array)
   ccconform generate --kind user -n 100 -o users.ndjson
 
-  # 1,000 text messages as the REST API sends them, every optional field present
-  ccconform generate --kind textMessage -n 1000 --profile rest --optional all > messages.ndjson
+  # 1,000 text messages as the official SDKs' objects, every optional field present
+  ccconform generate --kind textMessage -n 1000 --profile sdk --optional all > messages.ndjson
+
+  # Conversations in the documentation's layout
+  ccconform generate --kind conversation -n 20 --profile docs
 
   # One file per fixture, in fixtures/
   ccconform generate --kind user -n 20 --format files -o fixtures

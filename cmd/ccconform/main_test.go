@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 			"echostub":   echostub,
 			"nosecret":   nosecret,
 			"httpreq":    httpreq,
+			"httpfile":   httpfile,
 		},
 	})
 }
@@ -389,4 +390,30 @@ func httpreq(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	fmt.Fprintf(ts.Stdout(), "\n%s\n", body)
+}
+
+// httpfile starts a server on loopback for the rest of the script that
+// answers GET of each PATH with the bytes of its FILE, as JSON, and 404
+// otherwise (the query is not read), and sets VAR to its URL:
+//
+//	httpfile VAR PATH FILE [PATH FILE...]
+func httpfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 || len(args)%2 != 1 {
+		ts.Fatalf("usage: httpfile VAR PATH FILE [PATH FILE...]")
+	}
+	files := map[string][]byte{}
+	for i := 1; i < len(args); i += 2 {
+		files[args[i]] = []byte(ts.ReadFile(args[i+1]))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[r.URL.Path]
+		if !ok || r.Method != http.MethodGet {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
 }

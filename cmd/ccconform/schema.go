@@ -24,15 +24,18 @@ func newSchemaCmd(e *env, runF func(*schemaOptions) int) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "schema [flags]",
 		Short: "print or write the JSON Schemas of the data model",
-		Example: `  # The schema of a text message as the SDK documentation describes it
+		Example: `  # The schema of a text message as the REST API v3 sends it (rest, the default)
   ccconform schema --kind textMessage
 
-  # The schema of a user as the REST API v3 sends it
-  ccconform schema --kind user --profile rest
+  # The schema of a conversation as the official SDKs' objects write it
+  ccconform schema --kind conversation --profile sdk
+
+  # The schema of a user in the data model documentation's own layout
+  ccconform schema --kind user --profile docs
 
   # Every schema of the rest profile, as files in schemas/ (message.json
   # refers to the others by relative path)
-  ccconform schema --profile rest -o schemas
+  ccconform schema -o schemas
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {

@@ -48,8 +48,11 @@ func newServeCmd(e *env, runF func(*serveOptions) int) *cobra.Command {
 
 Endpoints (GET): /v3/users, /v3/users/{uid}, /v3/groups, /v3/groups/{guid},
 /v3/groups/{guid}/members (page, perPage; meta.pagination), /v3/messages (limit,
-and the meta.next cursor: affix, sentAt, id), /v3/messages/{id}. Another method
-on them is answered 405 with Allow; errors have the API's {"error": {"message",
+and the meta.next cursor: affix, sentAt, id), /v3/messages/{id},
+/v3/conversations (page, perPage; the requesting user's, who is the world's
+first), /v3/users/{uid}/conversation and /v3/groups/{guid}/conversation (the
+one conversation with that user or group; 404 ERR_CONVERSATION_NOT_FOUND when
+there is none). Another method on them is answered 405 with Allow; errors have the API's {"error": {"message",
 "code"}} body. With --cors a web app on any origin can call the server: CORS
 preflights are answered 204 without the apikey.
 `,
