@@ -115,7 +115,7 @@ func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd Verdict) Verdict {
 		}
 		vd.Violations = sortViolations(append(vd.Violations, Violation{Rule: RuleEndpointKind, Actual: string(vd.Kind),
 			Expected: strings.Join(want, " or "),
-			Message:  fmt.Sprintf("is %s %s, but this endpoint returns %s", article(string(vd.Kind)), vd.Kind, ep.what)}))
+			Message:  fmt.Sprintf("is %s, but this endpoint returns %s", article(string(vd.Kind)), ep.what)}))
 	}
 	return vd
 }

@@ -49,7 +49,7 @@ func TestEndpointSaysTheKind(t *testing.T) {
 				t.Fatalf("got kind %q, rules %v (%v); want kind %q, rules %v", last.Kind, rules, last.Violations, c.kind, c.rules)
 			}
 			for _, x := range last.Violations {
-				if x.Rule == validate.RuleEndpointKind && !strings.Contains(x.Message, "returns groups") {
+				if x.Rule == validate.RuleEndpointKind && !strings.Contains(x.Message, "is a user, but this endpoint returns groups") {
 					t.Errorf("message %q does not say what the endpoint returns", x.Message)
 				}
 				if x.Rule == validate.RuleKind && !strings.Contains(x.Message, "returns messages") {
