@@ -27,7 +27,7 @@ var rules = []Rule{
 	{"category-type", "A message's category and type are a pair the model allows for its kind (message/text, message/image, custom/<any>, action/groupMember, action/message, call/audio, ...).", checkCategoryType},
 	{"sender-entity", "The message's sender (the uid, or the sender object's uid and name) names the same user as data.entities.sender.entity (data.entities.by for actions and calls; data.by in the docs profile).", checkSender},
 	{"receiver-entity", "The message's receiver (receiverId and the receiver object in the sdk profile) and receiverType agree with the receiver entity and its entityType (data.entities.receiver; data.entities.for for actions and calls; data.for in the docs profile).", checkReceiver},
-	{"text-data", "A text message's text (a media message's caption in the sdk profile) equals data.text.", checkText},
+	{"text-data", "A text message's text (a media message's caption in the sdk profile, and those of the message an sdk edit carries in actionOn) equals data.text.", checkText},
 	{"media-url", "A media message's url equals data.url (docs profile).", checkMediaURL},
 	{"custom-data", "A custom message's customData and subType equal data.customData and data.subType.", checkCustomData},
 	{"timestamp-unit", "Timestamps are Unix seconds: a value of 10^11 or more is flagged as milliseconds.", checkTimestampUnit},
@@ -546,6 +546,11 @@ func checkText(d *doc) []Violation {
 		return sameValue(d, "text-data", []string{"text"}, []string{"data", "text"})
 	case d.kind == types.KindMediaMessage && d.profile == types.ProfileSDK:
 		return sameValue(d, "text-data", []string{"caption"}, []string{"data", "text"})
+	case d.kind == types.KindAction && d.profile == types.ProfileSDK:
+		// The message an SDK edit or deletion carries is decoded as
+		// messages are: its text or caption is its data.text.
+		return append(sameValue(d, "text-data", []string{"actionOn", "text"}, []string{"actionOn", "data", "text"}),
+			sameValue(d, "text-data", []string{"actionOn", "caption"}, []string{"actionOn", "data", "text"})...)
 	}
 	return nil
 }

@@ -130,6 +130,7 @@ var ruleCases = []struct {
 	{"sdk action", "sdk/action-sdk4.json", set("/action", "banned"), "action-data", "/data/action"},
 	{"sdk actionOn", "sdk/action-sdk4.json", set("/actionOn/uid", "someone"), "action-data", "/data/entities/on/entity/uid"},
 	{"sdk edited message id", "sdk/action-sdk4-edited.json", set("/actionOn/id", "99"), "action-data", "/data/entities/on/entity/id"},
+	{"sdk edited message text", "sdk/action-sdk4-edited.json", set("/actionOn/text", "other"), "text-data", "/actionOn/data/text"},
 	{"sdk call session", "sdk/call-sdk4.json", set("/sessionId", "other"), "call-entity", "/data/entities/on/entity/sessionid"},
 	{"sdk call receiver", "sdk/call-sdk4.json", set("/callReceiver/uid", "someone"), "call-parties", "/callReceiver/uid"},
 }

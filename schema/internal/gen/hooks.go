@@ -147,11 +147,13 @@ var schemas = map[reflect.Type]func() *jsonschema.Schema{
 			Else:        &jsonschema.Schema{Ref: "message.json"},
 		}
 	},
-	// A count: a whole number, as a number or a string of digits.
+	// A count: a whole number, as a number or a string of digits, or null
+	// (the SDKs' parseInt of a count the server did not send).
 	reflect.TypeFor[types.Count](): func() *jsonschema.Schema {
 		return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{
 			{Type: "integer", Minimum: "0"},
 			{Type: "string", Pattern: "^[0-9]+$"},
+			{Type: "null"},
 		}}
 	},
 }
