@@ -50,6 +50,15 @@ var sdkHelpers = map[types.Kind][]string{
 
 const sdkProcessMessage = "CometChatHelper.processMessage"
 
+// sdkToldREST lists the SDK objects that auto-detection tells rest, by
+// version and kind: a 3.x group is the REST group it was built from with
+// hasJoined and membersCount, which the REST API sends too, and without
+// 4.x's isBanned (see entityProfile in types/decode.go). Such an object must
+// be detected as rest and also conform when checked as sdk.
+var sdkToldREST = map[string]map[types.Kind]bool{
+	"3.0.13": {types.KindGroup: true},
+}
+
 // sdkClasses is the SDK class each kind decodes to.
 var sdkClasses = map[types.Kind]string{
 	types.KindTextMessage: "TextMessage", types.KindMediaMessage: "MediaMessage",
@@ -114,13 +123,19 @@ func TestSDKObjectsConform(t *testing.T) {
 	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	plain, err := validate.New(validate.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	strict, err := validate.New(validate.Options{Strict: true})
-	if err != nil {
-		t.Fatal(err)
+	var vals sdkValidators
+	for _, v := range []struct {
+		to   **validate.Validator
+		opts validate.Options
+	}{
+		{&vals.plain, validate.Options{}},
+		{&vals.strict, validate.Options{Strict: true}},
+		{&vals.sdk, validate.Options{Profile: types.ProfileSDK}},
+		{&vals.sdkStrict, validate.Options{Profile: types.ProfileSDK, Strict: true}},
+	} {
+		if *v.to, err = validate.New(v.opts); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	for _, pkg := range sdkPackages {
@@ -145,11 +160,11 @@ func TestSDKObjectsConform(t *testing.T) {
 			decoded := time.Since(start) - installed
 			objs := sdkObjects(t, version, inputs, out)
 
-			r := newSDKReport(version)
+			r := newSDKReport(version, sdkToldREST[version])
 			valid := map[types.Kind][]json.RawMessage{}
 			messageActions := 0
 			for _, o := range objs {
-				if r.check(plain, strict, o.kind, o.object) {
+				if r.check(vals, o.kind, o.object) {
 					valid[o.kind] = append(valid[o.kind], o.object)
 				}
 				if o.kind == types.KindAction && bytes.Contains(o.object, []byte(`"type":"message"`)) {
@@ -183,7 +198,7 @@ func TestSDKObjectsConform(t *testing.T) {
 				}
 				for _, obj := range sample {
 					for _, f := range sdkFaults {
-						m.check(plain, strict, k, obj, f)
+						m.check(vals.plain, vals.strict, k, obj, f)
 					}
 				}
 			}
@@ -216,6 +231,11 @@ func sdkObjectInputs(t *testing.T, n, entities int) []sdkInput {
 		}
 		for i := 0; i < count; i++ {
 			d := gens[i%3].Document(k, i)
+			if d == nil && k == sdkKindConversation {
+				// TODO(issue 14): drop once the generator makes conversations.
+				t.Logf("the generator makes no %s yet: not checked", k)
+				break
+			}
 			if d == nil {
 				t.Fatalf("the generator made no %s", k)
 			}
@@ -292,13 +312,20 @@ func sdkObjects(t *testing.T, version string, inputs []sdkInput, out []byte) []s
 // failure message short enough to read.
 type sdkReport struct {
 	version  string
+	toldREST map[types.Kind]bool
 	failed   int
 	counts   map[string]int
 	examples map[string]json.RawMessage
 }
 
-func newSDKReport(version string) *sdkReport {
-	return &sdkReport{version: version, counts: map[string]int{}, examples: map[string]json.RawMessage{}}
+func newSDKReport(version string, toldREST map[types.Kind]bool) *sdkReport {
+	return &sdkReport{version: version, toldREST: toldREST, counts: map[string]int{}, examples: map[string]json.RawMessage{}}
+}
+
+// sdkValidators are the validators an SDK object goes through: detecting
+// its profile, or told it is sdk, each with and without --strict.
+type sdkValidators struct {
+	plain, strict, sdk, sdkStrict *validate.Validator
 }
 
 var sdkArrayIndex = regexp.MustCompile(`/[0-9]+(/|$)`)
@@ -321,16 +348,29 @@ func (r *sdkReport) add(key string, obj json.RawMessage) {
 // check validates obj, an SDK object built from a document of kind k, with
 // and without --strict, records what is wrong with it, and reports whether
 // it conforms.
-func (r *sdkReport) check(plain, strict *validate.Validator, k types.Kind, obj json.RawMessage) bool {
+func (r *sdkReport) check(vals sdkValidators, k types.Kind, obj json.RawMessage) bool {
 	ok := true
 	prefix := r.version + " " + string(k) + " "
 	seen := map[string]bool{}
-	for _, mode := range []struct {
+	profile := types.ProfileSDK
+	modes := []struct {
 		v    *validate.Validator
 		name string
-	}{{plain, ""}, {strict, " (strict)"}} {
+	}{{vals.plain, ""}, {vals.strict, " (strict)"}}
+	if r.toldREST[k] {
+		profile = types.ProfileREST
+		modes = append(modes, []struct {
+			v    *validate.Validator
+			name string
+		}{{vals.sdk, " (as sdk)"}, {vals.sdkStrict, " (strict, as sdk)"}}...)
+	}
+	for _, mode := range modes {
 		vd := mode.v.Check(obj)
-		if vd.Kind != k || vd.Profile != types.ProfileSDK {
+		want := profile
+		if strings.Contains(mode.name, "as sdk") {
+			want = types.ProfileSDK
+		}
+		if vd.Kind != k || vd.Profile != want {
 			ok = false
 			key := fmt.Sprintf("%sdetected as kind %q, profile %q", prefix, vd.Kind, vd.Profile)
 			if !seen[key] {
@@ -345,7 +385,7 @@ func (r *sdkReport) check(plain, strict *validate.Validator, k types.Kind, obj j
 				continue // strict repeats what plain found
 			}
 			seen[key] = true
-			if mode.name != "" && v.Rule != validate.RuleUnknownField {
+			if mode.name != "" && (v.Rule != validate.RuleUnknownField || mode.name != " (strict)") {
 				key += mode.name
 			}
 			r.add(key, obj)
@@ -398,8 +438,9 @@ type sdkFault struct {
 	rule   string
 	// pointer of the violation; {sender} stands for the key of the sender
 	// entity in data.entities (sender, or by in actions and calls),
-	// {receiver} for the receiver's (receiver, or for), and {id} for uid or
-	// guid as receiverType says.
+	// {receiver} for the receiver's (receiver, or for), {id} for uid or
+	// guid as receiverType says, and {on} for uid or id as actionOn is a
+	// user or a message.
 	pointer string
 	// strict: the violation shows with --strict only; without it the
 	// object conforms, the pointer among its undocumented fields.
@@ -407,8 +448,9 @@ type sdkFault struct {
 }
 
 var (
-	sdkContentKinds = []types.Kind{types.KindTextMessage, types.KindMediaMessage, types.KindCustomMessage}
-	sdkNotCalls     = append(sdkContentKinds[:len(sdkContentKinds):len(sdkContentKinds)], types.KindAction)
+	// sdkNotCalls: a call's receiverId is compared with its callReceiver
+	// too (call-parties), so that breaking it gives two violations.
+	sdkNotCalls = []types.Kind{types.KindTextMessage, types.KindMediaMessage, types.KindCustomMessage, types.KindAction}
 )
 
 // sdkOtherAction is a member or message action other than the one given, of
@@ -426,8 +468,12 @@ var sdkFaults = []sdkFault{
 	{name: "rawMessage removed", mutate: sdkRemove("rawMessage"), rule: validate.RuleRequired, pointer: "/rawMessage"},
 	{name: "receiverId of another", kinds: sdkNotCalls, mutate: sdkSetString("receiverId", "zz-someone-else"),
 		rule: "receiver-entity", pointer: "/data/entities/{receiver}/entity/{id}"},
-	{name: "sender uid of another", kinds: sdkNotCalls, mutate: sdkSetString("sender/uid", "zz-someone-else"),
+	{name: "receiver id of another", mutate: sdkSetID("receiver"),
+		rule: "receiver-entity", pointer: "/receiver/{id}"},
+	{name: "sender uid of another", mutate: sdkSetString("sender/uid", "zz-someone-else"),
 		rule: "sender-entity", pointer: "/data/entities/{sender}/entity/uid"},
+	{name: "sender name changed", mutate: sdkAppend("sender/name", " Changed"),
+		rule: "sender-entity", pointer: "/data/entities/{sender}/entity/name"},
 	{name: "text changed", kinds: []types.Kind{types.KindTextMessage}, mutate: sdkAppend("text", " (changed)"),
 		rule: "text-data", pointer: "/data/text"},
 	{name: "caption changed", kinds: []types.Kind{types.KindMediaMessage}, mutate: sdkAppend("caption", " (changed)"),
@@ -463,6 +509,22 @@ var sdkFaults = []sdkFault{
 	}, rule: "action-data", pointer: "/data/action"},
 	{name: "actionBy uid of another", kinds: []types.Kind{types.KindAction}, mutate: sdkSetString("actionBy/uid", "zz-someone-else"),
 		rule: "action-data", pointer: "/data/entities/by/entity/uid"},
+	{name: "actionFor id of another", kinds: []types.Kind{types.KindAction}, mutate: sdkSetID("actionFor"),
+		rule: "action-data", pointer: "/data/entities/for/entity/{id}"},
+	{name: "actionOn id of another", kinds: []types.Kind{types.KindAction}, mutate: func(m map[string]any) bool {
+		return sdkSetString("actionOn/uid", "zz-someone-else")(m) || sdkSetString("actionOn/id", "999999999")(m)
+	}, rule: "action-data", pointer: "/data/entities/on/entity/{on}"},
+	{name: "callInitiator uid of another", kinds: []types.Kind{types.KindCall}, mutate: sdkSetString("callInitiator/uid", "zz-someone-else"),
+		rule: "call-parties", pointer: "/callInitiator/uid"},
+	{name: "callReceiver id of another", kinds: []types.Kind{types.KindCall}, mutate: sdkSetID("callReceiver"),
+		rule: "call-parties", pointer: "/callReceiver/{id}"},
+	{name: "call status changed", kinds: []types.Kind{types.KindCall}, mutate: func(m map[string]any) bool {
+		st, ok := m["status"].(string)
+		if ok {
+			m["status"] = map[bool]string{true: "ongoing", false: "ended"}[st == "ended"]
+		}
+		return ok
+	}, rule: "call-entity", pointer: "/data/entities/on/entity/status"},
 	{name: "sessionId changed", kinds: []types.Kind{types.KindCall}, mutate: sdkAppend("sessionId", "-zz"),
 		rule: "call-entity", pointer: "/data/entities/on/entity/sessionid"},
 	{name: "unknown field", mutate: func(m map[string]any) bool {
@@ -504,6 +566,13 @@ func sdkSetString(path, value string) func(map[string]any) bool {
 	}
 }
 
+// sdkSetID gives the user or group at key another uid or guid.
+func sdkSetID(key string) func(map[string]any) bool {
+	return func(m map[string]any) bool {
+		return sdkSetString(key+"/uid", "zz-someone-else")(m) || sdkSetString(key+"/guid", "zz-some-other-group")(m)
+	}
+}
+
 func sdkAppend(path, suffix string) func(map[string]any) bool {
 	return func(m map[string]any) bool {
 		o, k := sdkField(m, path)
@@ -517,26 +586,30 @@ func sdkAppend(path, suffix string) func(map[string]any) bool {
 
 // sdkFaultPointer fills in the placeholders of f's pointer for the object m.
 func sdkFaultPointer(f sdkFault, k types.Kind, m map[string]any) string {
-	sender, receiver, id := "sender", "receiver", "uid"
+	sender, receiver, id, on := "sender", "receiver", "uid", "uid"
 	if k == types.KindAction || k == types.KindCall {
 		sender, receiver = "by", "for"
 	}
 	if m["receiverType"] == "group" {
 		id = "guid"
 	}
-	return strings.NewReplacer("{sender}", sender, "{receiver}", receiver, "{id}", id).Replace(f.pointer)
+	if o, ok := m["actionOn"].(map[string]any); ok && o["uid"] == nil {
+		on = "id"
+	}
+	return strings.NewReplacer("{sender}", sender, "{receiver}", receiver, "{id}", id, "{on}", on).Replace(f.pointer)
 }
 
 // mutantReport collects the mutants that did not give their violation.
 type mutantReport struct {
 	version       string
 	tried, failed int
+	byFault       map[string]int
 	counts        map[string]int
 	examples      map[string][]byte
 }
 
 func newMutantReport(version string) *mutantReport {
-	return &mutantReport{version: version, counts: map[string]int{}, examples: map[string][]byte{}}
+	return &mutantReport{version: version, byFault: map[string]int{}, counts: map[string]int{}, examples: map[string][]byte{}}
 }
 
 // check breaks obj, a conforming SDK object of kind k, with f, and checks
@@ -558,6 +631,7 @@ func (r *mutantReport) check(plain, strict *validate.Validator, k types.Kind, ob
 		panic(err)
 	}
 	r.tried++
+	r.byFault[f.name]++
 	bad := false
 	for _, mode := range []struct {
 		v      *validate.Validator
@@ -607,6 +681,11 @@ func (r *mutantReport) check(plain, strict *validate.Validator, k types.Kind, ob
 func (r *mutantReport) fail(t *testing.T) {
 	t.Helper()
 	t.Logf("%s: %d mutants", r.version, r.tried)
+	for _, f := range sdkFaults {
+		if r.byFault[f.name] == 0 {
+			t.Errorf("%s: no SDK object took the fault %q", r.version, f.name)
+		}
+	}
 	if r.failed == 0 {
 		return
 	}
