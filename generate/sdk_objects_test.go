@@ -177,6 +177,23 @@ func TestSDKObjectsConform(t *testing.T) {
 			}
 			r.fail(t, len(objs))
 
+			// The SDKs' objects are checked on the fast path, as the
+			// wire's are: it must decide nearly all valid ones itself.
+			paths, err := validate.New(validate.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, objs := range valid {
+				for _, o := range objs {
+					paths.Check(o)
+				}
+			}
+			if ps := paths.PathStats(); ps.Fast+ps.ReferenceValid == 0 || float64(ps.Fast) < 0.99*float64(ps.Fast+ps.ReferenceValid) {
+				t.Errorf("%s: the fast path decided %d of %d valid objects; want 99%% or more", version, ps.Fast, ps.Fast+ps.ReferenceValid)
+			} else {
+				t.Logf("%s: the fast path decided %d of %d valid objects", version, ps.Fast, ps.Fast+ps.ReferenceValid)
+			}
+
 			m := newMutantReport(version)
 			for _, k := range types.Kinds() {
 				if !k.IsMessage() && k != types.KindConversation {
