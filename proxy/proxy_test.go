@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/proxy"
 	"github.com/ccconform/ccconform/serve"
+	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 )
 
@@ -365,5 +367,56 @@ func TestRequestsPassAsSent(t *testing.T) {
 	}
 	if s.header.Get("Accept-Encoding") != "" {
 		t.Errorf("the target was asked for Accept-Encoding %q", s.header.Get("Accept-Encoding"))
+	}
+}
+
+// The path of a proxied request says which kind its documents are, as it
+// does for a URL given to validate: a user in a group list is a violation,
+// and a document whose kind cannot be told is checked as a conversation at
+// /v3/conversations.
+func TestProxiedPathSaysTheKind(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/v3/groups":
+			io.WriteString(w, `{"data":[{"uid":"ada","name":"Ada","status":"online"}],"meta":{}}`)
+		case "/v3/conversations":
+			io.WriteString(w, `{"data":[{"unreadMessageCount":2}],"meta":{}}`)
+		}
+	}))
+	t.Cleanup(upstream.Close)
+	v, _ := validate.New(validate.Options{})
+	var mu sync.Mutex
+	var got []validate.Verdict
+	target, _ := url.Parse(upstream.URL)
+	p, err := proxy.New(proxy.Options{Target: target, Validator: v, Emit: func(vd validate.Verdict) {
+		mu.Lock()
+		got = append(got, vd)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	t.Cleanup(front.Close)
+	fetch(t, front.URL+"/v3/groups", nil)
+	fetch(t, front.URL+"/v3/conversations", nil)
+	p.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	rules := map[string][]string{}
+	for _, vd := range got {
+		for _, x := range vd.Violations {
+			rules[vd.Location.Source] = append(rules[vd.Location.Source], x.Rule)
+		}
+		if strings.Contains(vd.Location.Source, "conversations") && vd.Kind != types.KindConversation {
+			t.Errorf("%s: kind %q, want conversation", vd.Location.Source, vd.Kind)
+		}
+	}
+	if r := rules["GET /v3/groups"]; len(r) != 1 || r[0] != validate.RuleEndpointKind {
+		t.Errorf("a user in /v3/groups: rules %v, want endpoint-kind", r)
+	}
+	if r := rules["GET /v3/conversations"]; len(r) == 0 || slices.Contains(r, validate.RuleKind) {
+		t.Errorf("an untellable conversation: rules %v, want the conversation's required fields", r)
 	}
 }

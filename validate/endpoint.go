@@ -42,8 +42,12 @@ var endpoints = []endpoint{
 }
 
 // endpointOf returns the endpoint a source names, when it is an http(s) URL
-// of a known REST v3 path, or nil.
+// of a known REST v3 path, or a request as the proxy names its responses
+// ("GET /v3/users?page=2"), or nil.
 func endpointOf(source string) *endpoint {
+	if method, target, ok := strings.Cut(source, " "); ok && method != "" && strings.ToUpper(method) == method && strings.HasPrefix(target, "/") {
+		source = "http://proxied" + target
+	}
 	if !strings.HasPrefix(source, "http://") && !strings.HasPrefix(source, "https://") {
 		return nil
 	}

@@ -20,6 +20,8 @@ func TestEndpointSaysTheKind(t *testing.T) {
 	}{
 		{"a user in a group list", "https://app.example/v3/groups", `{"data":[` + group + `,` + user + `]}`, validate.Options{}, types.KindUser, []string{validate.RuleEndpointKind}},
 		{"a user where a user is", "https://app.example/v3.0/users/ada", user, validate.Options{}, types.KindUser, nil},
+		{"a user in a proxied group list", "GET /v3/groups?perPage=10", `{"data":[` + user + `]}`, validate.Options{}, types.KindUser, []string{validate.RuleEndpointKind}},
+		{"a file named like a request", "get /v3/groups", user, validate.Options{}, types.KindUser, nil},
 		{"an untellable conversation is checked as one", "http://127.0.0.1:1/v3/conversations", `{"data":[{"unreadMessageCount":1}]}`, validate.Options{}, types.KindConversation, []string{"required", "required", "required"}},
 		{"an untellable message", "http://127.0.0.1:1/v3/messages", `{"data":[{"text":"hi"}]}`, validate.Options{}, "", []string{validate.RuleKind}},
 		{"a path of no known endpoint", "https://app.example/v3/roles", user, validate.Options{}, types.KindUser, nil},
