@@ -277,3 +277,29 @@ func TestDecodeHostileNeverPanics(t *testing.T) {
 		}
 	}
 }
+
+// A reaction has a uid, as a user does, and a receipt may carry users: the
+// detector says what each is instead of taking it for a user.
+func TestDetectNeverTakesAReactionOrReceiptForAUser(t *testing.T) {
+	for _, c := range []struct{ doc, want string }{
+		{`{"id":"77","messageId":"5120","reaction":"🙂","uid":"ivo-2","reactedAt":1719000500,"reactedBy":{"uid":"ivo-2","name":"Ivo","status":"online"}}`, "a reaction"},
+		{`{"receiptType":"read","readAt":1719000010,"sender":{"uid":"ivo-2","name":"Ivo","status":"online"},"receiverType":"user","receiver":"nell-8"}`, "a receipt"},
+	} {
+		k, _, err := types.Detect([]byte(c.doc))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "validate the message") {
+			t.Errorf("Detect(%s) = %q, %v; want an error that says it is %s", c.doc, k, err, c.want)
+		}
+	}
+	// A conversation is told by its conversationWith or conversationType,
+	// not by the conversationId users carry too.
+	for doc, want := range map[string]types.Kind{
+		`{"uid":"a","name":"A","status":"online","conversationId":"a_user_b"}`: types.KindUser,
+		`{"name":"A","status":"online","conversationId":"a_user_b"}`:           "",
+		`{"conversationId":"group_g","conversationType":"group"}`:              types.KindConversation,
+		`{"conversationWith":{"guid":"g"}}`:                                    types.KindConversation,
+	} {
+		if k, _, _ := types.Detect([]byte(doc)); k != want {
+			t.Errorf("Detect(%s) = %q, want %q", doc, k, want)
+		}
+	}
+}
