@@ -278,8 +278,11 @@ var sdkKeys = []string{"receiverId", "rawMessage", "parentMessageId", "caption",
 // sdkMessage reports whether top has a key or value only the sdk profile
 // has.
 func sdkMessage(top Object) bool {
-	// Every SDK object has a receiver object; every other message with a
-	// receiver, a string. Only without one do the other keys tell.
+	// Every SDK object has a receiverId, a rawMessage and a receiver
+	// object; other messages have none of them.
+	if has(top, "receiverId") || has(top, "rawMessage") {
+		return true
+	}
 	if r, ok := top.Member("receiver"); ok {
 		switch jsonTypeOf(r) {
 		case "an object":

@@ -31,7 +31,7 @@ var endpoints = []endpoint{
 	{"groups", []types.Kind{types.KindGroup}, "groups"},
 	{"groups/{guid}", []types.Kind{types.KindGroup}, "a group"},
 	{"groups/{guid}/members", []types.Kind{types.KindGroupMember}, "group members"},
-	{"groups/{guid}/bannedusers", []types.Kind{types.KindGroupMember}, "group members"},
+	{"groups/{guid}/bannedusers", []types.Kind{types.KindUser, types.KindGroupMember}, "users"},
 	{"messages", messageKinds, "messages"},
 	{"messages/{id}", messageKinds, "a message"},
 	{"users/{uid}/messages", messageKinds, "messages"},
@@ -46,6 +46,9 @@ var endpoints = []endpoint{
 // ("GET /v3/users?page=2"), or nil.
 func endpointOf(source string) *endpoint {
 	if method, target, ok := strings.Cut(source, " "); ok && method != "" && strings.ToUpper(method) == method && strings.HasPrefix(target, "/") {
+		if method != "GET" && method != "HEAD" {
+			return nil // what a POST or PUT answers is not the list the path names
+		}
 		source = "http://proxied" + target
 	}
 	if !strings.HasPrefix(source, "http://") && !strings.HasPrefix(source, "https://") {
@@ -94,17 +97,22 @@ func (e *endpoint) holds(k types.Kind) bool {
 }
 
 // atEndpoint fits vd, the verdict of doc, to the endpoint doc came from: a
-// document whose kind could not be told is checked as the endpoint's kind
-// when it has one, and a document of another kind gets an endpoint-kind
-// violation. Suppressions apply afterwards, as to every verdict.
+// document whose kind could not be told for want of the keys that tell it is
+// checked as the endpoint's kind when it has one (in the rest profile unless
+// --profile says otherwise: a REST path answers wire JSON), and a document
+// of another kind gets an endpoint-kind violation. Suppressions apply afterwards, as to every verdict.
 func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd Verdict) Verdict {
 	if ep == nil || v.opts.Kind != "" {
 		return vd
 	}
 	switch {
-	case vd.Kind == "" && len(ep.kinds) == 1 && hasRule(vd, RuleKind):
+	case vd.Kind == "" && len(ep.kinds) == 1 && untellable(vd):
+		p := v.opts.Profile
+		if p == "" {
+			p = types.ProfileREST
+		}
 		loc := vd.Location
-		vd = v.reference(doc, hint{kind: ep.kinds[0], profile: v.opts.Profile})
+		vd = v.reference(doc, hint{kind: ep.kinds[0], profile: p})
 		vd.Location = loc
 	case vd.Kind == "" && hasRule(vd, RuleKind):
 		for i := range vd.Violations {
@@ -122,6 +130,18 @@ func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd Verdict) Verdict {
 			Message:  fmt.Sprintf("is %s, but this endpoint returns %s", article(string(vd.Kind)), ep.what)}))
 	}
 	return vd
+}
+
+// untellable reports whether vd says that its document's kind cannot be
+// told for want of the keys that tell kinds (not a reaction, a receipt, an
+// unknown category: those verdicts stand).
+func untellable(vd Verdict) bool {
+	for _, x := range vd.Violations {
+		if x.Rule == RuleKind && strings.HasPrefix(x.Message, "cannot tell the kind") {
+			return true
+		}
+	}
+	return false
 }
 
 func hasRule(vd Verdict, rule string) bool {

@@ -27,7 +27,7 @@ var rules = []Rule{
 	{"category-type", "A message's category and type are a pair the model allows for its kind (message/text, message/image, custom/<any>, action/groupMember, action/message, call/audio, ...).", checkCategoryType},
 	{"sender-entity", "The message's sender (the uid, or the sender object's uid and name) names the same user as data.entities.sender.entity (data.entities.by for actions and calls; data.by in the docs profile).", checkSender},
 	{"receiver-entity", "The message's receiver (receiverId and the receiver object in the sdk profile) and receiverType agree with the receiver entity and its entityType (data.entities.receiver; data.entities.for for actions and calls; data.for in the docs profile).", checkReceiver},
-	{"text-data", "A text message's text (a media message's caption in the sdk profile, and those of the message an sdk edit carries in actionOn) equals data.text.", checkText},
+	{"text-data", "A text message's text (a media message's caption in the sdk profile, and those of the message an sdk edit carries in actionOn) equals data.text, and in the sdk profile is there exactly when data.text is; a deleted message (deletedAt) has neither.", checkText},
 	{"media-url", "A media message's url equals data.url (docs profile).", checkMediaURL},
 	{"custom-data", "A custom message's customData and subType equal data.customData and data.subType.", checkCustomData},
 	{"timestamp-unit", "Timestamps are Unix seconds: a value of 10^11 or more is flagged as milliseconds.", checkTimestampUnit},
@@ -36,9 +36,9 @@ var rules = []Rule{
 	{"call-parties", "A call's callInitiator is its sender (in the sdk profile, the call entity's sender) and its callReceiver is its receiver.", checkCallParties},
 	{"action-data", "An action's action, actionBy, actionOn and actionFor agree with data.action and the by, on and for entities (data.entities in the sdk profile, data in the docs profile).", checkActionData},
 	{"action-target", "Actions done to a member (kicked, banned, unbanned, scopeChanged, added, invited) name that member in data.on, edits and deletions name the message; joined and left name none.", checkActionTarget},
-	{"message-action", "An action of type message is an edit or a deletion (and only those are): its on entity is the message (entityType message) with editedAt or deletedAt as the action says, at or after the message's sentAt, and a deleted message has no text.", checkMessageAction},
+	{"message-action", "An action of type message is an edit or a deletion (and only those are): its on entity is the message (entityType message) with editedAt or deletedAt as the action says, at or after the message's sentAt, and a deleted message has no text (nor has the sdk profile's actionOn).", checkMessageAction},
 	{"conversation-id", "A conversation's id names its parties: group_<guid> of conversationWith in a group, and in a one-to-one conversation the two uids joined by _user_, one of them conversationWith's.", checkConversationID},
-	{"conversation-with", "A conversation's conversationWith is a user or a group as conversationType says, and lastMessage belongs to the conversation: its conversationId (when it has one) is the conversation's.", checkConversationWith},
+	{"conversation-with", "A conversation's conversationWith is a user or a group as conversationType says, and lastMessage belongs to the conversation: its conversationId (when it has one) is the conversation's, and it was sent to the group, or sent or received by the other user.", checkConversationWith},
 	{"group-password", "A password group carries its password (docs profile); a public or private group carries none.", checkGroupPassword},
 }
 
@@ -212,14 +212,16 @@ func (d *doc) show(path ...string) string {
 }
 
 // timestamps calls fn with the value of every integer under a timestamp
-// key, outside free-form metadata, custom data and tags; path gives its
-// path, built only when asked for.
+// key, outside free-form metadata, custom data, tags and quoted messages,
+// and outside the copies an SDK object keeps (rawMessage, and actionOn, the
+// decoded copy of data.entities.on): one wrong timestamp is reported once,
+// where the wire has it. path gives its path, built only when asked for.
 func (d *doc) timestamps(fn func(n int64, path func() []string)) {
 	if d.t != nil {
 		d.tapeTimestamps(fn)
 		return
 	}
-	skip := func(k string) bool { return k == "metadata" || k == "customData" || k == "tags" }
+	skip := func(k string) bool { return skipTimestamps(k, d.profile) }
 	var walk func(v any, path []string)
 	walk = func(v any, path []string) {
 		switch x := v.(type) {
@@ -306,8 +308,7 @@ func (w *tsWalk) walk(k int32, depth int) {
 			default:
 				continue
 			}
-			switch string(name) {
-			case "metadata", "customData", "tags":
+			if skipTimestamps(string(name), w.d.profile) {
 				continue
 			}
 			w.walk(v, depth+1)
@@ -320,6 +321,18 @@ func (w *tsWalk) walk(k int32, depth int) {
 			i++
 		}
 	}
+}
+
+// skipTimestamps reports whether the timestamp walk leaves the value of key
+// k out in profile p.
+func skipTimestamps(k string, p types.Profile) bool {
+	switch k {
+	case "metadata", "customData", "tags", "rawMessage", "quotedMessage":
+		return true
+	case "actionOn":
+		return p == types.ProfileSDK
+	}
+	return false
 }
 
 func intValue(v any) (int64, bool) {
@@ -539,9 +552,26 @@ func sameValue(d *doc, rule string, top []string, data []string) []Violation {
 }
 
 func checkText(d *doc) []Violation {
+	if d.kind.IsMessage() && d.has("deletedAt") {
+		// CometChat removes a deleted message's text, and the SDKs have
+		// none to copy.
+		for _, at := range [][]string{{"data", "text"}, {"text"}, {"caption"}} {
+			if d.has(at...) && (d.profile == types.ProfileSDK || len(at) == 2) {
+				return []Violation{{Pointer: ptr(at...), Rule: "text-data", Expected: "missing", Actual: "present",
+					Message: "is present, but the message was deleted (deletedAt): CometChat removes its text", related: "/deletedAt"}}
+			}
+		}
+		return nil
+	}
 	switch {
 	case d.profile == types.ProfileREST:
 		return nil
+	case d.kind == types.KindTextMessage && d.profile == types.ProfileSDK:
+		// The SDKs copy data.text to text exactly when it is there.
+		if v := samePresence(d, []string{"text"}, []string{"data", "text"}); v != nil {
+			return v
+		}
+		return sameValue(d, "text-data", []string{"text"}, []string{"data", "text"})
 	case d.kind == types.KindTextMessage:
 		return sameValue(d, "text-data", []string{"text"}, []string{"data", "text"})
 	case d.kind == types.KindMediaMessage && d.profile == types.ProfileSDK:
@@ -551,6 +581,20 @@ func checkText(d *doc) []Violation {
 		// messages are: its text or caption is its data.text.
 		return append(sameValue(d, "text-data", []string{"actionOn", "text"}, []string{"actionOn", "data", "text"}),
 			sameValue(d, "text-data", []string{"actionOn", "caption"}, []string{"actionOn", "data", "text"})...)
+	}
+	return nil
+}
+
+// samePresence reports a text-data violation when one of top and data is
+// there without the other.
+func samePresence(d *doc, top, data []string) []Violation {
+	switch t, dt := d.has(top...), d.has(data...); {
+	case t && !dt:
+		return []Violation{{Pointer: ptr(top...), Rule: "text-data", Expected: "missing", Actual: "present",
+			Message: fmt.Sprintf("is present, but %s is not; the SDKs copy one from the other", dotted(ptr(data...))), related: ptr(data...)}}
+	case dt && !t:
+		return []Violation{{Pointer: ptr(top...), Rule: "text-data", Expected: "present", Actual: "missing",
+			Message: fmt.Sprintf("is missing, but %s is present; the SDKs copy one from the other", dotted(ptr(data...))), related: ptr(data...)}}
 	}
 	return nil
 }
@@ -781,9 +825,15 @@ func checkMessageAction(d *doc) []Violation {
 	stamp, by := "editedAt", "edited"
 	if action == string(types.ActionDeleted) {
 		stamp, by = "deletedAt", "deleted"
-		if d.has(join(ent, "data", "text")...) {
-			return []Violation{{Pointer: ptr(join(ent, "data", "text")...), Rule: "message-action", Expected: "missing", Actual: "present",
-				Message: "is present, but a deleted message has no text: CometChat removes it"}}
+		texts := [][]string{join(ent, "data", "text")}
+		if d.profile == types.ProfileSDK {
+			texts = append(texts, []string{"actionOn", "text"}, []string{"actionOn", "caption"}, []string{"actionOn", "data", "text"})
+		}
+		for _, at := range texts {
+			if d.has(at...) {
+				return []Violation{{Pointer: ptr(at...), Rule: "message-action", Expected: "missing", Actual: "present",
+					Message: "is present, but a deleted message has no text: CometChat removes it"}}
+			}
 		}
 	}
 	at, ok := d.int(join(ent, stamp)...)
@@ -863,6 +913,41 @@ func checkConversationWith(d *doc) []Violation {
 	ct, ok2 := d.str("conversationType")
 	if ok1 && ok2 && len(vs) == 0 && conversationIDFault(d, id, ct) == nil {
 		vs = append(vs, sameValue(d, "conversation-with", []string{"conversationId"}, []string{"lastMessage", "conversationId"})...)
+		if len(vs) == 0 {
+			vs = append(vs, lastMessageParty(d, ct)...)
+		}
 	}
 	return vs
+}
+
+// lastMessageParty checks that a conversation's last message is between its
+// parties: sent to the group, or sent or received by the other user.
+func lastMessageParty(d *doc, ct string) []Violation {
+	if !d.has("lastMessage", "category") {
+		return nil
+	}
+	// The receiver's id: receiverId in an SDK object, receiver elsewhere.
+	recvKey := "receiver"
+	if d.has("lastMessage", "receiverId") {
+		recvKey = "receiverId"
+	}
+	recv, okR := d.str("lastMessage", recvKey)
+	sender, okS := d.str("lastMessage", "sender")
+	if !okS {
+		sender, okS = d.str("lastMessage", "sender", "uid")
+	}
+	switch ct {
+	case string(types.ReceiverGroup):
+		if guid, ok := d.str("conversationWith", "guid"); ok && okR && recv != guid {
+			return []Violation{mismatch("conversation-with", []string{"lastMessage", recvKey}, recv, guid, []string{"conversationWith", "guid"})}
+		}
+	case string(types.ReceiverUser):
+		uid, ok := d.str("conversationWith", "uid")
+		if ok && okR && okS && recv != uid && sender != uid {
+			return []Violation{{Pointer: ptr("lastMessage", recvKey), Rule: "conversation-with", Actual: quote(recv), Expected: quote(uid),
+				Message: fmt.Sprintf("is %s and the sender %s, but the conversation is with %s (conversationWith.uid): its last message is sent or received by them", quote(recv), quote(sender), quote(uid)),
+				related: "/lastMessage/sender"}}
+		}
+	}
+	return nil
 }

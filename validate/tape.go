@@ -36,6 +36,10 @@ type tape struct {
 	// for every document.
 	rules doc
 	ts    tsWalk
+	// depth is the deepest nesting parse reached outside free-form values
+	// (metadata, custom data, an SDK object's copies): 1 for a flat
+	// object. free counts the free-form values being parsed.
+	depth, free int
 }
 
 type tokKind uint8
@@ -136,6 +140,7 @@ func (t *tape) parse(data []byte) bool {
 	t.suspects = t.suspects[:0]
 	t.topBuilt = false
 	t.rootN = 0
+	t.depth, t.free = 0, 0
 	clear(t.long)
 	if len(data) > 1<<30 {
 		return false
@@ -184,6 +189,21 @@ func maxTokens(data []byte) int {
 	return n
 }
 
+// freeForm reports whether key names a value the model leaves free:
+// nesting there costs no check, and does not count towards
+// MaxDocumentDepth.
+func freeForm(key []byte) bool {
+	switch len(key) {
+	case 8:
+		return string(key) == "metadata"
+	case 10:
+		return string(key) == "customData" || string(key) == "rawMessage"
+	case 13:
+		return string(key) == "quotedMessage"
+	}
+	return false
+}
+
 func skipSpace(b []byte, i int) int {
 	for i < len(b) {
 		switch b[i] {
@@ -198,6 +218,9 @@ func skipSpace(b []byte, i int) int {
 
 func (t *tape) value(i, depth int) (int, bool) {
 	b := t.data
+	if depth >= t.depth && t.free == 0 {
+		t.depth = depth + 1
+	}
 	if i >= len(b) || depth > maxTapeDepth {
 		return i, false
 	}
@@ -230,8 +253,15 @@ func (t *tape) value(i, depth int) (int, bool) {
 				if i >= len(b) || b[i] != ':' {
 					return i, false
 				}
+				free := freeForm(b[t.toks[key].start+1 : i-1])
+				if free {
+					t.free++
+				}
 				if i, ok = t.value(skipSpace(b, i+1), depth+1); !ok {
 					return i, false
+				}
+				if free {
+					t.free--
 				}
 				n++
 				i = skipSpace(b, i)

@@ -202,6 +202,9 @@ func (v *Validator) Check(data []byte) Verdict {
 // it (else t is nil): on the fast path, and on the reference path when the
 // fast path gives up.
 func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
+	if t != nil && t.depth > MaxDocumentDepth {
+		return tooDeep(t.depth)
+	}
 	var vd Verdict
 	if t == nil || v.opts.ReferenceOnly || fastOff {
 		vd = v.reference(data, hint{})
@@ -218,6 +221,44 @@ func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
 		v.paths.referenceValid.Add(1)
 	}
 	return vd
+}
+
+// MaxDocumentDepth is how deeply a document may nest its objects and arrays
+// outside free-form values (metadata, customData, an SDK object's rawMessage
+// and quotedMessage, which are parsed but not walked). The model's deepest
+// documents (a conversation whose last message is an SDK action about a
+// message) nest about 13 levels; a document nested deeper is not checked,
+// as checking messages nested in messages costs the square of their depth.
+const MaxDocumentDepth = 128
+
+// tooDeep is the verdict of a document nested depth levels deep.
+func tooDeep(depth int) Verdict {
+	return Verdict{Location: Location{Index: -1}, Violations: []Violation{{Rule: RuleSize,
+		Message: fmt.Sprintf("nested at least %d levels deep, past the limit of %d: no document of the model nests so deep; it was not checked", depth, MaxDocumentDepth)}}}
+}
+
+// depthOf returns how deeply v nests, counting from depth, and stops
+// counting past MaxDocumentDepth.
+func depthOf(v any, depth int) int {
+	if depth > MaxDocumentDepth {
+		return depth
+	}
+	deepest := depth
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if !freeForm([]byte(k)) {
+				deepest = max(deepest, depthOf(e, depth+1))
+			}
+		}
+		return max(deepest, depth+1)
+	case []any:
+		for _, e := range x {
+			deepest = max(deepest, depthOf(e, depth+1))
+		}
+		return max(deepest, depth+1)
+	}
+	return deepest
 }
 
 // hint is what the fast path learnt of a document it gave up on: what it
@@ -250,6 +291,10 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 			vd.Violations = append(vd.Violations, syntaxViolation(data, err))
 			return vd
 		}
+	}
+	if d := depthOf(inst, 0); d > MaxDocumentDepth {
+		vd.Violations = tooDeep(d).Violations
+		return vd
 	}
 	m, ok := inst.(map[string]any)
 	if !ok {
@@ -360,9 +405,18 @@ func (v *Validator) against(inst any, m map[string]any, t *tape, k types.Kind, p
 	// rejected; and of the rules that fault one value, the first speaks.
 	rejected := map[string]bool{}
 	for _, r := range rv {
-		if r.Rule == "category-type" {
+		switch {
+		case r.Rule == "category-type":
 			sv = dropAt(sv, r.Pointer)
 			rejected[r.Pointer] = true
+		case r.Rule == "message-action" && strings.HasSuffix(r.Pointer, "/entityType"):
+			// An edit's entity wrapped as a user: what the user's schema
+			// says of the message is noise.
+			sv = dropUnder(sv, strings.TrimSuffix(r.Pointer, "entityType")+"entity/")
+		case r.Rule == "message-action" && strings.HasSuffix(r.Pointer, "/deletedAt") && r.Actual == "missing":
+			// A deleted message without its deletedAt: the schema then
+			// asks for the text that a deleted message has not.
+			sv = dropAt(sv, strings.TrimSuffix(r.Pointer, "deletedAt")+"data/text")
 		}
 	}
 	for _, s := range sv {
@@ -418,6 +472,16 @@ outer:
 			}
 		}
 		out = append(out, v)
+	}
+	return out
+}
+
+func dropUnder(vs []Violation, prefix string) []Violation {
+	out := vs[:0]
+	for _, v := range vs {
+		if !strings.HasPrefix(v.Pointer, prefix) {
+			out = append(out, v)
+		}
 	}
 	return out
 }

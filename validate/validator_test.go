@@ -2,6 +2,7 @@ package validate_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -181,5 +182,52 @@ func TestCallCanceledBothSpellings(t *testing.T) {
 				t.Errorf("%s with status %q: %v", c.fixture, status, vd.Violations)
 			}
 		}
+	}
+}
+
+// Messages nested in messages cost the square of their depth to check: a
+// document nested past MaxDocumentDepth gets one size verdict, on either
+// path, while deep free-form metadata is still checked.
+func TestDeepDocumentsAreRefused(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	msg := func(inner string) string {
+		return `{"category":"action","type":"message","sender":"a","receiver":"b","receiverType":"user","id":"1","sentAt":1,"data":{"action":"edited","entities":{"on":{"entityType":"message","entity":` + inner + `}}}}`
+	}
+	for _, levels := range []int{40, 200} { // the tape reads 40 (160 deep); 200 (800) goes to the reference
+		doc := `{"category":"message","type":"text","sender":"a","receiver":"b","receiverType":"user","id":"0","sentAt":1,"data":{"text":"x"}}`
+		for i := 0; i < levels; i++ {
+			doc = msg(doc)
+		}
+		vd := v.Check([]byte(doc))
+		if len(vd.Violations) != 1 || vd.Violations[0].Rule != validate.RuleSize || !strings.Contains(vd.Violations[0].Message, "levels deep") {
+			t.Errorf("%d nested messages: %v, want one size violation", levels, vd.Violations)
+		}
+	}
+	meta := `{"uid":"a","name":"A","status":"online","metadata":` + strings.Repeat(`{"a":`, 1000) + "1" + strings.Repeat("}", 1000) + "}"
+	if vd := v.Check([]byte(meta)); !vd.OK() {
+		t.Errorf("deep metadata: %v, want valid", vd.Violations)
+	}
+}
+
+// An SDK object keeps copies of the wire message (rawMessage): a wrong
+// timestamp there is not reported again, and a string receiver does not
+// hide an SDK object's receiverId.
+func TestSDKCopiesAreNotCheckedTwice(t *testing.T) {
+	raw, err := os.ReadFile("../fixtures/sdk/textMessage-sdk4.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	m["rawMessage"].(map[string]any)["sentAt"] = 1638423490000
+	b, _ := json.Marshal(m)
+	v := newValidator(t, validate.Options{})
+	if vd := v.Check(b); !vd.OK() {
+		t.Errorf("a millisecond sentAt inside rawMessage: %v, want valid", vd.Violations)
+	}
+	m["receiver"] = "cometchat-uid-5"
+	b, _ = json.Marshal(m)
+	if vd := v.Check(b); vd.Profile != types.ProfileSDK || len(vd.Violations) != 1 || vd.Violations[0].Pointer != "/receiver" {
+		t.Errorf("a string receiver beside receiverId: %s %v, want sdk and one violation at /receiver", vd.Profile, vd.Violations)
 	}
 }

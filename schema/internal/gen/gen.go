@@ -323,7 +323,7 @@ var goWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields("Name Status Email Avatar Link Role Metadata Credits Type Owner Password Icon " +
 		"Description Scope Tags Sender Receiver Category Text File Data Entities Action Message By For On Identity Secret " +
-		"Service Size Extension Attachments Group Timestamp Integer Flag Call User Profile Kind") {
+		"Service Size Extension Attachments Group Timestamp Integer Flag Call User Profile Kind Count") {
 		m[w] = true
 	}
 	return m

@@ -150,11 +150,10 @@ var schemas = map[reflect.Type]func() *jsonschema.Schema{
 	// A count: a whole number, as a number or a string of digits, or null
 	// (the SDKs' parseInt of a count the server did not send).
 	reflect.TypeFor[types.Count](): func() *jsonschema.Schema {
-		return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{
-			{Type: "integer", Minimum: "0"},
-			{Type: "string", Pattern: "^[0-9]+$"},
-			{Type: "null"},
-		}}
+		// minimum applies to numbers only and pattern to strings only:
+		// one schema, so that a fault is reported once.
+		return &jsonschema.Schema{Extras: map[string]any{"type": []string{"integer", "string", "null"}},
+			Minimum: "0", Pattern: "^[0-9]+$"}
 	},
 }
 
@@ -200,10 +199,8 @@ var extensions = map[reflect.Type]func(*jsonschema.Schema){
 	// An attachment's size is a number or a string of digits.
 	reflect.TypeFor[types.Attachment](): func(s *jsonschema.Schema) {
 		if p, ok := s.Properties.Get("size"); ok {
-			p.AnyOf = []*jsonschema.Schema{
-				{Type: "integer", Minimum: "0"},
-				{Type: "string", Pattern: "^[0-9]+$"},
-			}
+			p.Extras = map[string]any{"type": []string{"integer", "string"}}
+			p.Minimum, p.Pattern = "0", "^[0-9]+$"
 		}
 	},
 
