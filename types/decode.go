@@ -278,17 +278,15 @@ var sdkKeys = []string{"receiverId", "rawMessage", "parentMessageId", "caption",
 // sdkMessage reports whether top has a key or value only the sdk profile
 // has.
 func sdkMessage(top Object) bool {
-	// Every SDK object has a receiverId, a rawMessage and a receiver
-	// object; other messages have none of them.
-	if has(top, "receiverId") || has(top, "rawMessage") {
-		return true
-	}
+	// Every SDK object has a receiver object and a receiverId; other
+	// messages have neither. A string receiver beside a receiverId is a
+	// broken SDK object, not a docs message.
 	if r, ok := top.Member("receiver"); ok {
 		switch jsonTypeOf(r) {
 		case "an object":
 			return true
 		case "a string":
-			return false
+			return has(top, "receiverId")
 		}
 	}
 	for _, k := range sdkKeys {
@@ -356,7 +354,7 @@ func entityProfile(k Kind, top Object) Profile {
 	case KindGroup:
 		// The REST API sends hasJoined and membersCount too: only 4.x's
 		// isBanned beside them tells an SDK group.
-		if has(top, "hasJoined") && has(top, "membersCount") && has(top, "isBanned") {
+		if has(top, "isBanned") && has(top, "hasJoined") && has(top, "membersCount") {
 			return ProfileSDK
 		}
 	case KindConversation:

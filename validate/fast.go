@@ -243,7 +243,11 @@ type plan struct {
 	extra          *plan
 	// props gives each property's plan and, for a required one, its bit in
 	// required; required holds every required property's bit.
-	props    propTable
+	props propTable
+	// sparse lists the properties of a schema that says nothing of other
+	// keys and names few (an if's condition, a conditional requirement):
+	// they are looked up, rather than every key of the object walked.
+	sparse   []sparseProp
 	required uint64
 	manyReq  bool // more required properties than bits: check by lookup
 	object   bool // has object keywords
@@ -257,6 +261,11 @@ type plan struct {
 type prop struct {
 	p   *plan
 	bit uint64
+}
+
+type sparseProp struct {
+	name string
+	prop
 }
 
 // compile turns every schema reachable from s into plans, once each.
@@ -314,6 +323,12 @@ func compile(s *jsonschema.Schema, memo map[*jsonschema.Schema]*plan) *plan {
 		p.required |= bit
 	}
 	p.props = newPropTable(props)
+	if !p.noExtra && p.extra == nil && !p.manyReq && len(props) > 0 && len(props) <= 4 {
+		for name, pr := range props {
+			p.sparse = append(p.sparse, sparseProp{name, pr})
+		}
+		sort.Slice(p.sparse, func(i, j int) bool { return p.sparse[i].name < p.sparse[j].name })
+	}
 	p.object = len(props) > 0 || p.noExtra || p.extra != nil || p.required != 0 || p.manyReq
 	p.str = s.MinLength != nil || s.Pattern != nil || s.Format != nil
 	if s.Enum != nil {
@@ -434,7 +449,8 @@ func (c *evalCtx) eval(t *tape, p *plan, k int32) result {
 			if !ok {
 				return unsure
 			}
-			if s.MinLength != nil && utf8.RuneCountInString(str) < *s.MinLength {
+			// A rune is at most 4 bytes: a long enough string needs no count.
+			if s.MinLength != nil && len(str) < 4**s.MinLength && utf8.RuneCountInString(str) < *s.MinLength {
 				return no
 			}
 			if s.Pattern != nil && !s.Pattern.MatchString(str) {
@@ -525,6 +541,23 @@ func (c *evalCtx) eval(t *tape, p *plan, k int32) result {
 
 func (c *evalCtx) evalObject(t *tape, p *plan, obj int32) result {
 	r := yes
+	if p.sparse != nil {
+		for _, sp := range p.sparse {
+			v := t.member(obj, sp.name)
+			if v < 0 {
+				if sp.bit != 0 {
+					return no
+				}
+				continue
+			}
+			if x := c.eval(t, sp.p, v); x == no {
+				return no
+			} else if x == unsure {
+				r = unsure
+			}
+		}
+		return r
+	}
 	end := t.toks[obj].next
 	if p.manyReq {
 		for _, name := range p.s.Required {

@@ -308,8 +308,13 @@ func (w *tsWalk) walk(k int32, depth int) {
 			default:
 				continue
 			}
-			if skipTimestamps(string(name), w.d.profile) {
+			switch string(name) { // not a call: the conversion would allocate
+			case "metadata", "customData", "tags", "rawMessage", "quotedMessage":
 				continue
+			case "actionOn":
+				if w.d.profile == types.ProfileSDK {
+					continue
+				}
 			}
 			w.walk(v, depth+1)
 		}
@@ -324,7 +329,7 @@ func (w *tsWalk) walk(k int32, depth int) {
 }
 
 // skipTimestamps reports whether the timestamp walk leaves the value of key
-// k out in profile p.
+// k out in profile p. tsWalk.walk says the same inline.
 func skipTimestamps(k string, p types.Profile) bool {
 	switch k {
 	case "metadata", "customData", "tags", "rawMessage", "quotedMessage":
@@ -383,7 +388,7 @@ func (d *doc) entityPath(role, leaf string) []string {
 var (
 	entityRoles  = []string{"sender", "receiver", "by", "for", "on"}
 	entityLeaves = []string{"", "entity", "entityType", "entity/uid", "entity/name", "entity/guid",
-		"entity/sessionid", "entity/status", "entity/type"}
+		"entity/sessionid", "entity/status", "entity/type", "entity/id"}
 )
 
 // indexOf returns the index of s in list; the rules ask only for names in
@@ -425,6 +430,14 @@ func mismatch(rule string, path []string, actual, expected string, related []str
 	return Violation{Pointer: ptr(path...), Rule: rule, Expected: e, Actual: a,
 		Message: fmt.Sprintf("is %s, but %s is %s; they must agree", a, dotted(ptr(related...)), e), related: ptr(related...)}
 }
+
+// Paths the action rules compare, made once.
+var (
+	pathAction, pathDataAction         = []string{"action"}, []string{"data", "action"}
+	pathActionByUID, pathActionForGUID = []string{"actionBy", "uid"}, []string{"actionFor", "guid"}
+	pathActionForUID, pathActionOnUID  = []string{"actionFor", "uid"}, []string{"actionOn", "uid"}
+	pathActionOnID                     = []string{"actionOn", "id"}
+)
 
 // allowedPairs lists, for each message kind, its categories and the types
 // each allows (nil: any type).
@@ -718,19 +731,20 @@ func checkActionData(d *doc) []Violation {
 	if d.kind != types.KindAction || d.profile == types.ProfileREST {
 		return nil
 	}
-	on, by, fr := d.entityPath("on", ""), d.entityPath("by", "entity"), d.entityPath("for", "entity")
+	// The paths are made once (entityPath): this runs for every action.
+	on := d.entityPath("on", "")
 	var vs []Violation
-	vs = append(vs, sameValue(d, "action-data", []string{"action"}, []string{"data", "action"})...)
-	vs = append(vs, sameValue(d, "action-data", []string{"actionBy", "uid"}, join(by, "uid"))...)
-	vs = append(vs, sameValue(d, "action-data", []string{"actionFor", "guid"}, join(fr, "guid"))...)
+	vs = append(vs, sameValue(d, "action-data", pathAction, pathDataAction)...)
+	vs = append(vs, sameValue(d, "action-data", pathActionByUID, d.entityPath("by", "entity/uid"))...)
+	vs = append(vs, sameValue(d, "action-data", pathActionForGUID, d.entityPath("for", "entity/guid"))...)
 	if d.profile == types.ProfileSDK {
-		vs = append(vs, sameValue(d, "action-data", []string{"actionFor", "uid"}, join(fr, "uid"))...)
+		vs = append(vs, sameValue(d, "action-data", pathActionForUID, d.entityPath("for", "entity/uid"))...)
 	}
 	top, data := d.has("actionOn"), d.has(on...)
 	switch {
 	case top && data:
-		vs = append(vs, sameValue(d, "action-data", []string{"actionOn", "uid"}, join(on, "entity", "uid"))...)
-		vs = append(vs, sameValue(d, "action-data", []string{"actionOn", "id"}, join(on, "entity", "id"))...)
+		vs = append(vs, sameValue(d, "action-data", pathActionOnUID, d.entityPath("on", "entity/uid"))...)
+		vs = append(vs, sameValue(d, "action-data", pathActionOnID, d.entityPath("on", "entity/id"))...)
 	case top:
 		vs = append(vs, Violation{Pointer: ptr(on...), Rule: "action-data", Expected: "present", Actual: "missing",
 			Message: "is missing, but actionOn is present; they must agree"})

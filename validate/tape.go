@@ -36,10 +36,8 @@ type tape struct {
 	// for every document.
 	rules doc
 	ts    tsWalk
-	// depth is the deepest nesting parse reached outside free-form values
-	// (metadata, custom data, an SDK object's copies): 1 for a flat
-	// object. free counts the free-form values being parsed.
-	depth, free int
+	// depth is the deepest nesting parse reached: 1 for a flat object.
+	depth int
 }
 
 type tokKind uint8
@@ -140,7 +138,7 @@ func (t *tape) parse(data []byte) bool {
 	t.suspects = t.suspects[:0]
 	t.topBuilt = false
 	t.rootN = 0
-	t.depth, t.free = 0, 0
+	t.depth = 0
 	clear(t.long)
 	if len(data) > 1<<30 {
 		return false
@@ -189,6 +187,32 @@ func maxTokens(data []byte) int {
 	return n
 }
 
+// checkedDepth returns how deeply the value at token k nests outside
+// free-form values, counting from depth, and stops counting past
+// MaxDocumentDepth. parse measures the raw depth as it goes; this walk is
+// for the rare document deeper than the limit.
+func (t *tape) checkedDepth(k int32, depth int) int {
+	if depth > MaxDocumentDepth {
+		return depth
+	}
+	deepest := depth
+	switch t.toks[k].kind {
+	case tObject:
+		deepest = depth + 1
+		for key := k + 1; key < t.toks[k].next; key = t.toks[key+1].next {
+			if !freeForm(t.key(key)) {
+				deepest = max(deepest, t.checkedDepth(key+1, depth+1))
+			}
+		}
+	case tArray:
+		deepest = depth + 1
+		for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
+			deepest = max(deepest, t.checkedDepth(e, depth+1))
+		}
+	}
+	return deepest
+}
+
 // freeForm reports whether key names a value the model leaves free:
 // nesting there costs no check, and does not count towards
 // MaxDocumentDepth.
@@ -218,11 +242,11 @@ func skipSpace(b []byte, i int) int {
 
 func (t *tape) value(i, depth int) (int, bool) {
 	b := t.data
-	if depth >= t.depth && t.free == 0 {
-		t.depth = depth + 1
-	}
 	if i >= len(b) || depth > maxTapeDepth {
 		return i, false
+	}
+	if depth >= t.depth {
+		t.depth = depth + 1
 	}
 	at := len(t.toks)
 	switch c := b[i]; {
@@ -253,15 +277,8 @@ func (t *tape) value(i, depth int) (int, bool) {
 				if i >= len(b) || b[i] != ':' {
 					return i, false
 				}
-				free := freeForm(b[t.toks[key].start+1 : i-1])
-				if free {
-					t.free++
-				}
 				if i, ok = t.value(skipSpace(b, i+1), depth+1); !ok {
 					return i, false
-				}
-				if free {
-					t.free--
 				}
 				n++
 				i = skipSpace(b, i)

@@ -203,7 +203,9 @@ func (v *Validator) Check(data []byte) Verdict {
 // fast path gives up.
 func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
 	if t != nil && t.depth > MaxDocumentDepth {
-		return tooDeep(t.depth)
+		if d := t.checkedDepth(0, 0); d > MaxDocumentDepth {
+			return tooDeep(d)
+		}
 	}
 	var vd Verdict
 	if t == nil || v.opts.ReferenceOnly || fastOff {
@@ -373,15 +375,19 @@ func sameInEveryProfile(vs []Violation) bool {
 // others returns the profiles that are not p, the wire first: a user, group
 // or member that fits several is told by what servers send before what the
 // SDKs or the documentation show.
-func others(p types.Profile) []types.Profile {
-	var out []types.Profile
-	for _, q := range []types.Profile{types.ProfileREST, types.ProfileSDK, types.ProfileDocs} {
-		if q != p {
-			out = append(out, q)
+func others(p types.Profile) []types.Profile { return otherProfiles[p] }
+
+var otherProfiles = func() map[types.Profile][]types.Profile {
+	m := map[types.Profile][]types.Profile{}
+	for _, p := range append(types.Profiles(), "") {
+		for _, q := range []types.Profile{types.ProfileREST, types.ProfileSDK, types.ProfileDocs} {
+			if q != p {
+				m[p] = append(m[p], q)
+			}
 		}
 	}
-	return out
-}
+	return m
+}()
 
 // against checks a parsed document as kind k in profile p: its schema, then
 // the cross-field rules.
