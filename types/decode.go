@@ -278,15 +278,17 @@ var sdkKeys = []string{"receiverId", "rawMessage", "parentMessageId", "caption",
 // sdkMessage reports whether top has a key or value only the sdk profile
 // has.
 func sdkMessage(top Object) bool {
-	// Every SDK object has a receiver object and a receiverId; other
-	// messages have neither. A string receiver beside a receiverId is a
-	// broken SDK object, not a docs message.
+	// Every SDK object has a receiverId, and no other message has one: one
+	// lookup tells the common cases, whatever the receiver is.
+	if has(top, "receiverId") {
+		return true
+	}
 	if r, ok := top.Member("receiver"); ok {
 		switch jsonTypeOf(r) {
 		case "an object":
 			return true
 		case "a string":
-			return has(top, "receiverId")
+			return false
 		}
 	}
 	for _, k := range sdkKeys {
@@ -367,8 +369,9 @@ func entityProfile(k Kind, top Object) Profile {
 		return ProfileSDK
 	}
 	rest := false
+	only := restOnly[k]
 	top.Keys(func(key string) bool {
-		rest = restOnly[k][key]
+		rest = only.has(key)
 		return !rest
 	})
 	if rest {
@@ -382,19 +385,41 @@ func entityProfile(k Kind, top Object) Profile {
 
 // restOnly holds, for each kind, the top-level fields that the docs profile
 // lacks.
-var restOnly = func() map[Kind]map[string]bool {
-	m := map[Kind]map[string]bool{}
+var restOnly = func() map[Kind]*keySet {
+	m := map[Kind]*keySet{}
 	for _, k := range Kinds() {
-		m[k] = map[string]bool{}
+		m[k] = &keySet{names: map[string]bool{}}
 		t := reflect.TypeOf(New(k, ProfileREST)).Elem()
 		for name := range fieldsOf(t) {
 			if !InProfile(t, name, ProfileDocs) {
-				m[k][name] = true
+				m[k].add(name)
 			}
 		}
 	}
 	return m
 }()
+
+// keySet is a set of keys that most keys it is asked about are not in: a
+// key's first byte and length rule most out before the map is read (the
+// detection asks it about every key of every user, group and member).
+type keySet struct {
+	lengths [256]uint64 // by first byte, a bit per length below 64
+	names   map[string]bool
+}
+
+func (s *keySet) add(name string) {
+	if len(name) > 0 && len(name) < 64 {
+		s.lengths[name[0]] |= 1 << len(name)
+	}
+	s.names[name] = true
+}
+
+func (s *keySet) has(key string) bool {
+	if len(key) == 0 || len(key) >= 64 || s.lengths[key[0]]&(1<<len(key)) == 0 {
+		return false
+	}
+	return s.names[key]
+}
 
 func has(top Object, key string) bool {
 	_, ok := top.Member(key)

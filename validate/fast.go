@@ -254,8 +254,12 @@ type plan struct {
 	str      bool // has string keywords
 
 	ref, items, ifP, thenP, elseP *plan
-	allOf, anyOf, oneOf           []*plan
-	enum                          []any
+	// formatIfNonEmpty is the format of {"if": {"minLength": 1}, "then":
+	// {"format": F}}, an optional URL such as an avatar, judged without
+	// evaluating the if and the then.
+	formatIfNonEmpty    *jsonschema.Format
+	allOf, anyOf, oneOf []*plan
+	enum                []any
 }
 
 type prop struct {
@@ -342,7 +346,11 @@ func compile(s *jsonschema.Schema, memo map[*jsonschema.Schema]*plan) *plan {
 	}
 	p.ref = compile(s.Ref, memo)
 	p.items = compile(s.Items2020, memo)
-	p.ifP, p.thenP, p.elseP = compile(s.If, memo), compile(s.Then, memo), compile(s.Else, memo)
+	if f := nonEmptyFormat(s); f != nil {
+		p.formatIfNonEmpty, p.str = f, true
+	} else {
+		p.ifP, p.thenP, p.elseP = compile(s.If, memo), compile(s.Then, memo), compile(s.Else, memo)
+	}
 	for _, sub := range s.AllOf {
 		p.allOf = append(p.allOf, compile(sub, memo))
 	}
@@ -353,6 +361,28 @@ func compile(s *jsonschema.Schema, memo map[*jsonschema.Schema]*plan) *plan {
 		p.oneOf = append(p.oneOf, compile(sub, memo))
 	}
 	return p
+}
+
+// nonEmptyFormat returns F when s's conditional is exactly {"if":
+// {"minLength": 1}, "then": {"format": F}}, and nil otherwise.
+func nonEmptyFormat(s *jsonschema.Schema) *jsonschema.Format {
+	if s.If == nil || s.Then == nil || s.Else != nil {
+		return nil
+	}
+	i, th := s.If, s.Then
+	onlyMin := i.MinLength != nil && *i.MinLength == 1 && i.Format == nil && i.Pattern == nil && i.Types == nil && i.Ref == nil
+	onlyFormat := th.Format != nil && th.MinLength == nil && th.Pattern == nil && th.Types == nil && th.Ref == nil
+	if !onlyMin || !onlyFormat || !known(i) || !known(th) || !pureString(i) || !pureString(th) {
+		return nil
+	}
+	return th.Format
+}
+
+// pureString reports whether s has no keyword but the string ones.
+func pureString(s *jsonschema.Schema) bool {
+	return s.Bool == nil && s.Enum == nil && s.Const == nil && len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 &&
+		s.If == nil && s.Then == nil && s.Else == nil && len(s.Required) == 0 && len(s.Properties) == 0 &&
+		s.AdditionalProperties == nil && s.Items2020 == nil && s.Minimum == nil && s.Maximum == nil
 }
 
 // pureRef reports whether s says nothing but its $ref.
@@ -457,6 +487,9 @@ func (c *evalCtx) eval(t *tape, p *plan, k int32) result {
 				return no
 			}
 			if s.Format != nil && !plainFormat(s.Format.Name, str) && s.Format.Validate(str) != nil {
+				return no
+			}
+			if f := p.formatIfNonEmpty; f != nil && str != "" && !plainFormat(f.Name, str) && f.Validate(str) != nil {
 				return no
 			}
 		}

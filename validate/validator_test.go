@@ -231,3 +231,20 @@ func TestSDKCopiesAreNotCheckedTwice(t *testing.T) {
 		t.Errorf("a string receiver beside receiverId: %s %v, want sdk and one violation at /receiver", vd.Profile, vd.Violations)
 	}
 }
+
+// An avatar is a URL or empty (CometChat's System user has ""): the fast
+// path's shortcut for that conditional judges as the reference does.
+func TestEmptyAvatarOnBothPaths(t *testing.T) {
+	fast := newValidator(t, validate.Options{})
+	ref := newValidator(t, validate.Options{ReferenceOnly: true})
+	for avatar, ok := range map[string]bool{`""`: true, `"https://x.example/a.png"`: true, `"not a url"`: false, `" "`: false, `"é"`: false} {
+		doc := []byte(`{"uid":"a","name":"A","status":"online","avatar":` + avatar + `}`)
+		f, r := fast.Check(doc), ref.Check(doc)
+		if f.OK() != ok || r.OK() != ok || len(f.Violations) != len(r.Violations) {
+			t.Errorf("avatar %s: fast %v, reference %v; want valid %v on both", avatar, f.Violations, r.Violations, ok)
+		}
+	}
+	if ps := fast.PathStats(); ps.ReferenceValid != 0 {
+		t.Errorf("%d valid avatars went to the reference path", ps.ReferenceValid)
+	}
+}
