@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ccconform/ccconform/schema"
 	"github.com/ccconform/ccconform/types"
@@ -87,6 +90,7 @@ func runSchema(e *env, o *schemaOptions) int {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return e.errorf("cannot create %s: %v", o.out, err)
 	}
+	var needRest []string
 	for _, n := range names {
 		b, _ := schema.File(p, n)
 		path := filepath.Join(o.out, n+".json")
@@ -94,6 +98,21 @@ func runSchema(e *env, o *schemaOptions) int {
 			return e.errorf("cannot write %s: %v", path, err)
 		}
 		e.stderr.Write([]byte("wrote " + path + "\n"))
+		if p != types.ProfileREST && bytes.Contains(b, []byte(`"../rest/message.json"`)) {
+			needRest = append(needRest, n+".json")
+		}
+	}
+	if len(needRest) > 0 {
+		// The message an edit or a deletion is about keeps the wire shape
+		// in every profile: its schema is the rest profile's, referred to
+		// as ../rest/message.json.
+		rest := filepath.Join(filepath.Dir(filepath.Clean(o.out)), "rest")
+		verb := "refers"
+		if len(needRest) > 1 {
+			verb = "refer"
+		}
+		fmt.Fprintf(e.stderr, "ccconform: %s %s to the rest profile's message.json (the message an edit or deletion is about is in the wire shape); write those schemas too: ccconform schema --profile rest -o %s\n",
+			strings.Join(needRest, " and "), verb, rest)
 	}
 	return exitOK
 }
