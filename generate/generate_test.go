@@ -16,8 +16,8 @@ import (
 )
 
 func count() int {
-	if testing.Short() {
-		return 1000
+	if testing.Short() || raceOn {
+		return 1000 // .ci/run checks 10,000 without the race detector
 	}
 	return 10000
 }
