@@ -24,6 +24,11 @@ const (
 	KindConversation Kind = "conversation"
 )
 
+// KindWebhook is the kind verdicts give a webhook delivery: an envelope
+// around entities of the kinds above. It is not one of Kinds: no schema
+// describes a delivery whole; package webhook says where its entities sit.
+const KindWebhook Kind = "webhook"
+
 // Kinds lists every kind: the documentation's eight in its order, then the
 // conversation.
 func Kinds() []Kind {

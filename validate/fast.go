@@ -55,11 +55,17 @@ func (t *tape) reusable() bool {
 // false when the reference path must check it; then the verdict's Kind and
 // Profile are what was detected, if anything.
 func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
+	return v.fastCheckTapeAs(t, v.opts.Kind, v.opts.Profile)
+}
+
+// fastCheckTapeAs is fastCheckTape with the kind and profile given ("" to
+// detect them), as a webhook's entities are checked.
+func (v *Validator) fastCheckTapeAs(t *tape, kind types.Kind, profile types.Profile) (vd Verdict, ok bool) {
 	if t.toks[0].kind != tObject {
 		return vd, false
 	}
 	top := tapeObject{t: t, k: 0}
-	vd = Verdict{Location: Location{Index: -1}, Kind: v.opts.Kind, Profile: v.opts.Profile}
+	vd = Verdict{Location: Location{Index: -1}, Kind: kind, Profile: profile}
 	// A repeated key means different things to different parsers: the
 	// tape's lookups find the first value, encoding/json keeps the last.
 	// The reference checks the last (the any tree it validates has no
@@ -110,7 +116,7 @@ func (v *Validator) fastCheckTape(t *tape) (vd Verdict, ok bool) {
 	// 2^63 that the tape cannot read exactly) may hold no violation at all,
 	// and then the reference keeps the detected profile. (On failure vd
 	// keeps what was detected, for the reference to start from.)
-	if r == no && v.opts.Profile == "" && !vd.Kind.IsMessage() {
+	if r == no && profile == "" && !vd.Kind.IsMessage() {
 		for _, p := range others(vd.Profile) {
 			if c2, r2 := try(p); r2 == yes {
 				c, r, vd.Profile = c2, yes, p

@@ -297,7 +297,7 @@ func envelope(raw []byte) (json.RawMessage, bool) {
 // data member, an object or an array, and no member that makes it a
 // document of the model.
 func isEnvelope(t *tape) bool {
-	if t.toks[0].kind != tObject || t.member(0, "category") >= 0 || t.member(0, "uid") >= 0 || t.member(0, "guid") >= 0 {
+	if t.toks[0].kind != tObject || t.member(0, "category") >= 0 || t.member(0, "uid") >= 0 || t.member(0, "guid") >= 0 || isWebhook(t) {
 		return false
 	}
 	k := t.member(0, "data")

@@ -46,7 +46,8 @@ func (s Suppression) matches(k types.Kind, x Violation) bool {
 // RuleIDs lists every rule id a violation can carry, sorted.
 func RuleIDs() []string {
 	ids := []string{RuleJSON, RuleKind, RuleRequired, RuleType, RuleEnum, RuleFormat, RuleValue,
-		RuleUnknownField, RuleDuplicateKey, RulePointer, RuleSize, RuleEndpointKind}
+		RuleUnknownField, RuleDuplicateKey, RulePointer, RuleSize, RuleEndpointKind,
+		RuleWebhookTrigger, RuleWebhookEnvelope, RuleWebhookKey, RuleWebhookReceipt, RuleWebhookCall, RuleWebhookMembers}
 	for _, r := range Rules() {
 		ids = append(ids, r.ID)
 	}

@@ -207,6 +207,9 @@ func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
 			return tooDeep(d)
 		}
 	}
+	if t != nil && v.opts.Kind == "" && isWebhook(t) {
+		return v.checkWebhook(t)
+	}
 	var vd Verdict
 	if t == nil || v.opts.ReferenceOnly || fastOff {
 		vd = v.reference(data, hint{})

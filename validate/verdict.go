@@ -177,6 +177,13 @@ type Verdict struct {
 	Kind types.Kind `json:"kind,omitempty"`
 	// Profile is the profile the document was checked against.
 	Profile types.Profile `json:"profile,omitempty"`
+	// Trigger is the webhook trigger of a webhook delivery (Kind webhook).
+	Trigger string `json:"trigger,omitempty"`
+	// Note says what a reader should know of a verdict that violations do
+	// not say: a webhook event outside the documented model, whose envelope
+	// alone was checked, or which of CometChat's two forms of an event the
+	// delivery had.
+	Note string `json:"note,omitempty"`
 	// Violations lists every way the document breaks the model, ordered by
 	// pointer; none means the document conforms.
 	Violations []Violation `json:"violations"`

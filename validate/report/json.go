@@ -35,7 +35,7 @@ func (j *jsonWriter) Verdict(v validate.Verdict) error {
 	if j.failuresOnly && v.OK() {
 		return nil
 	}
-	if v.OK() && len(v.Undocumented) == 0 && len(v.Suppressed) == 0 && plainName(string(v.Kind)) && plainName(string(v.Profile)) {
+	if v.OK() && len(v.Undocumented) == 0 && len(v.Suppressed) == 0 && v.Trigger == "" && v.Note == "" && plainName(string(v.Kind)) && plainName(string(v.Profile)) {
 		// Most documents conform: their line is written directly, the
 		// same bytes the encoder writes, without its reflection.
 		loc, err := v.Location.MarshalJSON()

@@ -42,6 +42,9 @@ func (t *textWriter) Verdict(v validate.Verdict) error {
 	if what == "" {
 		what = "document"
 	}
+	if v.Trigger != "" {
+		what += " " + v.Trigger
+	}
 	if v.Profile != "" {
 		what += " (" + string(v.Profile) + ")"
 	}

@@ -1,0 +1,249 @@
+package validate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/ccconform/ccconform/internal/suggest"
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/webhook"
+)
+
+// Rule ids of webhook deliveries; see docs/rules.md.
+const (
+	RuleWebhookTrigger  = "webhook-trigger"  // the trigger is not one CometChat names
+	RuleWebhookEnvelope = "webhook-envelope" // the envelope's keys have the wrong type
+	RuleWebhookKey      = "webhook-key"      // a map's key is not its entity's uid
+	RuleWebhookReceipt  = "webhook-receipt"  // a receipt's parties disagree
+	RuleWebhookCall     = "webhook-call"     // a call event's action is not its trigger's
+	RuleWebhookMembers  = "webhook-members"  // a member event's members disagree with it
+)
+
+// isWebhook reports whether the object on t is a webhook delivery: it has a
+// trigger that is a string, and a data.
+func isWebhook(t *tape) bool {
+	if t.toks[0].kind != tObject {
+		return false
+	}
+	k := t.member(0, "trigger")
+	return k >= 0 && t.toks[k].kind == tString && t.member(0, "data") >= 0
+}
+
+// checkWebhook checks a webhook delivery held by t: its envelope, each
+// entity of the model at its pointer, and the rules of its trigger.
+func (v *Validator) checkWebhook(t *tape) Verdict {
+	vd := Verdict{Location: Location{Index: -1}, Kind: types.KindWebhook, Profile: types.ProfileREST}
+	name, _ := t.text(t.member(0, "trigger"))
+	vd.Trigger = name
+	tr, known := webhook.Lookup(name)
+	if !known {
+		hint := ""
+		if c := suggest.Closest(name, webhook.Names()); c != "" {
+			hint = fmt.Sprintf("; did you mean %q?", c)
+		}
+		vd.Violations = append(vd.Violations, Violation{Pointer: "/trigger", Rule: RuleWebhookTrigger, Actual: quote(name),
+			Message: fmt.Sprintf("is %s, not a trigger CometChat names%s", quote(name), hint)})
+		return vd
+	}
+	data := t.member(0, "data")
+	wantObject := tr.Family != webhook.Calls || t.toks[data].kind == tObject
+	if t.toks[data].kind != tObject && wantObject {
+		vd.Violations = append(vd.Violations, Violation{Pointer: "/data", Rule: RuleWebhookEnvelope, Expected: "object",
+			Actual: tapeType(t, data), Message: fmt.Sprintf("is %s; a %s delivery's data is an object", article(tapeType(t, data)), name)})
+		return vd
+	}
+	for _, key := range []string{"appId", "region", "webhook"} {
+		if k := t.member(0, key); k >= 0 && t.toks[k].kind != tString {
+			vd.Violations = append(vd.Violations, Violation{Pointer: "/" + key, Rule: RuleWebhookEnvelope, Expected: "string",
+				Actual: tapeType(t, k), Message: fmt.Sprintf("is %s, expected a string", article(tapeType(t, k)))})
+		}
+	}
+	if !tr.Model() {
+		vd.Note = "outside the documented model: only its envelope was checked"
+		return vd
+	}
+	for _, part := range tr.Parts {
+		v.checkPart(&vd, t, part, name)
+	}
+	vd.Violations = append(vd.Violations, webhookRules(t, name)...)
+	vd.Violations = sortViolations(vd.Violations)
+	sort.Strings(vd.Undocumented)
+	return vd
+}
+
+// checkPart checks the entities of part in the delivery on t.
+func (v *Validator) checkPart(vd *Verdict, t *tape, part webhook.Part, trigger string) {
+	parent, last, _ := strings.Cut(strings.TrimPrefix(part.Pointer, "/"), "/*")
+	k := int32(0)
+	for _, seg := range strings.Split(parent, "/") {
+		if k = t.member(k, seg); k < 0 {
+			return // absent: a schema of the delivery would say more; the entities are what is checked
+		}
+	}
+	at := "/" + parent
+	if !strings.HasSuffix(part.Pointer, "/*") || last != "" {
+		v.checkEntity(vd, t.raw(k), at, part.Kind, trigger)
+		return
+	}
+	// A map keyed by uid (or an array): each member is an entity.
+	switch t.toks[k].kind {
+	case tObject:
+		for key := k + 1; key < t.toks[k].next; key = t.toks[key+1].next {
+			name, _ := t.text(key)
+			val := key + 1
+			p := at + "/" + escape(name)
+			v.checkEntity(vd, t.raw(val), p, part.Kind, trigger)
+			if uid := t.member(val, "uid"); uid >= 0 {
+				if id, ok := t.text(uid); ok && id != name {
+					vd.Violations = append(vd.Violations, Violation{Pointer: p + "/uid", Rule: RuleWebhookKey, Expected: quote(name), Actual: quote(id),
+						Message: fmt.Sprintf("is %s, but the map's key is %s; CometChat keys each member by its uid", quote(id), quote(name)), related: p})
+				}
+			}
+		}
+	case tArray:
+		i := 0
+		for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
+			v.checkEntity(vd, t.raw(e), fmt.Sprintf("%s/%d", at, i), part.Kind, trigger)
+			i++
+		}
+	default:
+		vd.Violations = append(vd.Violations, Violation{Pointer: at, Rule: RuleType, Expected: "object", Actual: tapeType(t, k),
+			Message: fmt.Sprintf("expected object, found %s", tapeType(t, k))})
+	}
+}
+
+// checkEntity checks the entity raw at pointer at as kind k ("" for any
+// message) in the rest profile, the shape webhooks send, and adds what it
+// finds to vd under at.
+func (v *Validator) checkEntity(vd *Verdict, raw []byte, at string, k types.Kind, trigger string) {
+	sub := v.checkAs(raw, k, types.ProfileREST)
+	if k == "" && sub.Kind != "" && !sub.Kind.IsMessage() {
+		vd.Violations = append(vd.Violations, Violation{Pointer: at, Rule: RuleKind, Actual: string(sub.Kind),
+			Message: fmt.Sprintf("is %s, but a %s delivery carries a message here", article(string(sub.Kind)), trigger)})
+		return
+	}
+	switch {
+	case trigger == "message_edited" || trigger == "message_deleted":
+		if sub.Kind == types.KindAction {
+			vd.Note = "the documentation's form: data.message is the action message about the " + strings.TrimPrefix(trigger, "message_") + " message"
+		} else if sub.Kind != "" {
+			vd.Note = "the form CometChat delivers: data.message is the " + strings.TrimPrefix(trigger, "message_") + " message itself"
+		}
+	}
+	for _, x := range sub.Violations {
+		// A message not yet sent has no id: before_message delivers it so.
+		if trigger == "before_message" && x.Rule == RuleRequired && x.Pointer == "/id" {
+			continue
+		}
+		x.Pointer = at + x.Pointer
+		if x.related != "" {
+			x.related = at + x.related
+		}
+		vd.Violations = append(vd.Violations, x)
+	}
+	for _, u := range sub.Undocumented {
+		vd.Undocumented = append(vd.Undocumented, at+u)
+	}
+}
+
+// checkAs checks raw as kind k ("" to detect it) in profile p, on the fast
+// path when it can.
+func (v *Validator) checkAs(raw []byte, k types.Kind, p types.Profile) Verdict {
+	t := tapes.Get().(*tape)
+	defer t.release()
+	if t.parse(raw) && !v.opts.ReferenceOnly && !fastOff {
+		if t.depth > MaxDocumentDepth && t.checkedDepth(0, 0) > MaxDocumentDepth {
+			return tooDeep(t.depth)
+		}
+		if vd, ok := v.fastCheckTapeAs(t, k, p); ok {
+			v.paths.fast.Add(1)
+			return vd
+		}
+		vd := v.reference(raw, hint{kind: k, profile: p, tape: t})
+		v.paths.reference.Add(1)
+		return vd
+	}
+	v.paths.reference.Add(1)
+	return v.reference(raw, hint{kind: k, profile: p})
+}
+
+// webhookRules are the checks CometChat's QA suite makes on live
+// deliveries that no schema of an entity can say.
+func webhookRules(t *tape, trigger string) []Violation {
+	str := func(path ...string) (string, bool) {
+		k := int32(0)
+		for _, s := range path {
+			if k = t.member(k, s); k < 0 {
+				return "", false
+			}
+		}
+		return t.text(k)
+	}
+	var vs []Violation
+	switch trigger {
+	case "message_delivery_receipt", "message_read_receipt", "message_delivered_to_all", "message_read_by_all":
+		if s, ok1 := str("data", "sender"); ok1 {
+			if u, ok2 := str("data", "body", "user", "uid"); ok2 && s != u {
+				vs = append(vs, Violation{Pointer: "/data/sender", Rule: RuleWebhookReceipt, Expected: quote(u), Actual: quote(s),
+					Message: fmt.Sprintf("is %s, but data.body.user.uid is %s; a receipt's sender is the user it is from", quote(s), quote(u))})
+			}
+		}
+		if trigger == "message_delivered_to_all" || trigger == "message_read_by_all" {
+			if rt, ok := str("data", "receiverType"); ok && rt != string(types.ReceiverGroup) {
+				vs = append(vs, Violation{Pointer: "/data/receiverType", Rule: RuleWebhookReceipt, Expected: `"group"`, Actual: quote(rt),
+					Message: fmt.Sprintf("is %s, but %s receipts are for group messages only", quote(rt), trigger)})
+			}
+		}
+	case "call_initiated", "call_busy", "call_cancelled", "call_rejected", "call_unanswered":
+		want := strings.TrimPrefix(trigger, "call_")
+		if a, ok := str("data", "call", "data", "action"); ok && a != want && !(want == "cancelled" && a == string(types.CallCanceled)) {
+			vs = append(vs, Violation{Pointer: "/data/call/data/action", Rule: RuleWebhookCall, Expected: quote(want), Actual: quote(a),
+				Message: fmt.Sprintf("is %s, but a %s delivery reports %s", quote(a), trigger, quote(want))})
+		}
+	case "group_member_kicked", "group_member_banned", "group_member_unbanned":
+		if by, ok := str("data", "by", "uid"); ok {
+			if m := t.member(t.member(0, "data"), "members"); m >= 0 && t.member(m, by) >= 0 {
+				vs = append(vs, Violation{Pointer: "/data/members/" + escape(by), Rule: RuleWebhookMembers, Actual: "present", Expected: "missing",
+					Message: fmt.Sprintf("is the actor (data.by.uid %s), who is not among the members a %s delivery names", quote(by), trigger)})
+			}
+		}
+	case "group_member_scope_changed":
+		if m := t.member(t.member(0, "data"), "members"); m >= 0 && t.toks[m].kind == tObject {
+			for key := m + 1; key < t.toks[m].next; key = t.toks[key+1].next {
+				name, _ := t.text(key)
+				scope, ok1 := t.text(t.member(key+1, "scope"))
+				old, ok2 := t.text(t.member(key+1, "oldScope"))
+				if ok1 && ok2 && scope == old {
+					vs = append(vs, Violation{Pointer: "/data/members/" + escape(name) + "/scope", Rule: RuleWebhookMembers, Actual: quote(scope),
+						Message: fmt.Sprintf("is %s, as oldScope is; a scope change changes it", quote(scope))})
+				}
+			}
+		}
+	case "group_owner_transferred":
+		if o, ok1 := str("data", "group", "owner"); ok1 {
+			if old, ok2 := str("data", "group", "oldOwner"); ok2 && o == old {
+				vs = append(vs, Violation{Pointer: "/data/group/owner", Rule: RuleWebhookMembers, Actual: quote(o),
+					Message: fmt.Sprintf("is %s, as oldOwner is; a transfer changes the owner", quote(o))})
+			}
+		}
+	}
+	return vs
+}
+
+// tapeType names the JSON type of token k.
+func tapeType(t *tape, k int32) string {
+	switch t.toks[k].kind {
+	case tObject:
+		return "object"
+	case tArray:
+		return "array"
+	case tString:
+		return "string"
+	case tNumber:
+		return "number"
+	case tTrue, tFalse:
+		return "boolean"
+	}
+	return "null"
+}

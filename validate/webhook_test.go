@@ -1,0 +1,153 @@
+package validate_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+)
+
+// fixture reads a committed fixture as a generic value.
+func fixture(t *testing.T, name string) any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "fixtures", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// delivery wraps data in a modern webhook envelope.
+func delivery(trigger string, data map[string]any) map[string]any {
+	return map[string]any{"trigger": trigger, "data": data, "appId": "app-1", "region": "us", "webhook": "wh-1"}
+}
+
+func webhookDocs(t *testing.T) map[string]map[string]any {
+	user := func(uid string) map[string]any {
+		return map[string]any{"uid": uid, "name": strings.ToUpper(uid), "status": "available", "role": "default", "lastActiveAt": 1700000000}
+	}
+	group := fixture(t, "rest/group.json")
+	call := fixture(t, "rest/call.json").(map[string]any)
+	return map[string]map[string]any{
+		"message_sent":         delivery("message_sent", map[string]any{"message": fixture(t, "rest/textMessage.json")}),
+		"message_edited live":  delivery("message_edited", map[string]any{"message": fixture(t, "rest/textMessage.json")}),
+		"message_deleted docs": delivery("message_deleted", map[string]any{"message": fixture(t, "rest/action-deleted.json")}),
+		"group_member_kicked":  delivery("group_member_kicked", map[string]any{"group": group, "members": map[string]any{"bob": user("bob")}, "by": user("ann")}),
+		"user_blocked":         delivery("user_blocked", map[string]any{"users": map[string]any{"bob": user("bob")}, "by": user("ann")}),
+		"message_read_receipt": delivery("message_read_receipt", map[string]any{"receiver": "ann", "receiverType": "user", "type": "receipts", "sender": "bob", "messageSender": "ann", "body": map[string]any{"action": "read", "messageId": "7", "user": user("bob"), "timestamp": 1700000000}}),
+		"call_initiated":       delivery("call_initiated", map[string]any{"call": call}),
+		"group_member_scope_changed": delivery("group_member_scope_changed", map[string]any{"group": group, "by": user("ann"),
+			"members": map[string]any{"bob": map[string]any{"uid": "bob", "name": "BOB", "status": "offline", "scope": "moderator", "oldScope": "participant"}}}),
+		"call_started (outside)": {"trigger": "call_started", "type": "call", "data": map[string]any{"sessionId": "s1", "all_occupants": "1"}},
+		"before_message (legacy)": {"trigger": "before_message", "appId": "app-1", "webhook": "wh-1", "data": func() any {
+			m := fixture(t, "rest/textMessage.json").(map[string]any)
+			delete(m, "id")
+			return m
+		}()},
+	}
+}
+
+// Webhook deliveries are read whole: envelope, each entity at its pointer,
+// the trigger's rules. CometChat's forms of an event are told apart.
+func TestWebhookDeliveries(t *testing.T) {
+	v := newValidator(t, validate.Options{Strict: false})
+	for name, doc := range webhookDocs(t) {
+		b, _ := json.Marshal(doc)
+		vd := v.Check(b)
+		if !vd.OK() || vd.Kind != types.KindWebhook || vd.Trigger != doc["trigger"] {
+			t.Errorf("%s: kind %q trigger %q %v, want a valid webhook", name, vd.Kind, vd.Trigger, vd.Violations)
+		}
+		switch name {
+		case "message_edited live":
+			if !strings.Contains(vd.Note, "the form CometChat delivers") {
+				t.Errorf("%s: note %q", name, vd.Note)
+			}
+		case "message_deleted docs":
+			if !strings.Contains(vd.Note, "the documentation's form") {
+				t.Errorf("%s: note %q", name, vd.Note)
+			}
+		case "call_started (outside)":
+			if !strings.Contains(vd.Note, "outside the documented model") {
+				t.Errorf("%s: note %q", name, vd.Note)
+			}
+		}
+	}
+}
+
+func TestWebhookFaults(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	set := func(m map[string]any, path string, val any) {
+		parts := strings.Split(path, "/")
+		for _, p := range parts[:len(parts)-1] {
+			m = m[p].(map[string]any)
+		}
+		if val == nil {
+			delete(m, parts[len(parts)-1])
+		} else {
+			m[parts[len(parts)-1]] = val
+		}
+	}
+	for _, c := range []struct {
+		doc, path string
+		val       any
+		rule, ptr string
+	}{
+		{"message_sent", "trigger", "mesage_sent", validate.RuleWebhookTrigger, "/trigger"},
+		{"message_sent", "data", "x", validate.RuleWebhookEnvelope, "/data"},
+		{"message_sent", "appId", 7, validate.RuleWebhookEnvelope, "/appId"},
+		{"message_sent", "data/message/receiver", "someone", "receiver-entity", "/data/message/data/entities/receiver/entity/uid"},
+		{"message_sent", "data/message/sentAt", 1700000000000, "timestamp-unit", "/data/message/sentAt"},
+		{"group_member_kicked", "data/members/bob/uid", "carl", validate.RuleWebhookKey, "/data/members/bob/uid"},
+		{"group_member_kicked", "data/members/ann", map[string]any{"uid": "ann", "name": "ANN", "status": "offline"}, validate.RuleWebhookMembers, "/data/members/ann"},
+		{"group_member_kicked", "data/by/status", "away", "enum", "/data/by/status"},
+		{"group_member_kicked", "data/group/guid", nil, "required", "/data/group/guid"},
+		{"user_blocked", "data/users/bob/uid", "carl", validate.RuleWebhookKey, "/data/users/bob/uid"},
+		{"message_read_receipt", "data/sender", "carl", validate.RuleWebhookReceipt, "/data/sender"},
+		{"call_initiated", "trigger", "call_busy", validate.RuleWebhookCall, "/data/call/data/action"},
+		{"group_member_scope_changed", "data/members/bob/oldScope", "moderator", validate.RuleWebhookMembers, "/data/members/bob/scope"},
+		{"before_message (legacy)", "data/sender", nil, "required", "/data/sender"},
+	} {
+		doc := webhookDocs(t)[c.doc]
+		set(doc, c.path, c.val)
+		b, _ := json.Marshal(doc)
+		vd := v.Check(b)
+		if len(vd.Violations) != 1 || vd.Violations[0].Rule != c.rule || vd.Violations[0].Pointer != c.ptr {
+			t.Errorf("%s with %s = %v: %v, want one %s at %s", c.doc, c.path, c.val, vd.Violations, c.rule, c.ptr)
+		}
+	}
+}
+
+// A delivery is never taken for a REST envelope, in any layout, and the
+// documents around it are checked as before.
+func TestWebhookInStreams(t *testing.T) {
+	doc, _ := json.Marshal(webhookDocs(t)["message_sent"])
+	user := `{"uid":"a","name":"A","status":"online"}`
+	v := newValidator(t, validate.Options{})
+	for name, in := range map[string]string{
+		"ndjson": user + "\n" + string(doc) + "\n" + user + "\n",
+		"array":  "[" + user + "," + string(doc) + "]",
+		"alone":  string(doc),
+	} {
+		vds := v.Bytes([]byte(in))
+		webhooks := 0
+		for _, vd := range vds {
+			if !vd.OK() {
+				t.Errorf("%s: %v", name, vd.Violations)
+			}
+			if vd.Kind == types.KindWebhook {
+				webhooks++
+			}
+		}
+		if webhooks != 1 {
+			t.Errorf("%s: %d webhook verdicts of %d, want 1", name, webhooks, len(vds))
+		}
+	}
+}
