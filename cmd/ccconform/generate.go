@@ -11,7 +11,9 @@ import (
 	"syscall"
 
 	"github.com/ccconform/ccconform/generate"
+	"github.com/ccconform/ccconform/internal/suggest"
 	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/webhook"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +31,8 @@ type generateOptions struct {
 	manifest   string
 	customData pairFlags
 	formatSet  bool // --format was given
+	webhook    string
+	kindSet    bool // --kind was given
 }
 
 // newGenerateCmd returns the generate command; runF, when set, runs instead of
@@ -48,7 +52,14 @@ the layout of the data model documentation's examples.
 
 'generate world' makes a coherent world of users, groups, members, messages
 (some edited or deleted later) and the first user's conversations, as REST
-collections.`,
+collections.
+
+--webhook TRIGGER makes webhook deliveries of that trigger as CometChat POSTs
+them (envelope and rest entities), or of every trigger whose data carries
+entities of the model with --webhook all; --invalid breaks each in one way
+(a webhook rule or an entity inside), labelled in the manifest. Triggers
+outside the model (calls service, meetings, campaigns, ...) have nothing to
+make. --webhook and --kind are exclusive.`,
 		Example: `  # Ten fixtures, a mix of every kind, as NDJSON in the rest profile
   ccconform generate
 
@@ -67,6 +78,10 @@ collections.`,
   # Broken documents, each labelled with the violation a validator must report
   ccconform generate --invalid -n 100 -o broken        # broken/fixtures.ndjson and broken/manifest.tsv
 
+  # Webhook deliveries of every trigger of the model, in turn; or of one trigger
+  ccconform generate --webhook all -n 200 | ccconform validate -
+  ccconform generate --webhook group_member_kicked -n 5 --invalid -o broken-hooks
+
   # A coherent world of users, groups, members and messages
   ccconform generate world --users 50 --groups 5 --messages 1000 -o world
 
@@ -75,7 +90,7 @@ collections.`,
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			o.args, o.formatSet = args, c.Flags().Changed("format")
+			o.args, o.formatSet, o.kindSet = args, c.Flags().Changed("format"), c.Flags().Changed("kind")
 			if runF != nil {
 				return status(runF(o))
 			}
@@ -84,6 +99,7 @@ collections.`,
 	}
 	f := c.Flags()
 	f.StringVar(&o.kind, "kind", "all", "the `KIND` to make: all (a mix), or "+kindNames())
+	f.StringVar(&o.webhook, "webhook", "", "make webhook deliveries of `TRIGGER` (all: every trigger of the model in turn) instead of documents")
 	f.IntVarP(&o.n, "count", "n", 10, "how many documents, in all")
 	f.Uint64Var(&o.seed, "seed", 1, "the seed: the same seed, flags and version give the same bytes")
 	f.StringVar(&o.profile, "profile", "rest", "the shape, `rest|sdk|docs`: REST API v3 wire JSON, the official SDKs' objects (JSON.stringify, 4.x), or the data model documentation's own layout")
@@ -94,6 +110,7 @@ collections.`,
 	f.StringVar(&o.manifest, "manifest", "", "write the labels of --invalid documents to `FILE` (default DIR/manifest.tsv with -o)")
 	f.Var(&o.customData, "custom-schema", "make custom messages of type TYPE, their customData filled from the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json)")
 	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("all")...))
+	c.RegisterFlagCompletionFunc("webhook", completeValues(append([]string{generate.WebhookAll}, generate.ModelledTriggers()...)...))
 	c.RegisterFlagCompletionFunc("profile", completeValues(profiles()...))
 	c.RegisterFlagCompletionFunc("optional", completeValues("all", "none", "random"))
 	c.RegisterFlagCompletionFunc("format", completeValues("ndjson", "json", "files"))
@@ -102,6 +119,14 @@ collections.`,
 }
 
 func runGenerate(e *env, o *generateOptions) int {
+	if o.webhook != "" {
+		if o.kindSet {
+			return e.errorf("--webhook and --kind are exclusive: give one")
+		}
+		if err := checkTrigger(o.webhook); err != nil {
+			return e.errorf("--webhook: %v", err)
+		}
+	}
 	if err := oneOf("kind", o.kind, kinds("all")); err != nil {
 		return e.errorf("%v", err)
 	}
@@ -170,7 +195,11 @@ func runGenerate(e *env, o *generateOptions) int {
 	defer stop()
 	// Generation allocates much and keeps little: collect less often.
 	debug.SetGCPercent(400)
-	if err := g.Write(ctx, k, o.n, o.invalid, out); err != nil {
+	write := func() error { return g.Write(ctx, k, o.n, o.invalid, out) }
+	if o.webhook != "" {
+		write = func() error { return g.WriteWebhooks(o.webhook, o.n, o.invalid, out) }
+	}
+	if err := write(); err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintln(e.stderr, "ccconform: interrupted; the output is partial")
 			return exitInterrupted
@@ -178,6 +207,25 @@ func runGenerate(e *env, o *generateOptions) int {
 		return e.errorf("generate: %v", err)
 	}
 	return exitOK
+}
+
+// checkTrigger reports an error for a trigger --webhook cannot make:
+// unknown (naming the closest trigger), or outside the model.
+func checkTrigger(name string) error {
+	if name == generate.WebhookAll {
+		return nil
+	}
+	t, ok := webhook.Lookup(name)
+	if !ok {
+		if c := suggest.Closest(name, webhook.Names()); c != "" {
+			return fmt.Errorf("unknown trigger %q; did you mean %q?", name, c)
+		}
+		return fmt.Errorf("unknown trigger %q: use all, or one of %s", name, strings.Join(generate.ModelledTriggers(), ", "))
+	}
+	if !t.Model() {
+		return fmt.Errorf("%q carries no entity of the model: nothing to generate for it", name)
+	}
+	return nil
 }
 
 // worldOptions are the flags and arguments of ccconform generate world.
