@@ -72,6 +72,8 @@ type RESTActionData struct {
 	Extras *ActionExtras `json:"extras,omitempty"`
 	// Metadata is extra information sent along with the action.
 	Metadata Metadata `json:"metadata,omitzero"`
+	// Resource names the client that sent the action.
+	Resource string `json:"resource,omitempty"`
 }
 
 // ActionExtras is what an action adds to its entities.

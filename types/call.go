@@ -67,6 +67,8 @@ type RESTCallData struct {
 	Entities CallEntities `json:"entities"`
 	// Metadata is extra information sent along with the call.
 	Metadata Metadata `json:"metadata,omitzero"`
+	// Resource names the client that started the call.
+	Resource string `json:"resource,omitempty"`
 }
 
 // Kind returns KindCall.

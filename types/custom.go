@@ -52,6 +52,9 @@ type CustomMessageData struct {
 	Metadata Metadata `json:"metadata,omitzero" profile:"rest,sdk"`
 	// Entities holds the sender and receiver objects.
 	Entities MessageEntities `json:"entities"`
+	// Resource names the client that sent the message, such as
+	// "WEB-4_0_0-...", as the REST API and webhooks write it.
+	Resource string `json:"resource,omitempty" profile:"rest,sdk"`
 	Interactions
 }
 

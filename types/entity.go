@@ -239,6 +239,8 @@ type CallEntity struct {
 	Receiver string `json:"receiver,omitempty"`
 	// ReceiverType says whether the call was made to a user or a group.
 	ReceiverType ReceiverType `json:"receiverType,omitempty"`
+	// ConversationID names the conversation the call belongs to.
+	ConversationID string `json:"conversationId,omitempty"`
 	// Data carries the call's sender and receiver as full objects; the SDK
 	// reads the call's initiator and receiver from here.
 	Data CallEntityData `json:"data"`

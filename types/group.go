@@ -35,6 +35,9 @@ type Group struct {
 	Scope MemberScope `json:"scope,omitempty" profile:"rest,sdk"`
 	// JoinedAt is when the requesting user joined the group (REST API).
 	JoinedAt Timestamp `json:"joinedAt,omitempty" profile:"rest,sdk"`
+	// OnlineMembersCount is how many of the group's members are online, as
+	// webhook deliveries report it.
+	OnlineMembersCount *Integer `json:"onlineMembersCount,omitempty" profile:"rest,sdk" jsonschema:"minimum=0"`
 	// MembersCount is how many members the group has (REST API).
 	MembersCount *Integer `json:"membersCount,omitempty" profile:"rest,sdk" jsonschema:"minimum=0"`
 	// ConversationID names the group's conversation, group_<guid> (REST API).

@@ -17,6 +17,9 @@ type ReactionCount struct {
 type Moderation struct {
 	// Status is pending, approved or disapproved.
 	Status ModerationStatus `json:"status"`
+	// Rule is the moderation rule that decided, as CometChat's moderation
+	// webhooks report it ({id, name, ...}).
+	Rule Metadata `json:"rule,omitzero"`
 }
 
 // Receipts lists a message's receipts, as a message's details carry them.

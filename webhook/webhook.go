@@ -102,6 +102,9 @@ var triggers = []Trigger{
 	{"call_unanswered", Modern, call},
 	{"before_message", Legacy, []Part{{"/data", ""}}},
 	{"after_message", Legacy, []Part{{"/data", ""}}},
+	// The legacy connection event: a user's presence, outside the model's
+	// entities as delivered.
+	{"after_connection_status_changed", Legacy, nil},
 	// Calls service and meetings: outside the documented model.
 	{"call_started", Calls, nil},
 	{"call_participant_joined", Calls, nil},

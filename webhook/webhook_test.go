@@ -1,7 +1,9 @@
 package webhook_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/ccconform/ccconform/webhook"
@@ -46,4 +48,38 @@ func ExampleLookup() {
 	// /data/group group
 	// /data/members/* user
 	// /data/by user
+}
+
+// Every trigger CometChat's QA suite names (testdata/triggers.json, from its
+// trigger categories) is registered, in or outside the model as its data
+// says.
+func TestEveryTriggerOfTheQASuite(t *testing.T) {
+	b, err := os.ReadFile("testdata/triggers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Triggers []struct {
+			Name, Trigger string
+			Model         bool
+		}
+	}
+	if err := json.Unmarshal(b, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Triggers) < 60 {
+		t.Fatalf("%d triggers read", len(list.Triggers))
+	}
+	for _, q := range list.Triggers {
+		tr, ok := webhook.Lookup(q.Trigger)
+		if !ok {
+			t.Errorf("%s (%s) is not registered", q.Trigger, q.Name)
+			continue
+		}
+		// The legacy receipts reuse the modern names on the wire with
+		// another layout; the registry knows the modern one.
+		if q.Name == q.Trigger && tr.Model() != q.Model {
+			t.Errorf("%s: model %v, the QA suite's data says %v", q.Trigger, tr.Model(), q.Model)
+		}
+	}
 }
