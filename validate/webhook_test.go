@@ -80,6 +80,11 @@ func TestWebhookDeliveries(t *testing.T) {
 			}
 		}
 	}
+	// Valid deliveries are decided on the fast path, a message not yet
+	// sent (before_message, no id) included.
+	if ps := v.PathStats(); ps.ReferenceValid != 0 || ps.Fast == 0 {
+		t.Errorf("path stats %+v: valid deliveries went to the reference path", ps)
+	}
 }
 
 func TestWebhookFaults(t *testing.T) {
