@@ -116,6 +116,7 @@ func newRootCmd(e *env) *cobra.Command {
 		newServeCmd(e, nil),
 		newValidateCmd(e, nil),
 		newVersionCmd(e),
+		newWebhookCmd(e),
 	)
 	for _, c := range root.Commands() {
 		c.Flags().SortFlags = false

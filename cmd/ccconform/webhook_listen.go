@@ -1,0 +1,344 @@
+package main
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ccconform/ccconform/fetch"
+	"github.com/ccconform/ccconform/internal/escape"
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/validate"
+	"github.com/ccconform/ccconform/validate/report"
+	"github.com/ccconform/ccconform/webhook"
+	"github.com/spf13/cobra"
+)
+
+// defaultWebhookBody bounds a delivery's body: CometChat's are a few KiB.
+const defaultWebhookBody = 1 << 20
+
+// webhookListenOptions are the flags and arguments of ccconform webhook
+// listen.
+type webhookListenOptions struct {
+	args       []string
+	listenAddr string
+	basicAuth  bool
+	maxBody    byteSize
+	strict     bool
+	format     string
+	out        string
+	coverage   bool
+	urlFile    string
+	verbose    bool
+	timeouts   serverFlags
+}
+
+// newWebhookListenCmd returns the webhook listen command; runF, when set,
+// runs instead of the command's work, for tests of the parsing.
+func newWebhookListenCmd(e *env, runF func(*webhookListenOptions) int) *cobra.Command {
+	o := &webhookListenOptions{maxBody: defaultWebhookBody}
+	c := &cobra.Command{
+		Use:   "listen [flags]",
+		Short: "receive webhook deliveries, answer 200, and check each one",
+		Long: `Receive webhook deliveries as a consumer would: answer each POST with 200 and
+check its body, writing each verdict to the report as it arrives. A body seen
+before is flagged as a duplicate delivery (note "duplicate delivery", and a
+line on standard error). Ctrl-C or SIGTERM writes the summary; the exit status
+is then 1 if any delivery did not conform or was refused, else 0.
+
+With --basic-auth, a delivery must carry the Basic auth credentials of
+CCCONFORM_WEBHOOK_AUTH (user:password), or is answered 401. A body larger than
+--max-body-bytes is answered 413 and reported (rule size).`,
+		Example: `  # Point CometChat's webhook (or webhook send) at this address
+  ccconform webhook listen --listen 127.0.0.1:8688
+
+  # Require the webhook's Basic auth, and keep a JSON report
+  export CCCONFORM_WEBHOOK_AUTH=hooks:s3cret
+  ccconform webhook listen --basic-auth --format json -o deliveries.jsonl
+
+  # Which triggers came, and which of the model never did
+  ccconform webhook listen --coverage
+`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.args = args
+			if runF != nil {
+				return status(runF(o))
+			}
+			return status(runWebhookListen(e, o))
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.listenAddr, "listen", "127.0.0.1:8688", "listen on `HOST:PORT`; port 0 picks a free one")
+	f.SetNormalizeFunc(listenAlias)
+	f.BoolVar(&o.basicAuth, "basic-auth", false, "answer 401 to deliveries without the Basic auth credentials of "+webhookAuthEnv+" (user:password)")
+	f.Var(&o.maxBody, "max-body-bytes", "answer 413 to a body larger than `SIZE`, and report it (bytes, or with KiB, MiB)")
+	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
+	f.StringVar(&o.format, "format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
+	f.StringVarP(&o.out, "output", "o", "", "write the report to `FILE` instead of standard output")
+	f.BoolVar(&o.coverage, "coverage", false, "at the end, list on standard error the triggers seen, with their counts, and the triggers of the model never seen")
+	f.StringVar(&o.urlFile, "url-file", "", "once listening, write the base URL to `FILE` (for scripts)")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "log each delivery on standard error")
+	o.timeouts = addServerFlags(f)
+	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
+	return c
+}
+
+func runWebhookListen(e *env, o *webhookListenOptions) int {
+	if err := oneOf("format", o.format, report.Formats()); err != nil {
+		return e.errorf("%v", err)
+	}
+	auth, err := readWebhookAuth()
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	if o.basicAuth && !auth.set {
+		return e.errorf("webhook listen: --basic-auth takes its credentials from %s: set it to user:password", webhookAuthEnv)
+	}
+	if !o.basicAuth {
+		auth = webhookAuth{}
+	}
+	v, err := validate.New(validate.Options{Strict: o.strict, Workers: 1})
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	secrets := auth.secrets()
+	logw := &syncWriter{w: masked(e.stderr, secrets)}
+	h := &hookListener{v: v, maxBody: int64(o.maxBody), auth: auth, log: logw, verbose: o.verbose,
+		seen: map[[32]byte]int{}, triggers: map[string]int{}, sum: report.NewSummary()}
+	if auth.set {
+		h.want = sha256.Sum256([]byte(auth.user + ":" + auth.password))
+	}
+	hs, err := o.timeouts.server(h, 30*time.Second, 30*time.Second)
+	if err != nil {
+		return e.errorf("webhook listen: %v", err)
+	}
+	ln, base, err := listen(o.listenAddr, "--listen")
+	if err != nil {
+		return e.errorf("webhook listen: %v", err)
+	}
+	var w io.Writer = e.stdout
+	if o.out != "" {
+		f, err := createReport(o.out)
+		if err != nil {
+			ln.Close()
+			return e.errorf("cannot write the report: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	// A delivery may carry the secret: what the report quotes is masked.
+	var after []func() error
+	if len(secrets) > 0 {
+		mw := fetch.NewMaskWriter(w, secrets)
+		w, after = mw, append(after, mw.Flush)
+	}
+	rep, err := report.New(o.format, w, report.Options{Strict: o.strict})
+	if err != nil {
+		ln.Close()
+		return e.errorf("--format: %v", err)
+	}
+	h.live = newLiveReport(rep, after...)
+	fmt.Fprintf(logw, "ccconform webhook listen: receiving deliveries at %s; Ctrl-C prints the summary\n", base)
+	status := exitOK
+	if err := serveUntilSignal(ln, hs, 10*time.Second, nil, o.urlFile); err != nil {
+		fmt.Fprintf(logw, "ccconform webhook listen: %v\n", err)
+		status = exitUsage
+	}
+	h.mu.Lock()
+	h.closed = true
+	err = h.live.Close(h.sum)
+	invalid, refused := h.sum.Invalid, h.refused
+	h.mu.Unlock()
+	if err != nil {
+		return e.errorf("writing the report: %v", err)
+	}
+	if refused > 0 {
+		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries refused (401: wrong or no credentials)\n", refused)
+	}
+	if o.coverage {
+		h.writeCoverage(logw)
+	}
+	switch {
+	case status != exitOK:
+		return status
+	case invalid > 0 || refused > 0:
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// hookListener receives deliveries, checks each and writes its verdict.
+type hookListener struct {
+	v       *validate.Validator
+	maxBody int64
+	auth    webhookAuth
+	want    [32]byte // the SHA-256 of user:password
+	log     io.Writer
+	verbose bool
+
+	mu       sync.Mutex
+	live     *liveReport
+	sum      *report.Summary
+	n        int              // deliveries numbered so far
+	seen     map[[32]byte]int // the number of the first delivery of each body
+	triggers map[string]int   // deliveries by trigger
+	refused  int
+	closed   bool // once the report is closed, late verdicts are dropped
+	repErr   error
+}
+
+func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	where := escape.Visible(r.Method + " " + r.URL.Path)
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "webhook deliveries are POSTed", http.StatusMethodNotAllowed)
+		fmt.Fprintf(h.log, "ccconform webhook listen: %s: answered 405: deliveries are POSTed\n", where)
+		return
+	}
+	if h.auth.set {
+		user, password, ok := r.BasicAuth()
+		got := sha256.Sum256([]byte(user + ":" + password))
+		if !ok || subtle.ConstantTimeCompare(got[:], h.want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="ccconform webhook"`)
+			http.Error(w, "wrong or no Basic auth credentials", http.StatusUnauthorized)
+			h.mu.Lock()
+			h.refused++
+			h.mu.Unlock()
+			why := "wrong credentials"
+			if !ok {
+				why = "no Basic auth"
+			}
+			fmt.Fprintf(h.log, "ccconform webhook listen: %s: answered 401: %s\n", where, why)
+			return
+		}
+	}
+	var body []byte
+	var err error
+	over := r.ContentLength > h.maxBody
+	if !over {
+		body, err = io.ReadAll(io.LimitReader(r.Body, h.maxBody+1))
+		if err != nil {
+			http.Error(w, "cannot read the body", http.StatusBadRequest)
+			fmt.Fprintf(h.log, "ccconform webhook listen: %s: the body could not be read: %v\n", where, err)
+			return
+		}
+		over = int64(len(body)) > h.maxBody
+	}
+	sum := sha256.Sum256(body)
+	h.mu.Lock()
+	h.n++
+	n := h.n
+	first, dup := 0, false
+	if !over {
+		first, dup = h.seen[sum]
+		if !dup {
+			h.seen[sum] = n
+		}
+	}
+	h.mu.Unlock()
+
+	loc := validate.Location{Source: fmt.Sprintf("%s #%d", r.Method+" "+r.URL.Path, n), Index: -1}
+	var vd validate.Verdict
+	if over {
+		vd = validate.Verdict{Violations: []validate.Violation{{Rule: validate.RuleSize,
+			Message: fmt.Sprintf("the delivery is larger than %d bytes (--max-body-bytes): answered 413, not checked", h.maxBody)}}}
+	} else {
+		vd = h.v.Check(body)
+		if vd.Kind != types.KindWebhook && !hasRule(vd, validate.RuleJSON) {
+			vd.Violations = append([]validate.Violation{{Rule: validate.RuleWebhookEnvelope,
+				Message: "is not a webhook delivery: CometChat POSTs an object with trigger and data"}}, vd.Violations...)
+		}
+	}
+	vd.Location = loc
+	if dup {
+		note := fmt.Sprintf("duplicate delivery (the same body as #%d)", first)
+		if vd.Note != "" {
+			note = vd.Note + "; " + note
+		}
+		vd.Note = note
+	}
+
+	h.mu.Lock()
+	if !h.closed {
+		h.sum.Add(vd)
+		if vd.Trigger != "" {
+			h.triggers[vd.Trigger]++
+		}
+		if err := h.live.Verdict(vd); err != nil && h.repErr == nil {
+			h.repErr = err
+			fmt.Fprintf(h.log, "ccconform webhook listen: writing the report: %v\n", err)
+		}
+	}
+	h.mu.Unlock()
+
+	trigger := vd.Trigger
+	if trigger == "" {
+		trigger = "-"
+	}
+	verdict := "ok"
+	if !vd.OK() {
+		verdict = "invalid"
+	}
+	if dup {
+		fmt.Fprintf(h.log, "ccconform webhook listen: %s #%d %s: duplicate delivery: the same body as #%d\n", where, n, escape.Visible(trigger), first)
+	}
+	if h.verbose {
+		fmt.Fprintf(h.log, "ccconform webhook listen: %s #%d %s: %s\n", where, n, escape.Visible(trigger), verdict)
+	}
+	w.Header().Set("X-Ccconform-Verdict", verdict)
+	if over {
+		w.Header().Set("Connection", "close")
+		http.Error(w, "the delivery is too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// hasRule reports whether vd has a violation of rule.
+func hasRule(vd validate.Verdict, rule string) bool {
+	for _, x := range vd.Violations {
+		if x.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// writeCoverage writes the triggers seen, with their counts, and the
+// triggers of the model never seen.
+func (h *hookListener) writeCoverage(w io.Writer) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var seen []string
+	for t, n := range h.triggers {
+		seen = append(seen, fmt.Sprintf("%s %d", escape.Visible(t), n))
+	}
+	sort.Strings(seen)
+	var missing []string
+	model := 0
+	for _, t := range webhook.Triggers() {
+		if !t.Model() {
+			continue
+		}
+		model++
+		if h.triggers[t.Name] == 0 {
+			missing = append(missing, t.Name)
+		}
+	}
+	if len(seen) == 0 {
+		seen = []string{"none"}
+	}
+	fmt.Fprintf(w, "triggers seen: %s\n", strings.Join(seen, ", "))
+	if len(missing) == 0 {
+		fmt.Fprintf(w, "triggers of the model never seen: none (all %d seen)\n", model)
+		return
+	}
+	fmt.Fprintf(w, "triggers of the model never seen (%d of %d): %s\n", len(missing), model, strings.Join(missing, ", "))
+}

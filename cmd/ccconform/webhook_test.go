@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccconform/ccconform/validate"
+	"github.com/ccconform/ccconform/validate/report"
+)
+
+func TestWebhookSendFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want webhookSendOptions
+	}{
+		{[]string{"http://h/x"}, webhookSendOptions{args: []string{"http://h/x"}, trigger: "all", n: 10, seed: 1, timeout: 10 * time.Second}},
+		{[]string{"--webhook", "call_busy", "-n", "3", "--seed", "7", "--invalid", "--rate", "2.5", "--timeout", "1s", "http://h"},
+			webhookSendOptions{args: []string{"http://h"}, trigger: "call_busy", n: 3, seed: 7, invalid: true, rate: 2.5, timeout: time.Second, generated: true}},
+		{[]string{"a.ndjson", "b.json", "http://h"}, webhookSendOptions{args: []string{"a.ndjson", "b.json", "http://h"}, trigger: "all", n: 10, seed: 1, timeout: 10 * time.Second}},
+	} {
+		var got *webhookSendOptions
+		e := &env{stdout: io.Discard, stderr: io.Discard}
+		c := newWebhookSendCmd(e, func(o *webhookSendOptions) int { got = o; return 0 })
+		c.SetArgs(tc.args)
+		if err := c.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if got.trigger != tc.want.trigger || got.n != tc.want.n || got.seed != tc.want.seed || got.invalid != tc.want.invalid ||
+			got.rate != tc.want.rate || got.timeout != tc.want.timeout || got.generated != tc.want.generated ||
+			strings.Join(got.args, " ") != strings.Join(tc.want.args, " ") {
+			t.Errorf("%v: got %+v, want %+v", tc.args, *got, tc.want)
+		}
+	}
+}
+
+func TestWebhookListenFlags(t *testing.T) {
+	var got *webhookListenOptions
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	c := newWebhookListenCmd(e, func(o *webhookListenOptions) int { got = o; return 0 })
+	c.SetArgs([]string{"--addr", "127.0.0.1:0", "--basic-auth", "--max-body-bytes", "64KiB", "--format", "json", "-o", "r.jsonl", "--coverage", "--url-file", "u"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.listenAddr != "127.0.0.1:0" || !got.basicAuth || got.maxBody != 64<<10 || got.format != "json" || got.out != "r.jsonl" || !got.coverage || got.urlFile != "u" {
+		t.Errorf("got %+v", *got)
+	}
+}
+
+func TestReadDeliveries(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, text string
+		want       []string // the triggers
+	}{
+		{"lines.ndjson", "{\"trigger\":\"a\",\"data\":{}}\n\n{\"trigger\":\"b\",\"data\":{}}\nnot json\n", []string{"a", "b", "-"}},
+		{"array.json", `[{"trigger":"a","data":{}}, {"trigger":"b","data":{}}]`, []string{"a", "b"}},
+		{"one.json", "{\n  \"trigger\": \"call_busy\",\n  \"data\": {}\n}\n", []string{"call_busy"}},
+		{"bom.json", "\xEF\xBB\xBF{\"trigger\":\"x\",\"data\":{}}", []string{"x"}},
+	} {
+		p := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(p, []byte(tc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := readDeliveries(p)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.trigger)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: triggers %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	p := filepath.Join(dir, "empty.ndjson")
+	os.WriteFile(p, []byte("\n \n"), 0o644)
+	if _, err := readDeliveries(p); err == nil {
+		t.Error("a file of blank lines gave no error")
+	}
+}
+
+// TestWebhookSendAsCometChat checks what a delivery looks like on the
+// wire, and that a consumer echoing the credentials cannot make send show
+// them.
+func TestWebhookSendAsCometChat(t *testing.T) {
+	var got []*http.Request
+	var bodies [][]byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got, bodies = append(got, r), append(bodies, b)
+		user, pass, _ := r.BasicAuth()
+		http.Error(w, "who is "+user+":"+pass+"? "+r.Header.Get("Authorization"), http.StatusForbidden)
+	}))
+	defer srv.Close()
+	t.Setenv(webhookAuthEnv, "hooks:sesame-street-secret")
+	var stdout, stderr bytes.Buffer
+	code := run(&env{stdout: &stdout, stderr: &stderr}, []string{"webhook", "send", "--webhook", "message_sent", "-n", "2", srv.URL + "/hooks"})
+	if code != exitInvalid {
+		t.Errorf("exit %d, want %d\n%s", code, exitInvalid, stderr.String())
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d requests, want 2", len(got))
+	}
+	r := got[0]
+	if r.Method != http.MethodPost || r.URL.Path != "/hooks" || r.Header["Content-Type"][0] != "Application/json" {
+		t.Errorf("request %s %s, Content-Type %q", r.Method, r.URL.Path, r.Header["Content-Type"])
+	}
+	var d map[string]any
+	if err := json.Unmarshal(bodies[0], &d); err != nil || d["trigger"] != "message_sent" {
+		t.Errorf("body %s: %v", bodies[0], err)
+	}
+	for _, out := range []string{stdout.String(), stderr.String()} {
+		if strings.Contains(out, "sesame") || strings.Contains(out, "aG9va3M6c2VzYW1l") {
+			t.Errorf("the output shows the secret:\n%s", out)
+		}
+	}
+	if !strings.Contains(stderr.String(), "event 1 (message_sent): HTTP 403 Forbidden: who is [redacted]? Basic [redacted]") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "1 message_sent 403 ") {
+		t.Errorf("stdout:\n%s", stdout.String())
+	}
+}
+
+// TestWebhookSendRate checks that --rate spaces the events.
+func TestWebhookSendRate(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	start := time.Now()
+	code := run(&env{stdout: io.Discard, stderr: io.Discard}, []string{"webhook", "send", "-n", "4", "--rate", "20", srv.URL})
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("4 events at 20/s took %v, want at least 150ms", d)
+	}
+}
+
+// newTestListener returns a listener whose report goes to buf.
+func newTestListener(t *testing.T, maxBody int64, auth webhookAuth, buf *bytes.Buffer) *hookListener {
+	t.Helper()
+	v, err := validate.New(validate.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.New("json", buf, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hookListener{v: v, maxBody: maxBody, auth: auth, log: io.Discard, seen: map[[32]byte]int{},
+		triggers: map[string]int{}, sum: report.NewSummary(), live: newLiveReport(rep)}
+	if auth.set {
+		h.want = sha256.Sum256([]byte(auth.user + ":" + auth.password))
+	}
+	return h
+}
+
+func TestWebhookListener(t *testing.T) {
+	var buf bytes.Buffer
+	h := newTestListener(t, 64, webhookAuth{user: "u", password: "p4ss", set: true}, &buf)
+	post := func(body string, user, pass string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body))
+		if user != "" {
+			r.SetBasicAuth(user, pass)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	small := `{"trigger":"nope","data":{}}`
+	for _, tc := range []struct {
+		body, user, pass string
+		code             int
+		verdict          string
+	}{
+		{small, "", "", http.StatusUnauthorized, ""},
+		{small, "u", "wrong", http.StatusUnauthorized, ""},
+		{small, "u", "p4ss", http.StatusOK, "invalid"},
+		{`{"uid":"a","name":"A","status":"online"}`, "u", "p4ss", http.StatusOK, "invalid"},
+		{strings.Repeat(" ", 65), "u", "p4ss", http.StatusRequestEntityTooLarge, "invalid"},
+		{small, "u", "p4ss", http.StatusOK, "invalid"},
+	} {
+		w := post(tc.body, tc.user, tc.pass)
+		if w.Code != tc.code || w.Header().Get("X-Ccconform-Verdict") != tc.verdict {
+			t.Errorf("%.20s as %s:%s: %d %q, want %d %q", tc.body, tc.user, tc.pass, w.Code, w.Header().Get("X-Ccconform-Verdict"), tc.code, tc.verdict)
+		}
+	}
+	r := httptest.NewRequest(http.MethodGet, "/hook", nil)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET: %d", w.Code)
+	}
+	if err := h.live.Close(h.sum); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		`"source":"POST /hook #2"},"kind":"user"`,
+		`is not a webhook delivery`,
+		`"rule":"size"`,
+		`"note":"duplicate delivery (the same body as #1)"`,
+		`"documents":4,"valid":0,"invalid":4`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %s:\n%s", want, out)
+		}
+	}
+	if h.refused != 2 {
+		t.Errorf("refused %d, want 2", h.refused)
+	}
+}
