@@ -473,6 +473,9 @@ func (t *tape) raw(k int32) []byte { return t.data[t.toks[k].start:t.end(k)] }
 // text returns the content of string token k, unescaped, and whether it
 // could be read.
 func (t *tape) text(k int32) (string, bool) {
+	if k < 0 || int(k) >= len(t.toks) {
+		return "", false
+	}
 	tk := t.toks[k]
 	if tk.kind != tString {
 		return "", false
@@ -487,8 +490,9 @@ func (t *tape) text(k int32) (string, bool) {
 		// message) is formatted anew.
 		return unsafe.String(&inner[0], len(inner)), true
 	}
-	s, err := strconv.Unquote(string(t.raw(k)))
-	if err != nil {
+	// JSON's escapes, not Go's: \/ and surrogate pairs are JSON's alone.
+	var s string
+	if err := json.Unmarshal(t.raw(k), &s); err != nil {
 		return "", false
 	}
 	return s, true

@@ -21,20 +21,23 @@ const (
 )
 
 // isWebhook reports whether the object on t is a webhook delivery: it has a
-// trigger that is a string, and a data.
+// trigger and a data (a trigger that is no string is the envelope's fault).
 func isWebhook(t *tape) bool {
-	if t.toks[0].kind != tObject {
-		return false
-	}
-	k := t.member(0, "trigger")
-	return k >= 0 && t.toks[k].kind == tString && t.member(0, "data") >= 0
+	return t.toks[0].kind == tObject && t.member(0, "trigger") >= 0 && t.member(0, "data") >= 0
 }
 
 // checkWebhook checks a webhook delivery held by t: its envelope, each
 // entity of the model at its pointer, and the rules of its trigger.
 func (v *Validator) checkWebhook(t *tape) Verdict {
 	vd := Verdict{Location: Location{Index: -1}, Kind: types.KindWebhook, Profile: types.ProfileREST}
-	name, _ := t.text(t.member(0, "trigger"))
+	tk := t.member(0, "trigger")
+	name, isStr := t.text(tk)
+	if t.toks[tk].kind != tString || !isStr {
+		vd.Violations = append(vd.Violations, Violation{Pointer: "/trigger", Rule: RuleWebhookEnvelope, Expected: "string",
+			Actual: tapeType(t, tk), Message: fmt.Sprintf("is %s; a delivery's trigger is a string naming the event", article(tapeType(t, tk)))})
+		v.paths.reference.Add(1)
+		return vd
+	}
 	vd.Trigger = name
 	tr, known := webhook.Lookup(name)
 	if !known {

@@ -199,3 +199,26 @@ func TestPublishedWebhookExamples(t *testing.T) {
 		}
 	}
 }
+
+// Hostile deliveries get verdicts, never a panic: members that are no
+// objects, members without scopes, keys with JSON escapes, a trigger that is
+// no string.
+func TestHostileDeliveries(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	for doc, want := range map[string][]string{
+		`{"trigger":"group_member_scope_changed","data":{"members":{"u1":5}}}`:                                          {"type"},
+		`{"trigger":"group_member_scope_changed","data":{"members":{"u1":{"uid":"u1","name":"U","status":"offline"}}}}`: nil,
+		`{"trigger":"user_blocked","data":{"users":{"a\/b":{"uid":"a/b","name":"A","status":"offline"}}}}`:              nil,
+		`{"trigger":"user_blocked","data":{"users":{"\ud83d\ude00":{"uid":"😀","name":"A","status":"offline"}}}}`:        nil,
+		`{"trigger":5,"data":{}}`: {validate.RuleWebhookEnvelope},
+	} {
+		vd := v.Check([]byte(doc))
+		var rules []string
+		for _, x := range vd.Violations {
+			rules = append(rules, x.Rule)
+		}
+		if strings.Join(rules, ",") != strings.Join(want, ",") || vd.Kind != types.KindWebhook {
+			t.Errorf("%s: %s %v, want webhook with %v", doc, vd.Kind, vd.Violations, want)
+		}
+	}
+}

@@ -160,7 +160,7 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 		return e.errorf("writing the report: %v", err)
 	}
 	if refused > 0 {
-		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries refused (401: wrong or no credentials)\n", refused)
+		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries refused (401: wrong or no credentials) or lost (a body that could not be read)\n", refused)
 	}
 	if o.coverage {
 		h.writeCoverage(logw)
@@ -175,6 +175,9 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 }
 
 // hookListener receives deliveries, checks each and writes its verdict.
+// maxSeenDeliveries bounds the bodies kept to flag a duplicate delivery.
+const maxSeenDeliveries = 100_000
+
 type hookListener struct {
 	v       *validate.Validator
 	maxBody int64
@@ -188,6 +191,7 @@ type hookListener struct {
 	sum      *report.Summary
 	n        int              // deliveries numbered so far
 	seen     map[[32]byte]int // the number of the first delivery of each body
+	order    [][32]byte       // the bodies of seen, oldest first
 	triggers map[string]int   // deliveries by trigger
 	refused  int
 	closed   bool // once the report is closed, late verdicts are dropped
@@ -226,6 +230,9 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body, err = io.ReadAll(io.LimitReader(r.Body, h.maxBody+1))
 		if err != nil {
 			http.Error(w, "cannot read the body", http.StatusBadRequest)
+			h.mu.Lock()
+			h.refused++ // a delivery lost on the way is not a good one
+			h.mu.Unlock()
 			fmt.Fprintf(h.log, "ccconform webhook listen: %s: the body could not be read: %v\n", where, err)
 			return
 		}
@@ -239,7 +246,14 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !over {
 		first, dup = h.seen[sum]
 		if !dup {
+			// The set is bounded: a duplicate is a redelivery, which comes
+			// soon after the first; the oldest bodies are forgotten.
+			if len(h.order) >= maxSeenDeliveries {
+				delete(h.seen, h.order[0])
+				h.order = h.order[1:]
+			}
 			h.seen[sum] = n
+			h.order = append(h.order, sum)
 		}
 	}
 	h.mu.Unlock()

@@ -289,7 +289,12 @@ func deliver(ctx context.Context, client *http.Client, target string, auth webho
 		}
 		return 0, "", time.Since(t0), err
 	}
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 201))
+	if len(head) > 200 {
+		// Cut, and said to be: a secret cut short is masked only when
+		// the cut shows (fetch.MaskWriter).
+		head = append(head[:200:200], "…"...)
+	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	took := time.Since(t0)

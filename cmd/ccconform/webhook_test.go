@@ -220,3 +220,24 @@ func TestWebhookListener(t *testing.T) {
 		t.Errorf("refused %d, want 2", h.refused)
 	}
 }
+
+// A consumer's answer is cut at 200 bytes: a secret at the cut must not show
+// in part.
+func TestWebhookSendCutsAnswersWithoutShowingSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pass, _ := r.BasicAuth()
+		http.Error(w, strings.Repeat("x", 190)+"hooks:"+pass, http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	t.Setenv(webhookAuthEnv, "hooks:s3<cr&t-passphrase")
+	var stdout, stderr bytes.Buffer
+	code := run(&env{stdout: &stdout, stderr: &stderr}, []string{"webhook", "send", "--webhook", "message_sent", "-n", "1", srv.URL})
+	if code != exitInvalid {
+		t.Errorf("exit %d, want %d", code, exitInvalid)
+	}
+	for _, out := range []string{stdout.String(), stderr.String()} {
+		if strings.Contains(out, "s3<c") || strings.Contains(out, "s3") && strings.Contains(out, "hooks:s") {
+			t.Errorf("a part of the secret shows:\n%s", out)
+		}
+	}
+}
