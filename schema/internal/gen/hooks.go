@@ -162,20 +162,8 @@ var one uint64 = 1
 
 var extensions = map[reflect.Type]func(*jsonschema.Schema){
 	// An avatar is a URL, or empty: CometChat's System user has "".
-	reflect.TypeFor[types.User](): func(s *jsonschema.Schema) {
-		if p, ok := s.Properties.Get("avatar"); ok {
-			p.Format = ""
-			p.If = &jsonschema.Schema{MinLength: &one}
-			p.Then = &jsonschema.Schema{Format: "uri"}
-		}
-	},
-	reflect.TypeFor[types.GroupMember](): func(s *jsonschema.Schema) {
-		if p, ok := s.Properties.Get("avatar"); ok {
-			p.Format = ""
-			p.If = &jsonschema.Schema{MinLength: &one}
-			p.Then = &jsonschema.Schema{Format: "uri"}
-		}
-	},
+	reflect.TypeFor[types.User]():        func(s *jsonschema.Schema) { urlOrEmpty(s, "avatar") },
+	reflect.TypeFor[types.GroupMember](): func(s *jsonschema.Schema) { urlOrEmpty(s, "avatar") },
 
 	reflect.TypeFor[types.MessageEntities](): func(s *jsonschema.Schema) {
 		pinEntityType(s, "sender", types.EntityUser)
@@ -219,6 +207,16 @@ var extensions = map[reflect.Type]func(*jsonschema.Schema){
 	reflect.TypeFor[types.SDKCall]():      func(s *jsonschema.Schema) { pin(s, "category", types.CategoryCall) },
 	reflect.TypeFor[types.CallEntities](): pinCallEntities,
 	reflect.TypeFor[types.CallData]():     pinCallEntities,
+}
+
+// urlOrEmpty lets property prop of s, a URL, be empty too: the format
+// applies to a non-empty string only.
+func urlOrEmpty(s *jsonschema.Schema, prop string) {
+	if p, ok := s.Properties.Get(prop); ok {
+		p.Format = ""
+		p.If = &jsonschema.Schema{MinLength: &one}
+		p.Then = &jsonschema.Schema{Format: "uri"}
+	}
 }
 
 // pinText pins a text message's category and type, and asks for data.text
