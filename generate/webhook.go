@@ -1,12 +1,9 @@
 package generate
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -509,113 +506,32 @@ func breakWebhook(s *src, d map[string]any, trigger, fault string) (Mutant, bool
 // is set, and writes them as out says (files are named
 // <trigger>-<index>.json).
 func (g *Generator) WriteWebhooks(trigger string, n int, invalid bool, out Output) error {
-	switch out.Format {
-	case "ndjson", "json", "files":
-	default:
-		return fmt.Errorf("unknown format %q: use %s", out.Format, strings.Join(Formats(), ", "))
-	}
 	if n < 0 {
 		return fmt.Errorf("cannot make %d deliveries", n)
 	}
 	if _, err := webhookTrigger(trigger, 0); err != nil {
 		return err
 	}
-	w := out.W
-	ownManifest := false
-	if out.Dir != "" {
-		if err := os.MkdirAll(out.Dir, 0o755); err != nil {
-			return err
-		}
-		if out.Format != "files" {
-			f, err := os.Create(filepath.Join(out.Dir, "fixtures."+out.Format))
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
-		}
-		if invalid && out.Manifest == nil {
-			f, err := os.Create(filepath.Join(out.Dir, "manifest.tsv"))
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			out.Manifest, ownManifest = f, true
-		}
-	} else if out.Format == "files" {
-		return fmt.Errorf("--format files needs -o DIR")
+	s, err := newSink(out, invalid)
+	if err != nil {
+		return err
 	}
-	var bw *bufio.Writer
-	if w != nil {
-		bw = bufio.NewWriterSize(w, 1<<16)
-	}
-	var mw *bufio.Writer
-	if out.Manifest != nil {
-		mw = bufio.NewWriter(out.Manifest)
-		if ownManifest {
-			fmt.Fprintln(mw, ManifestHeader)
-		}
-	}
-	if out.Format == "json" {
-		bw.WriteString("[")
-	}
-	for i := 0; i < n; i++ {
-		var b []byte
-		var m *Mutant
+	for i := 0; i < n && err == nil; i++ {
 		name, _ := webhookTrigger(trigger, i)
 		if invalid {
-			mu, err := g.WebhookMutant(trigger, i)
-			if err != nil {
-				return err
+			var mu Mutant
+			if mu, err = g.WebhookMutant(trigger, i); err == nil {
+				err = s.add(name, i, mu.JSON, &mu)
 			}
-			b, m = mu.JSON, &mu
-		} else {
-			d, err := g.Webhook(trigger, i)
-			if err != nil {
-				return err
-			}
-			if b, err = json.Marshal(d); err != nil {
-				return err
+			continue
+		}
+		var d map[string]any
+		var b []byte
+		if d, err = g.Webhook(trigger, i); err == nil {
+			if b, err = json.Marshal(d); err == nil {
+				err = s.add(name, i, b, nil)
 			}
 		}
-		where := ""
-		switch out.Format {
-		case "ndjson":
-			where = fmt.Sprintf("line %d", i+1)
-			bw.Write(b)
-			bw.WriteByte('\n')
-		case "json":
-			if i > 0 {
-				bw.WriteString(",")
-			}
-			var buf bytes.Buffer
-			json.Indent(&buf, b, "  ", "  ")
-			bw.WriteString("\n  ")
-			bw.Write(buf.Bytes())
-		case "files":
-			where = fmt.Sprintf("%s-%05d.json", name, i)
-			var buf bytes.Buffer
-			if json.Indent(&buf, b, "", "  ") == nil {
-				b = append(buf.Bytes(), '\n')
-			}
-			if err := os.WriteFile(filepath.Join(out.Dir, where), b, 0o644); err != nil {
-				return err
-			}
-		}
-		if mw != nil && m != nil {
-			fmt.Fprintf(mw, "%s\t%s\t%s\t%s\t%s\t%v\t%s\n", where, m.Kind, m.Profile, m.Rule, m.Pointer, m.Strict, m.Fault)
-		}
 	}
-	if out.Format == "json" {
-		bw.WriteString("\n]\n")
-	}
-	if bw != nil {
-		if err := bw.Flush(); err != nil {
-			return err
-		}
-	}
-	if mw != nil {
-		return mw.Flush()
-	}
-	return nil
+	return s.close(err)
 }
