@@ -3,12 +3,9 @@ package generate_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -82,16 +79,11 @@ type sdkOutput struct {
 // objects must then each give exactly their labelled violation.
 func TestSDKObjectsConform(t *testing.T) {
 	node := npmtest.Command(t, "node")
-	script, err := filepath.Abs("testdata/sdk-inventory.js")
-	if err != nil {
-		t.Fatal(err)
-	}
 	perMessageKind, perEntityKind, mutantsPerKind := 1000, 300, 20
 	if testing.Short() {
 		perMessageKind, perEntityKind, mutantsPerKind = 100, 50, 5
 	}
 	inputs := sdkObjectInputs(t, perMessageKind, perEntityKind)
-	in := filepath.Join(t.TempDir(), "inputs.ndjson")
 	var buf bytes.Buffer
 	helpers := []string{sdkProcessMessage}
 	for _, x := range inputs {
@@ -110,9 +102,6 @@ func TestSDKObjectsConform(t *testing.T) {
 			}
 		}
 	}
-	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	var vals sdkValidators
 	for _, v := range []struct {
 		to   **validate.Validator
@@ -123,6 +112,7 @@ func TestSDKObjectsConform(t *testing.T) {
 		{&vals.sdk, validate.Options{Profile: types.ProfileSDK}},
 		{&vals.sdkStrict, validate.Options{Profile: types.ProfileSDK, Strict: true}},
 	} {
+		var err error
 		if *v.to, err = validate.New(v.opts); err != nil {
 			t.Fatal(err)
 		}
@@ -137,16 +127,7 @@ func TestSDKObjectsConform(t *testing.T) {
 			npmtest.Install(t, dir, pkg)
 			installed := time.Since(start)
 
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, node, script, "--only="+strings.Join(helpers, ","), dir, in)
-			cmd.Dir = dir
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("node sdk-inventory.js: %v\n%s", err, sdkClip(stderr.String(), 2000))
-			}
+			out := runSDKScript(t, node, dir, "sdk-inventory.js", buf.Bytes(), "--only="+strings.Join(helpers, ","), dir)
 			decoded := time.Since(start) - installed
 			objs := sdkObjects(t, version, inputs, out)
 

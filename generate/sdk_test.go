@@ -3,14 +3,9 @@ package generate_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/internal/npmtest"
@@ -55,9 +50,6 @@ func TestSDKDecodes(t *testing.T) {
 	node := npmtest.Command(t, "node")
 	dir := t.TempDir()
 	npmtest.Install(t, dir, "@cometchat-pro/chat@3.0.13")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-
 	n := 200
 	if testing.Short() {
 		n = 40
@@ -74,26 +66,7 @@ func TestSDKDecodes(t *testing.T) {
 			docs = append(docs, d)
 		}
 	}
-	in := filepath.Join(dir, "messages.ndjson")
-	if err := os.WriteFile(in, input.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// Node resolves require() beside the script: put it beside the SDK.
-	js, err := os.ReadFile("testdata/sdk-decode.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	script := filepath.Join(dir, "sdk-decode.js")
-	if err := os.WriteFile(script, js, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, node, script, in)
-	cmd.Dir = dir
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v", err)
-	}
+	out := runSDKScript(t, node, dir, "sdk-decode.js", input.Bytes())
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	i := 0

@@ -3,16 +3,11 @@ package generate_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/internal/npmtest"
@@ -30,9 +25,6 @@ func TestSDKViewMatchesSDK(t *testing.T) {
 	node := npmtest.Command(t, "node")
 	dir := t.TempDir()
 	npmtest.Install(t, dir, "@cometchat/chat-sdk-javascript@4.2.0")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-
 	n := 60
 	if testing.Short() {
 		n = 15
@@ -57,25 +49,7 @@ func TestSDKViewMatchesSDK(t *testing.T) {
 			items = append(items, item{k, want})
 		}
 	}
-	in := filepath.Join(dir, "docs.ndjson")
-	if err := os.WriteFile(in, input.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	js, err := os.ReadFile("testdata/sdk-inventory.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	script := filepath.Join(dir, "sdk-inventory.js")
-	if err := os.WriteFile(script, js, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, node, script, dir, in)
-	cmd.Dir = dir
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v", err)
-	}
+	out := runSDKScript(t, node, dir, "sdk-inventory.js", input.Bytes(), dir)
 	got := map[int]map[string]any{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 16<<20)

@@ -114,7 +114,7 @@ func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd Verdict) Verdict {
 		loc := vd.Location
 		vd = v.reference(doc, hint{kind: ep.kinds[0], profile: p})
 		vd.Location = loc
-	case vd.Kind == "" && hasRule(vd, RuleKind):
+	case vd.Kind == "" && vd.HasRule(RuleKind):
 		for i := range vd.Violations {
 			if vd.Violations[i].Rule == RuleKind {
 				vd.Violations[i].Message += fmt.Sprintf("; this endpoint returns %s", ep.what)
@@ -138,15 +138,6 @@ func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd Verdict) Verdict {
 func untellable(vd Verdict) bool {
 	for _, x := range vd.Violations {
 		if x.Rule == RuleKind && strings.HasPrefix(x.Message, "cannot tell the kind") {
-			return true
-		}
-	}
-	return false
-}
-
-func hasRule(vd Verdict, rule string) bool {
-	for _, x := range vd.Violations {
-		if x.Rule == rule {
 			return true
 		}
 	}

@@ -64,3 +64,10 @@ func TestEndpointSaysTheKind(t *testing.T) {
 		})
 	}
 }
+
+func TestVerdictHasRule(t *testing.T) {
+	vd := validate.Verdict{Violations: []validate.Violation{{Rule: validate.RuleEnum}, {Rule: validate.RuleKind}}}
+	if !vd.HasRule(validate.RuleKind) || vd.HasRule(validate.RuleJSON) || (validate.Verdict{}).HasRule(validate.RuleKind) {
+		t.Error("HasRule does not say which rules a verdict has")
+	}
+}

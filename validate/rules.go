@@ -221,7 +221,7 @@ func (d *doc) timestamps(fn func(n int64, path func() []string)) {
 		d.tapeTimestamps(fn)
 		return
 	}
-	skip := func(k string) bool { return skipTimestamps(k, d.profile) }
+	skip := func(k string) bool { return skipTimestamps([]byte(k), d.profile) }
 	var walk func(v any, path []string)
 	walk = func(v any, path []string) {
 		switch x := v.(type) {
@@ -308,13 +308,8 @@ func (w *tsWalk) walk(k int32, depth int) {
 			default:
 				continue
 			}
-			switch string(name) { // not a call: the conversion would allocate
-			case "metadata", "customData", "tags", "rawMessage", "quotedMessage":
+			if skipTimestamps(name, w.d.profile) {
 				continue
-			case "actionOn":
-				if w.d.profile == types.ProfileSDK {
-					continue
-				}
 			}
 			w.walk(v, depth+1)
 		}
@@ -329,9 +324,10 @@ func (w *tsWalk) walk(k int32, depth int) {
 }
 
 // skipTimestamps reports whether the timestamp walk leaves the value of key
-// k out in profile p. tsWalk.walk says the same inline.
-func skipTimestamps(k string, p types.Profile) bool {
-	switch k {
+// k out in profile p. It takes the key's bytes, as the tape has them: a
+// switch on their conversion does not copy them.
+func skipTimestamps(k []byte, p types.Profile) bool {
+	switch string(k) {
 	case "metadata", "customData", "tags", "rawMessage", "quotedMessage":
 		return true
 	case "actionOn":

@@ -199,3 +199,13 @@ type Verdict struct {
 
 // OK reports whether the document conforms.
 func (v Verdict) OK() bool { return len(v.Violations) == 0 }
+
+// HasRule reports whether v has a violation of rule.
+func (v Verdict) HasRule(rule string) bool {
+	for _, x := range v.Violations {
+		if x.Rule == rule {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -97,11 +98,9 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 // checkPart checks the entities of part in the delivery on t.
 func (v *Validator) checkPart(vd *Verdict, t *tape, part webhook.Part, trigger string, allFast *bool) {
 	parent, last, _ := strings.Cut(strings.TrimPrefix(part.Pointer, "/"), "/*")
-	k := int32(0)
-	for _, seg := range strings.Split(parent, "/") {
-		if k = t.member(k, seg); k < 0 {
-			return // absent: a schema of the delivery would say more; the entities are what is checked
-		}
+	k := (&doc{t: t}).at(strings.Split(parent, "/")...)
+	if k < 0 {
+		return // absent: a schema of the delivery would say more; the entities are what is checked
 	}
 	at := "/" + parent
 	if !strings.HasSuffix(part.Pointer, "/*") || last != "" {
@@ -212,7 +211,7 @@ func lendID(raw []byte) ([]byte, bool) {
 	if !t.parse(raw) || t.toks[0].kind != tObject || t.member(0, "id") >= 0 || t.toks[0].next == 1 {
 		return nil, false
 	}
-	i := strings.IndexByte(string(raw), '{')
+	i := bytes.IndexByte(raw, '{')
 	out := make([]byte, 0, len(raw)+9)
 	out = append(out, raw[:i+1]...)
 	out = append(out, `"id":"0",`...)
@@ -240,45 +239,37 @@ func (v *Validator) checkAs(raw []byte, k types.Kind, p types.Profile) (Verdict,
 // webhookRules are the checks CometChat's QA suite makes on live
 // deliveries that no schema of an entity can say.
 func webhookRules(t *tape, trigger string) []Violation {
-	str := func(path ...string) (string, bool) {
-		k := int32(0)
-		for _, s := range path {
-			if k = t.member(k, s); k < 0 {
-				return "", false
-			}
-		}
-		return t.text(k)
-	}
+	d := &doc{t: t} // the rules' view of the tape
 	var vs []Violation
 	switch trigger {
 	case "message_delivery_receipt", "message_read_receipt", "message_delivered_to_all", "message_read_by_all":
-		if s, ok1 := str("data", "sender"); ok1 {
-			if u, ok2 := str("data", "body", "user", "uid"); ok2 && s != u {
+		if s, ok1 := d.str("data", "sender"); ok1 {
+			if u, ok2 := d.str("data", "body", "user", "uid"); ok2 && s != u {
 				vs = append(vs, Violation{Pointer: "/data/sender", Rule: RuleWebhookReceipt, Expected: quote(u), Actual: quote(s),
 					Message: fmt.Sprintf("is %s, but data.body.user.uid is %s; a receipt's sender is the user it is from", quote(s), quote(u))})
 			}
 		}
 		if trigger == "message_delivered_to_all" || trigger == "message_read_by_all" {
-			if rt, ok := str("data", "receiverType"); ok && rt != string(types.ReceiverGroup) {
+			if rt, ok := d.str("data", "receiverType"); ok && rt != string(types.ReceiverGroup) {
 				vs = append(vs, Violation{Pointer: "/data/receiverType", Rule: RuleWebhookReceipt, Expected: `"group"`, Actual: quote(rt),
 					Message: fmt.Sprintf("is %s, but %s receipts are for group messages only", quote(rt), trigger)})
 			}
 		}
 	case "call_initiated", "call_busy", "call_cancelled", "call_rejected", "call_unanswered":
 		want := strings.TrimPrefix(trigger, "call_")
-		if a, ok := str("data", "call", "data", "action"); ok && a != want && !(want == "cancelled" && a == string(types.CallCanceled)) {
+		if a, ok := d.str("data", "call", "data", "action"); ok && a != want && !(want == "cancelled" && a == string(types.CallCanceled)) {
 			vs = append(vs, Violation{Pointer: "/data/call/data/action", Rule: RuleWebhookCall, Expected: quote(want), Actual: quote(a),
 				Message: fmt.Sprintf("is %s, but a %s delivery reports %s", quote(a), trigger, quote(want))})
 		}
 	case "group_member_kicked", "group_member_banned", "group_member_unbanned":
-		if by, ok := str("data", "by", "uid"); ok {
-			if m := t.member(t.member(0, "data"), "members"); m >= 0 && t.member(m, by) >= 0 {
+		if by, ok := d.str("data", "by", "uid"); ok {
+			if m := d.at("data", "members"); m >= 0 && t.member(m, by) >= 0 {
 				vs = append(vs, Violation{Pointer: "/data/members/" + escape(by), Rule: RuleWebhookMembers, Actual: "present", Expected: "missing",
 					Message: fmt.Sprintf("is the actor (data.by.uid %s), who is not among the members a %s delivery names", quote(by), trigger)})
 			}
 		}
 	case "group_member_scope_changed":
-		if m := t.member(t.member(0, "data"), "members"); m >= 0 && t.toks[m].kind == tObject {
+		if m := d.at("data", "members"); m >= 0 && t.toks[m].kind == tObject {
 			for key := m + 1; key < t.toks[m].next; key = t.toks[key+1].next {
 				name, _ := t.text(key)
 				scope, ok1 := t.text(t.member(key+1, "scope"))
@@ -290,8 +281,8 @@ func webhookRules(t *tape, trigger string) []Violation {
 			}
 		}
 	case "group_owner_transferred":
-		if o, ok1 := str("data", "group", "owner"); ok1 {
-			if old, ok2 := str("data", "group", "oldOwner"); ok2 && o == old {
+		if o, ok1 := d.str("data", "group", "owner"); ok1 {
+			if old, ok2 := d.str("data", "group", "oldOwner"); ok2 && o == old {
 				vs = append(vs, Violation{Pointer: "/data/group/owner", Rule: RuleWebhookMembers, Actual: quote(o),
 					Message: fmt.Sprintf("is %s, as oldOwner is; a transfer changes the owner", quote(o))})
 			}

@@ -265,7 +265,7 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("the delivery is larger than %d bytes (--max-body-bytes): answered 413, not checked", h.maxBody)}}}
 	} else {
 		vd = h.v.Check(body)
-		if vd.Kind != types.KindWebhook && !hasRule(vd, validate.RuleJSON) {
+		if vd.Kind != types.KindWebhook && !vd.HasRule(validate.RuleJSON) {
 			vd.Violations = append([]validate.Violation{{Rule: validate.RuleWebhookEnvelope,
 				Message: "is not a webhook delivery: CometChat POSTs an object with trigger and data"}}, vd.Violations...)
 		}
@@ -313,16 +313,6 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-}
-
-// hasRule reports whether vd has a violation of rule.
-func hasRule(vd validate.Verdict, rule string) bool {
-	for _, x := range vd.Violations {
-		if x.Rule == rule {
-			return true
-		}
-	}
-	return false
 }
 
 // writeCoverage writes the triggers seen, with their counts, and the
