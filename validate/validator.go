@@ -207,17 +207,26 @@ func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
 			return tooDeep(d)
 		}
 	}
-	if t != nil && v.opts.Kind == "" && isWebhook(t) {
-		return v.checkWebhook(t)
+	// A webhook delivery has none of the keys that tell a kind: it is
+	// looked for only once detection has failed, off the path of the
+	// documents of the model.
+	webhook := func(detected types.Kind) bool {
+		return t != nil && detected == "" && v.opts.Kind == "" && isWebhook(t)
 	}
 	var vd Verdict
 	if t == nil || v.opts.ReferenceOnly || fastOff {
+		if webhook("") {
+			return v.checkWebhook(t)
+		}
 		vd = v.reference(data, hint{})
 	} else {
 		fast, ok := v.fastCheckTape(t)
 		if ok {
 			v.paths.fast.Add(1)
 			return fast
+		}
+		if webhook(fast.Kind) {
+			return v.checkWebhook(t)
 		}
 		vd = v.reference(data, hint{kind: fast.Kind, profile: fast.Profile, tape: t})
 	}
