@@ -39,7 +39,7 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 		v.paths.reference.Add(1)
 		return vd
 	}
-	vd.Trigger = name
+	vd.Trigger = strings.Clone(name) // name is a view of the batch's bytes, reused once checked
 	tr, known := webhook.Lookup(name)
 	if !known {
 		hint := ""
