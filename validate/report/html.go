@@ -106,6 +106,7 @@ type htmlData struct {
 	HeatKinds    []string
 	Heat         []heatRow
 	Pairs        []barRow
+	Triggers     []barRow
 	Enums        []enumBlock
 	NeverSeen    []string
 	Undocumented []validate.Drift
@@ -152,7 +153,7 @@ func (h *htmlWriter) Close(s *Summary) error {
 		d.Coverage = c
 		index := map[string]int{}
 		for _, k := range c.Kinds {
-			d.HeatKinds = append(d.HeatKinds, fmt.Sprintf("%s (%s)", k.Kind, k.Profile))
+			d.HeatKinds = append(d.HeatKinds, k.Title())
 		}
 		for ki, k := range c.Kinds {
 			for _, f := range k.Fields {
@@ -170,17 +171,18 @@ func (h *htmlWriter) Close(s *Summary) error {
 				d.Heat[i].Cells[ki] = heatCell{Share: float64(f.Count) / float64(max(k.Documents, 1)), Count: f.Count}
 			}
 			for _, e := range k.Enums {
-				d.Enums = append(d.Enums, enumBlock{Name: fmt.Sprintf("%s (%s) %s", k.Kind, k.Profile, e.Pointer), Bars: countBars(e.Values)})
+				d.Enums = append(d.Enums, enumBlock{Name: k.Title() + " " + e.Pointer, Bars: countBars(e.Values)})
 			}
 			for _, u := range k.Undocumented {
 				d.Undocumented = append(d.Undocumented, validate.Drift{Pointer: visible(validate.ShortenPointer(u.Pointer)), Count: u.Count, Sample: visible(u.Sample)})
 			}
 			if k.UndocumentedOther > 0 {
-				d.Undocumented = append(d.Undocumented, validate.Drift{Pointer: fmt.Sprintf("%s (%s): other paths, not listed past the first %d", k.Kind, k.Profile, validate.MaxUndocumentedPaths), Count: k.UndocumentedOther})
+				d.Undocumented = append(d.Undocumented, validate.Drift{Pointer: fmt.Sprintf("%s: other paths, not listed past the least %d", k.Title(), validate.MaxUndocumentedPaths), Count: k.UndocumentedOther})
 			}
 		}
 		sort.Slice(d.Heat, func(i, j int) bool { return d.Heat[i].Field < d.Heat[j].Field })
 		d.Pairs = countBars(c.Pairs)
+		d.Triggers = countBars(c.Triggers)
 		for _, n := range c.NeverSeen() {
 			d.NeverSeen = append(d.NeverSeen, visible(n))
 		}
@@ -289,6 +291,10 @@ summary{cursor:pointer;font-weight:600}
 <h2>Category and type</h2>
 <table>{{range $.Pairs}}<tr><td><code>{{.Label}}</code>{{if not .Documented}} <span class="req">not in the model</span>{{end}}</td><td class="n">{{.Count}}</td><td style="width:60%"><div class="bar{{if not .Documented}} un{{end}}"><span style="{{width .Width}}"></span></div></td></tr>{{end}}</table>
 </section>
+{{if $.Triggers}}<section>
+<h2>Webhook triggers</h2>
+<table>{{range $.Triggers}}<tr><td><code>{{.Label}}</code>{{if not .Documented}} <span class="req">not a trigger CometChat names</span>{{end}}</td><td class="n">{{.Count}}</td><td style="width:60%"><div class="bar{{if not .Documented}} un{{end}}"><span style="{{width .Width}}"></span></div></td></tr>{{end}}</table>
+</section>{{end}}
 <section>
 <h2>Enum values</h2>
 {{range $.Enums}}<details><summary>{{.Name}}</summary><table>{{range .Bars}}<tr><td><code>{{.Label}}</code>{{if not .Documented}} <span class="req">not in the model</span>{{end}}</td><td class="n">{{.Count}}</td><td style="width:60%"><div class="bar{{if not .Documented}} un{{end}}"><span style="{{width .Width}}"></span></div></td></tr>{{end}}</table></details>

@@ -9,8 +9,10 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ccconform/ccconform/validate"
+	"github.com/ccconform/ccconform/webhook"
 )
 
 // Formats lists the names New accepts.
@@ -62,13 +64,17 @@ func New(format string, w io.Writer, opts Options) (Writer, error) {
 
 // Summary counts the verdicts of a run.
 type Summary struct {
-	Documents    int            `json:"documents"`
-	Valid        int            `json:"valid"`
-	Invalid      int            `json:"invalid"`
-	ByRule       map[string]int `json:"byRule"`
-	ByKind       map[string]int `json:"byKind"`
-	InvalidKind  map[string]int `json:"invalidByKind"`
-	ByProfile    map[string]int `json:"byProfile"`
+	Documents   int            `json:"documents"`
+	Valid       int            `json:"valid"`
+	Invalid     int            `json:"invalid"`
+	ByRule      map[string]int `json:"byRule"`
+	ByKind      map[string]int `json:"byKind"`
+	InvalidKind map[string]int `json:"invalidByKind"`
+	ByProfile   map[string]int `json:"byProfile"`
+	// ByTrigger counts webhook deliveries by trigger: a trigger of the
+	// registry by its name, any other under OtherTriggers, so that the
+	// summary stays small whatever the deliveries say.
+	ByTrigger    map[string]int `json:"byTrigger,omitempty"`
 	Undocumented int            `json:"undocumentedFields"`
 	// Suppressed counts, by rule, the violations that --disable or the
 	// config's ignore list silenced: they fail nothing, and are not lost.
@@ -100,6 +106,12 @@ func (s *Summary) Add(v validate.Verdict) {
 	if v.Profile != "" {
 		s.ByProfile[string(v.Profile)]++
 	}
+	if v.Trigger != "" {
+		if s.ByTrigger == nil {
+			s.ByTrigger = map[string]int{}
+		}
+		s.ByTrigger[triggerName(v.Trigger)]++
+	}
 	s.Undocumented += len(v.Undocumented)
 	for _, x := range v.Suppressed {
 		if s.Suppressed == nil {
@@ -116,6 +128,75 @@ func (s *Summary) Add(v validate.Verdict) {
 	for _, x := range v.Violations {
 		s.ByRule[x.Rule]++
 	}
+}
+
+// OtherTriggers is the name under which Summary.ByTrigger counts the
+// deliveries whose trigger is not in the registry of package webhook: an
+// unknown trigger, or a product event CometChat names by family.
+const OtherTriggers = "(other triggers)"
+
+// registry is the set of the registry's trigger names.
+var registry = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range webhook.Names() {
+		m[n] = true
+	}
+	return m
+})
+
+// triggerName is the name under which ByTrigger counts trigger t.
+func triggerName(t string) string {
+	if registry()[t] {
+		return t
+	}
+	return OtherTriggers
+}
+
+// Merge adds what o counted to s, so that s is the summary of both runs'
+// documents; o is not changed. Merging is associative and commutative,
+// and the merge of the summaries of the parts of any split of an input is
+// the summary of the whole input, field for field (the property tests
+// split generated corpora at random to show it): counts add up,
+// Interrupted is true if either run was interrupted, and coverage merges
+// with validate.CoverageReport.Merge (a summary without coverage adds
+// none). s may be a summary read from JSON, with maps left nil.
+func (s *Summary) Merge(o *Summary) {
+	if o == nil {
+		return
+	}
+	s.Documents += o.Documents
+	s.Valid += o.Valid
+	s.Invalid += o.Invalid
+	s.Undocumented += o.Undocumented
+	s.Errors += o.Errors
+	s.Interrupted = s.Interrupted || o.Interrupted
+	s.ByRule = addCounts(s.ByRule, o.ByRule, true)
+	s.ByKind = addCounts(s.ByKind, o.ByKind, true)
+	s.InvalidKind = addCounts(s.InvalidKind, o.InvalidKind, true)
+	s.ByProfile = addCounts(s.ByProfile, o.ByProfile, true)
+	s.ByTrigger = addCounts(s.ByTrigger, o.ByTrigger, false)
+	s.Suppressed = addCounts(s.Suppressed, o.Suppressed, false)
+	switch {
+	case o.Coverage == nil:
+	case s.Coverage == nil:
+		c := validate.CoverageReport{}.Merge(*o.Coverage)
+		s.Coverage = &c
+	default:
+		c := s.Coverage.Merge(*o.Coverage)
+		s.Coverage = &c
+	}
+}
+
+// addCounts adds o's counts to m and returns m, made when nil and o has
+// counts, or when always (the maps NewSummary makes, written even empty).
+func addCounts(m, o map[string]int, always bool) map[string]int {
+	if m == nil && (always || len(o) > 0) {
+		m = make(map[string]int, len(o))
+	}
+	for k, n := range o {
+		m[k] += n
+	}
+	return m
 }
 
 // counts writes a map as "a 1, b 2", ordered by key.

@@ -117,8 +117,12 @@ func (t *textWriter) coverage(r validate.CoverageReport) {
 				}
 			}
 		}
-		fmt.Fprintf(t.bw, "  %s (%s): %d documents; %d of %d documented fields seen, %d of %d enum values\n",
-			k.Kind, k.Profile, k.Documents, seen, fields, valuesSeen, values)
+		what := "documents"
+		if k.In == validate.InWebhook {
+			what = "entities"
+		}
+		fmt.Fprintf(t.bw, "  %s: %d %s; %d of %d documented fields seen, %d of %d enum values\n",
+			k.Title(), k.Documents, what, seen, fields, valuesSeen, values)
 		for _, d := range k.Undocumented {
 			fmt.Fprintf(t.bw, "    undocumented %s: %d times, first at %s\n", visible(validate.ShortenPointer(d.Pointer)), d.Count, visible(d.Sample))
 		}
@@ -132,6 +136,13 @@ func (t *textWriter) coverage(r validate.CoverageReport) {
 	}
 	if len(pairs) > 0 {
 		fmt.Fprintf(t.bw, "  category/type: %s\n", strings.Join(pairs, ", "))
+	}
+	var triggers []string
+	for _, tr := range r.Triggers {
+		triggers = append(triggers, fmt.Sprintf("%s %d", visible(validate.Shorten(tr.Name)), tr.Count))
+	}
+	if len(triggers) > 0 {
+		fmt.Fprintf(t.bw, "  webhook triggers: %s\n", strings.Join(triggers, ", "))
 	}
 	if never := r.NeverSeen(); len(never) > 0 {
 		fmt.Fprintf(t.bw, "never seen (%d):\n", len(never))
