@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/ccconform/ccconform/types"
 )
 
 // Input is one source of documents.
@@ -79,7 +81,7 @@ func (v *Validator) Stream(ctx context.Context, in Input, emit func(Verdict) err
 				return false
 			}
 		}
-		err := split(in, v.opts.MaxDocumentBytes, v.opts.Pointer == "", func(raw []byte, loc Location, pre *Verdict) bool {
+		err := split(in, v.opts.MaxDocumentBytes, v.opts.Pointer == "" && v.opts.Kind != types.KindWebhook, func(raw []byte, loc Location, pre *Verdict) bool {
 			cur.add(raw, loc, pre)
 			return !cur.full() || send()
 		}, func() bool { return send() })
@@ -212,13 +214,16 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location, ep *endpoint
 		// a document, and check the document.
 		t := tapes.Get().(*tape)
 		defer t.release()
+		// Read as deliveries (Options.Kind webhook), an object is never
+		// a REST envelope.
+		delivery := v.opts.Kind == types.KindWebhook
 		switch {
 		case !t.parse(doc):
 			// The tape cannot read it: let encoding/json tell.
-			if data, ok := envelope(doc); ok {
+			if data, ok := envelope(doc); ok && !delivery {
 				raw = data
 			}
-		case isEnvelope(t):
+		case !delivery && isEnvelope(t):
 			data := t.member(0, "data")
 			if t.toks[data].kind == tArray {
 				// The elements are read off the tape, not copied.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ccconform/ccconform/schema"
 	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/webhook"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -22,8 +23,18 @@ import (
 // document's kind and profile and allows undocumented fields.
 type Options struct {
 	// Kind checks every document as this kind; "" detects each document's
-	// kind as types.Detect does.
+	// kind as types.Detect does. types.KindWebhook reads every document as
+	// a webhook delivery: one that is not an object with a trigger and a
+	// data gets a webhook-envelope violation instead of a kind guess, and
+	// REST envelopes are not unwrapped.
 	Kind types.Kind
+	// Trigger, a trigger of package webhook, reads every document as a
+	// delivery of that trigger (it implies Kind webhook): one of another
+	// trigger is a webhook-trigger violation, and one without a trigger is
+	// read as this trigger's when it has a data object and no key of a
+	// document of the model (category, uid, guid), with a webhook-envelope
+	// violation for the missing trigger.
+	Trigger string
 	// Profile checks every document in this profile; "" detects it.
 	Profile types.Profile
 	// Strict makes undocumented fields violations (rule unknown-field).
@@ -133,7 +144,16 @@ func (v *Validator) schemaOf(p types.Profile, k types.Kind) kindSchema {
 // New returns a Validator with the given options, or an error that names a
 // bad option.
 func New(opts Options) (*Validator, error) {
-	if opts.Kind != "" {
+	if opts.Trigger != "" {
+		if opts.Kind != "" && opts.Kind != types.KindWebhook {
+			return nil, fmt.Errorf("trigger %q names a webhook delivery, but the kind is %s: give kind webhook, or no kind", opts.Trigger, opts.Kind)
+		}
+		if _, err := webhook.Parse(opts.Trigger); err != nil {
+			return nil, err
+		}
+		opts.Kind = types.KindWebhook
+	}
+	if opts.Kind != "" && opts.Kind != types.KindWebhook {
 		if _, err := types.ParseKind(string(opts.Kind)); err != nil {
 			return nil, err
 		}
@@ -212,6 +232,9 @@ func (v *Validator) checkParsed(data []byte, t *tape) Verdict {
 	// documents of the model.
 	webhook := func(detected types.Kind) bool {
 		return t != nil && detected == "" && v.opts.Kind == "" && isWebhook(t)
+	}
+	if v.opts.Kind == types.KindWebhook {
+		return v.forcedWebhook(data, t)
 	}
 	var vd Verdict
 	if t == nil || v.opts.ReferenceOnly || fastOff {
@@ -322,6 +345,9 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 	}
 
 	vd.Kind, vd.Profile = v.opts.Kind, v.opts.Profile
+	if vd.Kind == types.KindWebhook {
+		vd.Kind = "" // an entity of a delivery: told by what it is
+	}
 	if detected.kind != "" {
 		vd.Kind, vd.Profile = detected.kind, detected.profile
 	}

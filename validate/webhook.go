@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ccconform/ccconform/internal/suggest"
@@ -27,19 +28,77 @@ func isWebhook(t *tape) bool {
 	return t.toks[0].kind == tObject && t.member(0, "trigger") >= 0 && t.member(0, "data") >= 0
 }
 
+// forcedWebhook checks data, trimmed, as a webhook delivery, as
+// Options.Kind webhook asks; t holds it, or is nil when the tape could not
+// read it.
+func (v *Validator) forcedWebhook(data []byte, t *tape) Verdict {
+	if t != nil {
+		return v.checkWebhook(t)
+	}
+	vd := v.reference(data, hint{})
+	v.paths.reference.Add(1)
+	if !vd.HasRule(RuleJSON) {
+		vd = Verdict{Location: Location{Index: -1}, Kind: types.KindWebhook, Violations: []Violation{{Rule: RuleWebhookEnvelope,
+			Message: "could not be read as a webhook delivery"}}}
+	}
+	return vd
+}
+
 // checkWebhook checks a webhook delivery held by t: its envelope, each
-// entity of the model at its pointer, and the rules of its trigger.
+// entity of the model at its pointer, and the rules of its trigger. Read as
+// Options.Kind webhook asks, t may hold anything: what makes it no delivery
+// is a webhook-envelope violation.
 func (v *Validator) checkWebhook(t *tape) Verdict {
 	vd := Verdict{Location: Location{Index: -1}, Kind: types.KindWebhook, Profile: types.ProfileREST}
-	tk := t.member(0, "trigger")
-	name, isStr := t.text(tk)
-	if t.toks[tk].kind != tString || !isStr {
-		vd.Violations = append(vd.Violations, Violation{Pointer: "/trigger", Rule: RuleWebhookEnvelope, Expected: "string",
-			Actual: tapeType(t, tk), Message: fmt.Sprintf("is %s; a delivery's trigger is a string naming the event", article(tapeType(t, tk)))})
+	fail := func(x Violation) Verdict {
+		vd.Violations = append(vd.Violations, x)
 		v.paths.reference.Add(1)
 		return vd
 	}
+	if t.toks[0].kind != tObject {
+		return fail(Violation{Rule: RuleWebhookEnvelope, Expected: "object", Actual: tapeType(t, 0),
+			Message: fmt.Sprintf("the document is %s; a webhook delivery is an object with trigger and data", article(tapeType(t, 0)))})
+	}
+	want := v.opts.Trigger
+	tk, data := t.member(0, "trigger"), t.member(0, "data")
+	var name string
+	switch {
+	case tk >= 0:
+		s, isStr := t.text(tk)
+		if t.toks[tk].kind != tString || !isStr {
+			return fail(Violation{Pointer: "/trigger", Rule: RuleWebhookEnvelope, Expected: "string",
+				Actual: tapeType(t, tk), Message: fmt.Sprintf("is %s; a delivery's trigger is a string naming the event", article(tapeType(t, tk)))})
+		}
+		name = s
+		if want != "" && name != want {
+			vd.Violations = append(vd.Violations, Violation{Pointer: "/trigger", Rule: RuleWebhookTrigger, Expected: quote(want), Actual: quote(name),
+				Message: fmt.Sprintf("is %s, but --trigger expects %s deliveries", quote(name), quote(want))})
+			if _, known := webhook.Lookup(name); !known {
+				name = want // a misspelt trigger: its entities are read as the one expected
+			}
+		}
+	case want != "" && data >= 0 && t.toks[data].kind == tObject && !modelKeys(t):
+		// No trigger, but a data and nothing of an entity: the delivery
+		// --trigger names, with its trigger lost (row 79).
+		name = want
+		vd.Violations = append(vd.Violations, Violation{Pointer: "/trigger", Rule: RuleWebhookEnvelope, Expected: quote(want), Actual: "missing",
+			Message: fmt.Sprintf("missing; CometChat names every delivery's trigger (read as a %s delivery, as --trigger says)", want)})
+	default:
+		missing := "no trigger"
+		if data < 0 {
+			missing = "no trigger and no data"
+		}
+		msg := fmt.Sprintf("has %s: a webhook delivery is an object with both", missing)
+		if modelKeys(t) {
+			msg += "; it looks like a document of the model (it has " + modelKey(t) + "), not a delivery"
+		}
+		return fail(Violation{Rule: RuleWebhookEnvelope, Expected: "trigger and data", Actual: missing, Message: msg})
+	}
 	vd.Trigger = strings.Clone(name) // name is a view of the batch's bytes, reused once checked
+	if data < 0 {
+		return fail(Violation{Pointer: "/data", Rule: RuleWebhookEnvelope, Expected: "object", Actual: "missing",
+			Message: fmt.Sprintf("missing; a %s delivery carries its event in data", name)})
+	}
 	tr, known := webhook.Lookup(name)
 	if !known {
 		hint := ""
@@ -51,7 +110,6 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 		v.paths.reference.Add(1)
 		return vd
 	}
-	data := t.member(0, "data")
 	wantObject := tr.Family != webhook.Calls || t.toks[data].kind == tObject
 	if t.toks[data].kind != tObject && wantObject {
 		vd.Violations = append(vd.Violations, Violation{Pointer: "/data", Rule: RuleWebhookEnvelope, Expected: "object",
@@ -123,6 +181,11 @@ func (v *Validator) checkPart(vd *Verdict, t *tape, part webhook.Part, trigger s
 			}
 		}
 	case tArray:
+		// CometChat keys a delivery's users by uid (row 71); an array of
+		// them is reported, and its users are checked all the same.
+		vd.Violations = append(vd.Violations, Violation{Pointer: at, Rule: RuleType, Expected: "object", Actual: "array",
+			Message: "expected an object keyed by uid, found array: CometChat sends a delivery's users as a map from each uid to its user"})
+		*allFast = false
 		i := 0
 		for e := k + 1; e < t.toks[k].next; e = t.toks[e].next {
 			v.checkEntity(vd, t.raw(e), fmt.Sprintf("%s/%d", at, i), part.Kind, trigger, allFast)
@@ -263,23 +326,24 @@ func webhookRules(t *tape, trigger string) []Violation {
 		}
 	case "group_member_kicked", "group_member_banned", "group_member_unbanned":
 		if by, ok := d.str("data", "by", "uid"); ok {
-			if m := d.at("data", "members"); m >= 0 && t.member(m, by) >= 0 {
-				vs = append(vs, Violation{Pointer: "/data/members/" + escape(by), Rule: RuleWebhookMembers, Actual: "present", Expected: "missing",
-					Message: fmt.Sprintf("is the actor (data.by.uid %s), who is not among the members a %s delivery names", quote(by), trigger)})
-			}
+			// The actor is found by its key or by its uid, in a map or
+			// in an array of members alike.
+			eachMember(t, d.at("data", "members"), func(seg string, val int32) {
+				if uid, ok := t.text(t.member(val, "uid")); seg == by || ok && uid == by {
+					vs = append(vs, Violation{Pointer: "/data/members/" + escape(seg), Rule: RuleWebhookMembers, Actual: "present", Expected: "missing",
+						Message: fmt.Sprintf("is the actor (data.by.uid %s), who is not among the members a %s delivery names", quote(by), trigger)})
+				}
+			})
 		}
 	case "group_member_scope_changed":
-		if m := d.at("data", "members"); m >= 0 && t.toks[m].kind == tObject {
-			for key := m + 1; key < t.toks[m].next; key = t.toks[key+1].next {
-				name, _ := t.text(key)
-				scope, ok1 := t.text(t.member(key+1, "scope"))
-				old, ok2 := t.text(t.member(key+1, "oldScope"))
-				if ok1 && ok2 && scope == old {
-					vs = append(vs, Violation{Pointer: "/data/members/" + escape(name) + "/scope", Rule: RuleWebhookMembers, Actual: quote(scope),
-						Message: fmt.Sprintf("is %s, as oldScope is; a scope change changes it", quote(scope))})
-				}
+		eachMember(t, d.at("data", "members"), func(seg string, val int32) {
+			scope, ok1 := t.text(t.member(val, "scope"))
+			old, ok2 := t.text(t.member(val, "oldScope"))
+			if ok1 && ok2 && scope == old {
+				vs = append(vs, Violation{Pointer: "/data/members/" + escape(seg) + "/scope", Rule: RuleWebhookMembers, Actual: quote(scope),
+					Message: fmt.Sprintf("is %s, as oldScope is; a scope change changes it", quote(scope))})
 			}
-		}
+		})
 	case "group_owner_transferred":
 		if o, ok1 := d.str("data", "group", "owner"); ok1 {
 			if old, ok2 := d.str("data", "group", "oldOwner"); ok2 && o == old {
@@ -289,6 +353,43 @@ func webhookRules(t *tape, trigger string) []Violation {
 		}
 	}
 	return vs
+}
+
+// modelKeys reports whether the object on t has a key that makes it a
+// document of the model rather than a delivery: category, uid or guid.
+func modelKeys(t *tape) bool { return modelKey(t) != "" }
+
+// modelKey returns the first key of category, uid and guid that the object
+// on t has, or "".
+func modelKey(t *tape) string {
+	for _, k := range []string{"category", "uid", "guid"} {
+		if t.member(0, k) >= 0 {
+			return k
+		}
+	}
+	return ""
+}
+
+// eachMember calls fn with each member of the users at token m, a map
+// keyed by uid (seg the key) or an array (seg the index); nothing for
+// anything else or m < 0.
+func eachMember(t *tape, m int32, fn func(seg string, val int32)) {
+	if m < 0 {
+		return
+	}
+	switch t.toks[m].kind {
+	case tObject:
+		for key := m + 1; key < t.toks[m].next; key = t.toks[key+1].next {
+			name, _ := t.text(key)
+			fn(name, key+1)
+		}
+	case tArray:
+		i := 0
+		for e := m + 1; e < t.toks[m].next; e = t.toks[e].next {
+			fn(strconv.Itoa(i), e)
+			i++
+		}
+	}
 }
 
 // tapeType names the JSON type of token k.

@@ -222,3 +222,129 @@ func TestHostileDeliveries(t *testing.T) {
 		}
 	}
 }
+
+// Options.Kind webhook reads every document as a delivery, and
+// Options.Trigger as a delivery of one trigger: what is not one gets a
+// webhook-envelope violation that names what is missing, never a kind
+// guess; one of another trigger a webhook-trigger violation naming both.
+func TestForcedWebhookReading(t *testing.T) {
+	sent, _ := json.Marshal(webhookDocs(t)["message_sent"])
+	kicked := webhookDocs(t)["group_member_kicked"]
+	kickedB, _ := json.Marshal(kicked)
+	noTrigger, _ := json.Marshal(map[string]any{"data": kicked["data"]})
+	user := `{"uid":"a","name":"A","status":"online"}`
+	asWebhook := newValidator(t, validate.Options{Kind: types.KindWebhook})
+	asKicked := newValidator(t, validate.Options{Trigger: "group_member_kicked"})
+	for _, c := range []struct {
+		name    string
+		v       *validate.Validator
+		doc     string
+		rules   string // the violations' rules, in order
+		trigger string
+		msg     string // in the first violation's message
+	}{
+		{"a delivery", asWebhook, string(sent), "", "message_sent", ""},
+		{"a user", asWebhook, user, "webhook-envelope", "", "has no trigger and no data: a webhook delivery is an object with both; it looks like a document of the model (it has uid)"},
+		{"an array of one", asWebhook, "[" + string(sent) + "]", "", "message_sent", ""},
+		{"a number", asWebhook, `7`, "webhook-envelope", "", "the document is a number"},
+		{"no data", asWebhook, `{"trigger":"group_deleted"}`, "webhook-envelope", "group_deleted", "missing; a group_deleted delivery"},
+		{"no trigger", asWebhook, string(noTrigger), "webhook-envelope", "", "has no trigger"},
+		{"broken JSON", asWebhook, `{"trigger":`, "json", "", ""},
+		{"a REST envelope is a delivery without trigger", asWebhook, `{"data":[` + user + `]}`, "webhook-envelope", "", "has no trigger"},
+		{"the trigger expected", asKicked, string(kickedB), "", "group_member_kicked", ""},
+		{"another trigger", asKicked, string(sent), "webhook-trigger", "message_sent", `is "message_sent", but --trigger expects "group_member_kicked" deliveries`},
+		{"a misspelt trigger is read as the one expected", asKicked, strings.Replace(string(kickedB), `"group_member_kicked"`, `"group_member_kiked"`, 1), "webhook-trigger", "group_member_kicked", `is "group_member_kiked"`},
+		{"no trigger: read as the one expected", asKicked, string(noTrigger), "webhook-envelope", "group_member_kicked", "missing; CometChat names every delivery's trigger (read as a group_member_kicked delivery"},
+		{"no trigger, and an entity's key: not read as a delivery", asKicked, user, "webhook-envelope", "", "it looks like a document of the model"},
+	} {
+		vds := c.v.Bytes([]byte(c.doc))
+		if len(vds) != 1 {
+			t.Errorf("%s: %d verdicts", c.name, len(vds))
+			continue
+		}
+		vd := vds[0]
+		var rules []string
+		for _, x := range vd.Violations {
+			rules = append(rules, x.Rule)
+		}
+		if strings.Join(rules, ",") != c.rules || vd.Trigger != c.trigger || (c.rules != "json" && vd.Kind != types.KindWebhook) {
+			t.Errorf("%s: kind %q trigger %q %v, want trigger %q and rules %q", c.name, vd.Kind, vd.Trigger, vd.Violations, c.trigger, c.rules)
+			continue
+		}
+		if c.msg != "" && !strings.Contains(vd.Violations[0].Message, c.msg) {
+			t.Errorf("%s: %q lacks %q", c.name, vd.Violations[0].Message, c.msg)
+		}
+	}
+	// With the trigger lost, the delivery's faults are still found.
+	broken := webhookDocs(t)["group_member_kicked"]
+	broken["data"].(map[string]any)["by"].(map[string]any)["status"] = "away"
+	delete(broken, "trigger")
+	b, _ := json.Marshal(broken)
+	if vd := asKicked.Check(b); len(vd.Violations) != 2 || vd.Violations[0].Pointer != "/data/by/status" {
+		t.Errorf("a kick without its trigger, its actor's status broken: %v", vd.Violations)
+	}
+}
+
+// A trigger that is no trigger is refused with the one meant, or the list;
+// a trigger goes with kind webhook only.
+func TestForcedWebhookOptions(t *testing.T) {
+	for _, c := range []struct {
+		opts validate.Options
+		want string
+	}{
+		{validate.Options{Trigger: "mesage_sent"}, `unknown trigger "mesage_sent"; did you mean "message_sent"?`},
+		{validate.Options{Trigger: "zzzz"}, `give one CometChat names (message_sent, `},
+		{validate.Options{Trigger: "message_sent", Kind: types.KindUser}, "give kind webhook, or no kind"},
+	} {
+		if _, err := validate.New(c.opts); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.opts, err, c.want)
+		}
+	}
+	if _, err := validate.New(validate.Options{Trigger: "message_sent", Kind: types.KindWebhook}); err != nil {
+		t.Error(err)
+	}
+}
+
+// CometChat sends a delivery's members as a map keyed by uid (its QA suite's
+// schemas require an object; every published example is one). An array of
+// them is reported, its users still checked, and the rules that read
+// members find the actor and the scopes in either form.
+func TestWebhookMembersForms(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	user := func(uid string) map[string]any {
+		return map[string]any{"uid": uid, "name": strings.ToUpper(uid), "status": "available", "role": "default", "lastActiveAt": 1700000000}
+	}
+	group := fixture(t, "rest/group.json")
+	kick := func(members any) map[string]any {
+		return delivery("group_member_kicked", map[string]any{"group": group, "members": members, "by": user("ann")})
+	}
+	scoped := func(uid, scope, old string) map[string]any {
+		u := user(uid)
+		u["scope"], u["oldScope"] = scope, old
+		return u
+	}
+	for _, c := range []struct {
+		name string
+		doc  map[string]any
+		want []string // rule@pointer, in order
+	}{
+		{"the map", kick(map[string]any{"bob": user("bob")}), nil},
+		{"the actor in the map, by key", kick(map[string]any{"bob": user("bob"), "ann": user("ann")}), []string{"webhook-members@/data/members/ann"}},
+		{"an array", kick([]any{user("bob")}), []string{"type@/data/members"}},
+		{"the actor in an array", kick([]any{user("bob"), user("ann")}), []string{"type@/data/members", "webhook-members@/data/members/1"}},
+		{"a broken user in an array", kick([]any{map[string]any{"uid": "bob", "name": "B", "status": "away"}}), []string{"type@/data/members", "enum@/data/members/0/status"}},
+		{"a scope unchanged in an array", delivery("group_member_scope_changed", map[string]any{"group": group, "by": user("ann"),
+			"members": []any{scoped("bob", "admin", "admin")}}), []string{"type@/data/members", "webhook-members@/data/members/0/scope"}},
+		{"blocked users in an array", delivery("user_blocked", map[string]any{"users": []any{user("bob")}, "by": user("ann")}), []string{"type@/data/users"}},
+	} {
+		b, _ := json.Marshal(c.doc)
+		vd := v.Check(b)
+		var got []string
+		for _, x := range vd.Violations {
+			got = append(got, x.Rule+"@"+x.Pointer)
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -9,7 +9,13 @@
 // decision.
 package webhook
 
-import "github.com/ccconform/ccconform/types"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ccconform/ccconform/internal/suggest"
+	"github.com/ccconform/ccconform/types"
+)
 
 // Family is a layout of webhook deliveries.
 type Family string
@@ -32,7 +38,8 @@ const (
 type Part struct {
 	// Pointer is where the entity sits, below the delivery's root; a
 	// segment * stands for every member of a map keyed by uid (whose key
-	// must be the entity's uid) or every element of an array.
+	// must be the entity's uid); an array in its place is reported, and its
+	// elements checked all the same.
 	Pointer string
 	// Kind is the entity's kind; "" is any message, told by its category.
 	Kind types.Kind
@@ -144,6 +151,18 @@ func Lookup(name string) (Trigger, bool) {
 		}
 	}
 	return Trigger{}, false
+}
+
+// Parse returns the trigger named name, or an error that names the closest
+// trigger (a "did you mean"), or else lists them all.
+func Parse(name string) (Trigger, error) {
+	if t, ok := Lookup(name); ok {
+		return t, nil
+	}
+	if c := suggest.Closest(name, Names()); c != "" {
+		return Trigger{}, fmt.Errorf("unknown trigger %q; did you mean %q?", name, c)
+	}
+	return Trigger{}, fmt.Errorf("unknown trigger %q: give one CometChat names (%s), or a campaign, feed or notification event", name, strings.Join(Names(), ", "))
 }
 
 // Triggers lists the registry's triggers.

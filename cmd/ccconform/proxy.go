@@ -24,6 +24,7 @@ type proxyOptions struct {
 	target          string
 	listenAddr      string
 	kind            string
+	trigger         string
 	profile         string
 	strict          bool
 	format          string
@@ -79,7 +80,7 @@ byte for byte; the answer waits for the check.
 	f.StringVar(&o.target, "target", "", "forward every request to this `URL` (required)")
 	f.StringVar(&o.listenAddr, "listen", "127.0.0.1:8687", "listen on `HOST:PORT`; port 0 picks a free one")
 	f.SetNormalizeFunc(listenAlias)
-	f.StringVar(&o.kind, "kind", "auto", "check every document as this `KIND`: auto, or "+kindNames())
+	addKindFlags(c, &o.kind, &o.trigger)
 	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|rest|sdk|docs`")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
 	f.StringVar(&o.format, "format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
@@ -106,7 +107,7 @@ func runProxy(e *env, o *proxyOptions) int {
 	if err != nil {
 		return e.errorf("proxy: --target: %v", err)
 	}
-	opts, err := checkOptions(o.kind, o.profile, o.strict)
+	opts, err := checkOptions(o.kind, o.trigger, o.profile, o.strict)
 	if err != nil {
 		return e.errorf("%v", err)
 	}

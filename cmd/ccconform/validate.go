@@ -23,6 +23,7 @@ import (
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
+	"github.com/ccconform/ccconform/webhook"
 	"github.com/spf13/cobra"
 )
 
@@ -30,6 +31,7 @@ import (
 type validateOptions struct {
 	args            []string
 	kind            string
+	trigger         string
 	profile         string
 	strict          bool
 	customData      pairFlags
@@ -99,6 +101,10 @@ ends the flags.`,
   ccconform validate --format sarif -o results.sarif payloads/
   ccconform validate --coverage --format html -o report.html payloads/
 
+  # Read every document as a webhook delivery, of one trigger
+  ccconform validate --kind webhook captured-hooks.ndjson
+  ccconform validate --trigger group_member_joined joins.ndjson
+
   # Check your own custom message type's customData
   ccconform validate --custom-schema location=schemas/location.json payloads/
 `,
@@ -113,7 +119,7 @@ ends the flags.`,
 	}
 	f := c.Flags()
 	o.maxDoc = byteSize(validate.DefaultMaxDocumentBytes)
-	f.StringVar(&o.kind, "kind", "auto", "check every document as this `KIND`: auto (detect each), or "+kindNames())
+	addKindFlags(c, &o.kind, &o.trigger)
 	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|rest|sdk|docs`: auto detects each document's; rest is REST API v3 wire JSON, sdk the official SDKs' objects as JSON.stringify writes them (3.x and 4.x), docs the data model documentation's own layout")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
 	f.Var(&o.customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json, found from the working directory up)")
@@ -135,9 +141,7 @@ ends the flags.`,
 	f.BoolVar(&o.failuresOnly, "failures-only", false, "list only the documents that do not conform in the formats that list every one (json, junit); the summary still counts all")
 	f.StringSliceVar(&o.disable, "disable", nil, "suppress the violations of this `RULE` (repeatable, or comma-separated); they are counted as suppressed, and fail nothing")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "do not read input files whose path matches this `GLOB` (* within a directory, ** across them; a pattern without / matches the file name; repeatable)")
-	c.RegisterFlagCompletionFunc("kind", completeValues(kinds("auto")...))
 	c.RegisterFlagCompletionFunc("disable", completeValues(validate.RuleIDs()...))
-	c.RegisterFlagCompletionFunc("profile", completeValues(profiles("auto")...))
 	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	c.RegisterFlagCompletionFunc("input-format", completeValues(validate.Formats()...))
 	return c
@@ -191,7 +195,7 @@ func runValidate(e *env, o *validateOptions) int {
 	if err != nil {
 		return e.errorf("%v", err)
 	}
-	opts, err := checkOptions(o.kind, o.profile, o.strict)
+	opts, err := checkOptions(o.kind, o.trigger, o.profile, o.strict)
 	if err != nil {
 		return e.errorf("%v", err)
 	}
@@ -521,12 +525,35 @@ func progress(e *env, n *atomic.Int64) func() {
 	}
 }
 
-// checkOptions reads --kind, --profile and --strict, as validate and proxy
-// take them.
-func checkOptions(kind, profile string, strict bool) (validate.Options, error) {
+// checkKinds lists the values of --kind where documents are checked: auto,
+// the model's kinds, and webhook.
+func checkKinds() []string { return kinds("auto", string(types.KindWebhook)) }
+
+// addKindFlags adds --kind and --trigger, as validate and proxy take them,
+// with their completions.
+func addKindFlags(c *cobra.Command, kind, trigger *string) {
+	f := c.Flags()
+	f.StringVar(kind, "kind", "auto", "check every document as this `KIND`: auto (detect each), "+kindNames()+", or webhook (read each as a webhook delivery)")
+	f.StringVar(trigger, "trigger", "", "read every document as a webhook delivery of this `TRIGGER` (implies --kind webhook); one of another trigger is a violation")
+	c.RegisterFlagCompletionFunc("kind", completeValues(checkKinds()...))
+	c.RegisterFlagCompletionFunc("trigger", completeValues(webhook.Names()...))
+}
+
+// checkOptions reads --kind, --trigger, --profile and --strict, as validate
+// and proxy take them.
+func checkOptions(kind, trigger, profile string, strict bool) (validate.Options, error) {
 	opts := validate.Options{Strict: strict}
-	if err := oneOf("kind", kind, kinds("auto")); err != nil {
+	if err := oneOf("kind", kind, checkKinds()); err != nil {
 		return opts, err
+	}
+	if trigger != "" {
+		if kind != "auto" && kind != string(types.KindWebhook) {
+			return opts, fmt.Errorf("--trigger reads every document as a webhook delivery: give --kind webhook or no --kind, not --kind %s", kind)
+		}
+		if _, err := webhook.Parse(trigger); err != nil {
+			return opts, fmt.Errorf("--trigger: %v", err)
+		}
+		opts.Trigger = trigger
 	}
 	if err := oneOf("profile", profile, profiles("auto")); err != nil {
 		return opts, err
