@@ -183,7 +183,7 @@ func (mw *MaskWriter) process(final bool) error {
 			continue
 		}
 		write(b[from:p])
-		write([]byte(redacted))
+		write(replacement(b[p : p+n]))
 		p += n
 		from, mw.maskEnd = p, p
 	}
@@ -201,6 +201,21 @@ func (mw *MaskWriter) process(final bool) error {
 	mw.buf = mw.buf[:copy(mw.buf, b[keep:])]
 	mw.back = p - keep
 	return nil
+}
+
+var (
+	redactedBytes  = []byte(redacted)
+	quotedRedacted = []byte(`"` + redacted + `"`)
+)
+
+// replacement is what stands for match: "[redacted]", quoted when the
+// match is a quoted string (a secret given with its quotes, as a short user
+// name is), so that a JSON value stays a JSON value.
+func replacement(match []byte) []byte {
+	if len(match) >= 2 && match[0] == '"' && match[len(match)-1] == '"' {
+		return quotedRedacted
+	}
+	return redactedBytes
 }
 
 // matcher finds secrets in their forms.
@@ -251,7 +266,7 @@ func (m *matcher) mask(b []byte) []byte {
 			p++
 			continue
 		}
-		out = append(append(out, b[from:p]...), redacted...)
+		out = append(append(out, b[from:p]...), replacement(b[p:p+n])...)
 		p += n
 		from, maskEnd = p, p
 	}

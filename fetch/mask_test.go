@@ -365,3 +365,20 @@ func FuzzMaskWriter(f *testing.F) {
 		}
 	})
 }
+
+// A secret given with its quotes (a short user name, masked only where it
+// stands quoted) is replaced by a quoted "[redacted]", so that a JSON value
+// stays one; escaped inside a string it is replaced as any secret is.
+func TestMaskKeepsQuotedValuesJSON(t *testing.T) {
+	var b strings.Builder
+	mw := NewMaskWriter(&b, []string{`"a"`})
+	mw.Write([]byte(`{"trigger":"a","message":"is \"a\", not a trigger","n":"ab"}`))
+	mw.Flush()
+	want := `{"trigger":"[redacted]","message":"is [redacted], not a trigger","n":"ab"}`
+	if b.String() != want {
+		t.Errorf("got  %s\nwant %s", b.String(), want)
+	}
+	if !json.Valid([]byte(b.String())) {
+		t.Error("the masked JSON is no longer JSON")
+	}
+}

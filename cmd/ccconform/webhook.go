@@ -77,14 +77,34 @@ func readWebhookAuth() (webhookAuth, error) {
 	return webhookAuth{user: user, password: password, set: true}, nil
 }
 
-// secrets lists what outputs must never show: the password, the whole
-// user:password, and the Authorization header's credential.
+// shortUser is the length, in bytes, under which the user name is masked
+// only where it stands quoted (row 81).
+const shortUser = 4
+
+// secrets lists what outputs must never show: the password, the user name,
+// the whole user:password, and the Authorization header's credential. A
+// user name shorter than shortUser bytes is masked only where it stands
+// quoted, as JSON and the reports quote values: bare, it would mask the
+// reports' own words (a user "a" in "is a string").
 func (a webhookAuth) secrets() []string {
 	if !a.set {
 		return nil
 	}
 	whole := a.user + ":" + a.password
-	return []string{a.password, whole, base64.StdEncoding.EncodeToString([]byte(whole))}
+	user := a.user
+	if len(user) < shortUser {
+		user = `"` + user + `"`
+	}
+	return []string{a.password, user, whole, base64.StdEncoding.EncodeToString([]byte(whole))}
+}
+
+// shortUserWarning is what a command that takes the Basic auth says of a
+// user name too short to be masked everywhere, or "".
+func (a webhookAuth) shortUserWarning() string {
+	if !a.set || len(a.user) >= shortUser {
+		return ""
+	}
+	return fmt.Sprintf("warning: the user name of %s is shorter than %d bytes: outputs mask it only where it stands quoted; a longer one is masked everywhere", webhookAuthEnv, shortUser)
 }
 
 // masked returns w with the secrets masked, a write at a time, or w

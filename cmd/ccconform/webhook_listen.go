@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccconform/ccconform/fetch"
@@ -23,6 +24,15 @@ import (
 // defaultWebhookBody bounds a delivery's body: CometChat's are a few KiB.
 const defaultWebhookBody = 1 << 20
 
+// defaultMaxConcurrent bounds the deliveries read and checked at once: with
+// the body cap, what a flood can hold in memory (16 MiB of bodies).
+const defaultMaxConcurrent = 16
+
+// waitingPerSlot is how many deliveries may wait for a slot, per slot, with
+// their headers read and their bodies not; past that a delivery is
+// answered 503 with Retry-After (row 80).
+const waitingPerSlot = 4
+
 // webhookListenOptions are the flags and arguments of ccconform webhook
 // listen.
 type webhookListenOptions struct {
@@ -30,6 +40,8 @@ type webhookListenOptions struct {
 	listenAddr string
 	basicAuth  bool
 	maxBody    byteSize
+	maxConc    int
+	trigger    string
 	strict     bool
 	format     string
 	out        string
@@ -42,7 +54,7 @@ type webhookListenOptions struct {
 // newWebhookListenCmd returns the webhook listen command; runF, when set,
 // runs instead of the command's work, for tests of the parsing.
 func newWebhookListenCmd(e *env, runF func(*webhookListenOptions) int) *cobra.Command {
-	o := &webhookListenOptions{maxBody: defaultWebhookBody}
+	o := &webhookListenOptions{maxBody: defaultWebhookBody, maxConc: defaultMaxConcurrent}
 	c := &cobra.Command{
 		Use:   "listen [flags]",
 		Short: "receive webhook deliveries, answer 200, and check each one",
@@ -54,7 +66,16 @@ is then 1 if any delivery did not conform or was refused, else 0.
 
 With --basic-auth, a delivery must carry the Basic auth credentials of
 CCCONFORM_WEBHOOK_AUTH (user:password), or is answered 401. A body larger than
---max-body-bytes is answered 413 and reported (rule size).`,
+--max-body-bytes is answered 413 and reported (rule size).
+
+Every body is read as a delivery: one that is not an object with trigger and
+data is reported (rule webhook-envelope); with --trigger, one of another
+trigger too (rule webhook-trigger).
+
+At most --max-concurrent deliveries are read and checked at once, so memory
+stays within that many bodies; four times as many wait for their turn (their
+bodies not yet read), and past that a delivery is answered 503 with
+Retry-After: 1 and counted as turned away (the exit status is then 1).`,
 		Example: `  # Point CometChat's webhook (or webhook send) at this address
   ccconform webhook listen --listen 127.0.0.1:8688
 
@@ -64,6 +85,9 @@ CCCONFORM_WEBHOOK_AUTH (user:password), or is answered 401. A body larger than
 
   # Which triggers came, and which of the model never did
   ccconform webhook listen --coverage
+
+  # A webhook that should only ever send one trigger
+  ccconform webhook listen --trigger group_member_joined
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -79,6 +103,8 @@ CCCONFORM_WEBHOOK_AUTH (user:password), or is answered 401. A body larger than
 	f.SetNormalizeFunc(listenAlias)
 	f.BoolVar(&o.basicAuth, "basic-auth", false, "answer 401 to deliveries without the Basic auth credentials of "+webhookAuthEnv+" (user:password)")
 	f.Var(&o.maxBody, "max-body-bytes", "answer 413 to a body larger than `SIZE`, and report it (bytes, or with KiB, MiB)")
+	f.IntVar(&o.maxConc, "max-concurrent", defaultMaxConcurrent, "read and check at most `N` deliveries at once; 4N more wait, and past that a delivery gets 503 with Retry-After")
+	f.StringVar(&o.trigger, "trigger", "", "expect deliveries of this `TRIGGER` only: one of another trigger is a violation")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
 	f.StringVar(&o.format, "format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `FILE` instead of standard output")
@@ -87,12 +113,21 @@ CCCONFORM_WEBHOOK_AUTH (user:password), or is answered 401. A body larger than
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log each delivery on standard error")
 	o.timeouts = addServerFlags(f)
 	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
+	c.RegisterFlagCompletionFunc("trigger", completeValues(webhook.Names()...))
 	return c
 }
 
 func runWebhookListen(e *env, o *webhookListenOptions) int {
 	if err := oneOf("format", o.format, report.Formats()); err != nil {
 		return e.errorf("%v", err)
+	}
+	if o.maxConc < 1 {
+		return e.errorf("webhook listen: --max-concurrent %d: give at least 1 (the default is %d)", o.maxConc, defaultMaxConcurrent)
+	}
+	if o.trigger != "" {
+		if _, err := webhook.Parse(o.trigger); err != nil {
+			return e.errorf("--trigger: %v", err)
+		}
 	}
 	auth, err := readWebhookAuth()
 	if err != nil {
@@ -104,14 +139,18 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 	if !o.basicAuth {
 		auth = webhookAuth{}
 	}
-	v, err := validate.New(validate.Options{Strict: o.strict, Workers: 1})
+	v, err := validate.New(validate.Options{Strict: o.strict, Workers: 1, Kind: types.KindWebhook, Trigger: o.trigger})
 	if err != nil {
 		return e.errorf("%v", err)
 	}
 	secrets := auth.secrets()
 	logw := &syncWriter{w: masked(e.stderr, secrets)}
+	if w := auth.shortUserWarning(); w != "" && o.basicAuth {
+		fmt.Fprintf(logw, "ccconform webhook listen: %s\n", w)
+	}
 	h := &hookListener{v: v, maxBody: int64(o.maxBody), auth: auth, log: logw, verbose: o.verbose,
 		seen: map[[32]byte]int{}, triggers: map[string]int{}, sum: report.NewSummary()}
+	h.limit(o.maxConc)
 	if auth.set {
 		h.want = sha256.Sum256([]byte(auth.user + ":" + auth.password))
 	}
@@ -154,7 +193,7 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 	h.mu.Lock()
 	h.closed = true
 	err = h.live.Close(h.sum)
-	invalid, refused := h.sum.Invalid, h.refused
+	invalid, refused, busy := h.sum.Invalid, h.refused, h.busy
 	h.mu.Unlock()
 	if err != nil {
 		return e.errorf("writing the report: %v", err)
@@ -162,13 +201,16 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 	if refused > 0 {
 		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries refused (401: wrong or no credentials) or lost (a body that could not be read)\n", refused)
 	}
+	if busy > 0 {
+		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries turned away (503: more than %d at once, and %d waiting); raise --max-concurrent\n", busy, o.maxConc, waitingPerSlot*o.maxConc)
+	}
 	if o.coverage {
 		h.writeCoverage(logw)
 	}
 	switch {
 	case status != exitOK:
 		return status
-	case invalid > 0 || refused > 0:
+	case invalid > 0 || refused > 0 || busy > 0:
 		return exitInvalid
 	}
 	return exitOK
@@ -194,8 +236,15 @@ type hookListener struct {
 	order    [][32]byte       // the bodies of seen, oldest first
 	triggers map[string]int   // deliveries by trigger
 	refused  int
+	busy     int  // deliveries turned away with 503
 	closed   bool // once the report is closed, late verdicts are dropped
-	repErr   error
+
+	// slots holds a token for each delivery read and checked now; waiting
+	// counts those that wait for one, up to maxWaiting.
+	slots      chan struct{}
+	waiting    atomic.Int64
+	maxWaiting int64
+	repErr     error
 }
 
 func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -223,6 +272,16 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !h.acquire(r) {
+		h.mu.Lock()
+		h.busy++
+		h.mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "too many deliveries at once; retry", http.StatusServiceUnavailable)
+		fmt.Fprintf(h.log, "ccconform webhook listen: %s: answered 503: too many deliveries at once\n", where)
+		return
+	}
+	defer h.release()
 	var body []byte
 	var err error
 	over := r.ContentLength > h.maxBody
@@ -265,10 +324,6 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("the delivery is larger than %d bytes (--max-body-bytes): answered 413, not checked", h.maxBody)}}}
 	} else {
 		vd = h.v.Check(body)
-		if vd.Kind != types.KindWebhook && !vd.HasRule(validate.RuleJSON) {
-			vd.Violations = append([]validate.Violation{{Rule: validate.RuleWebhookEnvelope,
-				Message: "is not a webhook delivery: CometChat POSTs an object with trigger and data"}}, vd.Violations...)
-		}
 	}
 	vd.Location = loc
 	if dup {
@@ -313,6 +368,45 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// limit lets n deliveries be read and checked at once, and waitingPerSlot
+// times as many wait.
+func (h *hookListener) limit(n int) {
+	h.slots = make(chan struct{}, n)
+	h.maxWaiting = int64(waitingPerSlot * n)
+}
+
+// acquire takes a slot for r's delivery, waiting for one while fewer than
+// maxWaiting wait and r's client is there. It reports false when the
+// delivery is to be turned away; then it holds no slot.
+func (h *hookListener) acquire(r *http.Request) bool {
+	if h.slots == nil {
+		return true
+	}
+	select {
+	case h.slots <- struct{}{}:
+		return true
+	default:
+	}
+	if h.waiting.Add(1) > h.maxWaiting {
+		h.waiting.Add(-1)
+		return false
+	}
+	defer h.waiting.Add(-1)
+	select {
+	case h.slots <- struct{}{}:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// release gives back the slot acquire took.
+func (h *hookListener) release() {
+	if h.slots != nil {
+		<-h.slots
+	}
 }
 
 // writeCoverage writes the triggers seen, with their counts, and the

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
 )
@@ -149,7 +152,7 @@ func TestWebhookSendRate(t *testing.T) {
 // newTestListener returns a listener whose report goes to buf.
 func newTestListener(t *testing.T, maxBody int64, auth webhookAuth, buf *bytes.Buffer) *hookListener {
 	t.Helper()
-	v, err := validate.New(validate.Options{Workers: 1})
+	v, err := validate.New(validate.Options{Workers: 1, Kind: types.KindWebhook})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,8 +209,8 @@ func TestWebhookListener(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		`"source":"POST /hook #2"},"kind":"user"`,
-		`is not a webhook delivery`,
+		`"source":"POST /hook #2"},"kind":"webhook"`,
+		`has no trigger and no data: a webhook delivery is an object with both; it looks like a document of the model (it has uid), not a delivery`,
 		`"rule":"size"`,
 		`"note":"duplicate delivery (the same body as #1)"`,
 		`"documents":4,"valid":0,"invalid":4`,
@@ -239,5 +242,98 @@ func TestWebhookSendCutsAnswersWithoutShowingSecrets(t *testing.T) {
 		if strings.Contains(out, "s3<c") || strings.Contains(out, "s3") && strings.Contains(out, "hooks:s") {
 			t.Errorf("a part of the secret shows:\n%s", out)
 		}
+	}
+}
+
+// A flood of deliveries slow to send their bodies: at most N are read and
+// checked at once, 4N wait with only their headers read, and the rest are
+// answered 503 with Retry-After at once. None is lost or counted twice, and
+// the listener holds nothing once the flood is over.
+func TestWebhookListenerBoundsAFlood(t *testing.T) {
+	const slots, sent = 3, 40
+	const waiting, turnedAway = waitingPerSlot * slots, sent - slots - waitingPerSlot*slots
+	var buf bytes.Buffer
+	h := newTestListener(t, 1<<20, webhookAuth{}, &buf)
+	h.limit(slots)
+	baseline := runtime.NumGoroutine()
+	srv := httptest.NewServer(h)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: sent}}
+	type answer struct {
+		code       int
+		retryAfter string
+	}
+	answers := make(chan answer, sent)
+	rest := make([]func(), sent)
+	for i := range sent {
+		pr, pw := io.Pipe()
+		head := `{"trigger":"group_deleted","data":{"group":`
+		tail := fmt.Sprintf(`{"guid":"g%d","name":"G","type":"public","createdAt":1638361550}}}`, i)
+		go pw.Write([]byte(head)) // the first half now; the rest when let go
+		rest[i] = func() { pw.Write([]byte(tail)); pw.Close() }
+		go func() {
+			resp, err := client.Post(srv.URL+"/hook", "Application/json", pr)
+			if err != nil {
+				answers <- answer{code: -1}
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			answers <- answer{resp.StatusCode, resp.Header.Get("Retry-After")}
+		}()
+	}
+	// The flood settles: N read, 4N wait, the rest turned away.
+	state := func() (int, int64, int) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return len(h.slots), h.waiting.Load(), h.busy
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r, w, b := state()
+		if r == slots && w == waiting && b == turnedAway {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reading %d, waiting %d, turned away %d; want %d, %d, %d", r, w, b, slots, waiting, turnedAway)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, f := range rest {
+		go f()
+	}
+	codes := map[int]int{}
+	for range sent {
+		a := <-answers
+		codes[a.code]++
+		if a.code == http.StatusServiceUnavailable && a.retryAfter != "1" {
+			t.Errorf("a 503 with Retry-After %q", a.retryAfter)
+		}
+	}
+	if codes[http.StatusOK] != slots+waiting || codes[http.StatusServiceUnavailable] != turnedAway || len(codes) != 2 {
+		t.Errorf("answers %v, want %d 200 and %d 503", codes, slots+waiting, turnedAway)
+	}
+	srv.Close()
+	client.CloseIdleConnections()
+	if err := h.live.Close(h.sum); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	// Each delivery checked is reported once, valid, and none twice.
+	for i := 1; i <= slots+waiting; i++ {
+		if n := strings.Count(out, fmt.Sprintf(`"source":"POST /hook #%d"}`, i)); n != 1 {
+			t.Errorf("delivery #%d is reported %d times", i, n)
+		}
+	}
+	if h.sum.Documents != slots+waiting || h.sum.Invalid != 0 || strings.Contains(out, "duplicate") {
+		t.Errorf("%d documents, %d invalid; want %d valid, no duplicate:\n%s", h.sum.Documents, h.sum.Invalid, slots+waiting, out)
+	}
+	if len(h.slots) != 0 || h.waiting.Load() != 0 {
+		t.Errorf("after the flood: %d slots held, %d waiting", len(h.slots), h.waiting.Load())
+	}
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > baseline+2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after the flood, %d before", runtime.NumGoroutine(), baseline)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
