@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -297,5 +299,68 @@ func TestCoverageCountsNewShapes(t *testing.T) {
 		if counted[p] == 0 {
 			t.Errorf("%s never counted, though the fixtures have it", p)
 		}
+	}
+}
+
+// TestCoverageOfWebhooks: generated deliveries of every trigger of the
+// model and CometChat's published examples leave no trigger of the model
+// never seen, count each entity under its kind apart from documents, and
+// put an undocumented field of a delivery on the entity that holds it.
+func TestCoverageOfWebhooks(t *testing.T) {
+	g, err := generate.New(generate.Options{Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var corpus []string
+	for i := range 2 * len(generate.ModelledTriggers()) {
+		d, err := g.Webhook(generate.WebhookAll, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(d)
+		corpus = append(corpus, string(b))
+	}
+	corpus = append(corpus, `{"trigger":"message_sent","data":{"message":{"id":"1","category":"message","type":"text","shoe":1}}}`)
+	files, _ := filepath.Glob("../fixtures/webhooks/*.json")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		corpus = append(corpus, compact(t, b))
+	}
+	r := coverageOf(t, "hooks.ndjson", strings.Join(corpus, "\n"))
+	if len(r.Triggers) == 0 {
+		t.Fatal("no triggers counted")
+	}
+	for _, tr := range r.Triggers {
+		if tr.Count == 0 {
+			t.Errorf("trigger %s never seen", tr.Name)
+		}
+	}
+	in := map[types.Kind]validate.KindCoverage{}
+	for _, k := range r.Kinds {
+		if k.In != validate.InWebhook {
+			t.Errorf("%s counted as a document: only deliveries were checked", k.Title())
+			continue
+		}
+		in[k.Kind] = k
+	}
+	for _, k := range []types.Kind{types.KindUser, types.KindGroup, types.KindTextMessage, types.KindCall} {
+		if in[k].Documents == 0 {
+			t.Errorf("no %s entity counted in deliveries: %v", k, slices.Collect(maps.Keys(in)))
+		}
+	}
+	found := false
+	for _, d := range in[types.KindTextMessage].Undocumented {
+		if d.Pointer == "/shoe" {
+			found = d.First.Source == "hooks.ndjson" && strings.HasSuffix(d.Sample, " /data/message/shoe")
+		}
+	}
+	if !found {
+		t.Errorf("the undocumented /data/message/shoe is not on the text message: %+v", in[types.KindTextMessage].Undocumented)
+	}
+	if never := strings.Join(r.NeverSeen(), "\n"); strings.Contains(never, "webhook trigger") {
+		t.Errorf("never seen lists triggers:\n%s", never)
 	}
 }

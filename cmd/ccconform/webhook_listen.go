@@ -149,8 +149,13 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 		fmt.Fprintf(logw, "ccconform webhook listen: %s\n", w)
 	}
 	h := &hookListener{v: v, maxBody: int64(o.maxBody), auth: auth, log: logw, verbose: o.verbose,
-		seen: map[[32]byte]int{}, triggers: map[string]int{}, sum: report.NewSummary()}
+		seen: map[[32]byte]int{}, sum: report.NewSummary()}
 	h.limit(o.maxConc)
+	if o.coverage {
+		if h.cov, err = validate.NewCoverage(); err != nil {
+			return e.errorf("%v", err)
+		}
+	}
 	if auth.set {
 		h.want = sha256.Sum256([]byte(auth.user + ":" + auth.password))
 	}
@@ -228,16 +233,16 @@ type hookListener struct {
 	log     io.Writer
 	verbose bool
 
-	mu       sync.Mutex
-	live     *liveReport
-	sum      *report.Summary
-	n        int              // deliveries numbered so far
-	seen     map[[32]byte]int // the number of the first delivery of each body
-	order    [][32]byte       // the bodies of seen, oldest first
-	triggers map[string]int   // deliveries by trigger
-	refused  int
-	busy     int  // deliveries turned away with 503
-	closed   bool // once the report is closed, late verdicts are dropped
+	mu      sync.Mutex
+	live    *liveReport
+	sum     *report.Summary
+	n       int                // deliveries numbered so far
+	seen    map[[32]byte]int   // the number of the first delivery of each body
+	order   [][32]byte         // the bodies of seen, oldest first
+	cov     *validate.Coverage // what the deliveries held, with --coverage
+	refused int
+	busy    int  // deliveries turned away with 503
+	closed  bool // once the report is closed, late verdicts are dropped
 
 	// slots holds a token for each delivery read and checked now; waiting
 	// counts those that wait for one, up to maxWaiting.
@@ -337,8 +342,8 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	if !h.closed {
 		h.sum.Add(vd)
-		if vd.Trigger != "" {
-			h.triggers[vd.Trigger]++
+		if h.cov != nil {
+			h.cov.Add(body, vd)
 		}
 		if err := h.live.Verdict(vd); err != nil && h.repErr == nil {
 			h.repErr = err
@@ -409,34 +414,52 @@ func (h *hookListener) release() {
 	}
 }
 
-// writeCoverage writes the triggers seen, with their counts, and the
-// triggers of the model never seen.
+// writeCoverage writes, from the coverage report, the triggers seen with
+// their counts, the triggers of the model never seen, and for each kind of
+// entity the deliveries carried, its documented fields never seen.
 func (h *hookListener) writeCoverage(w io.Writer) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var seen []string
-	for t, n := range h.triggers {
-		seen = append(seen, fmt.Sprintf("%s %d", escape.Visible(t), n))
+	r := h.cov.Report()
+	counts := map[string]int{}
+	var seen, missing []string
+	for _, t := range r.Triggers {
+		counts[t.Name] = t.Count
+		if t.Count > 0 {
+			seen = append(seen, fmt.Sprintf("%s %d", escape.Visible(t.Name), t.Count))
+		}
 	}
-	sort.Strings(seen)
-	var missing []string
 	model := 0
 	for _, t := range webhook.Triggers() {
-		if !t.Model() {
-			continue
-		}
-		model++
-		if h.triggers[t.Name] == 0 {
-			missing = append(missing, t.Name)
+		if t.Model() {
+			model++
+			if counts[t.Name] == 0 {
+				missing = append(missing, t.Name)
+			}
 		}
 	}
+	sort.Strings(seen)
 	if len(seen) == 0 {
 		seen = []string{"none"}
 	}
 	fmt.Fprintf(w, "triggers seen: %s\n", strings.Join(seen, ", "))
 	if len(missing) == 0 {
 		fmt.Fprintf(w, "triggers of the model never seen: none (all %d seen)\n", model)
-		return
+	} else {
+		fmt.Fprintf(w, "triggers of the model never seen (%d of %d): %s\n", len(missing), model, strings.Join(missing, ", "))
 	}
-	fmt.Fprintf(w, "triggers of the model never seen (%d of %d): %s\n", len(missing), model, strings.Join(missing, ", "))
+	for _, k := range r.Kinds {
+		if k.In != validate.InWebhook || len(k.Fields) == 0 {
+			continue
+		}
+		var never []string
+		for _, f := range k.Fields {
+			if f.Count == 0 {
+				never = append(never, f.Pointer)
+			}
+		}
+		line := fmt.Sprintf("%s: %d entities, %d of %d documented fields seen", k.Title(), k.Documents, len(k.Fields)-len(never), len(k.Fields))
+		if len(never) > 0 {
+			line += "; never seen: " + strings.Join(never, ", ")
+		}
+		fmt.Fprintln(w, line)
+	}
 }

@@ -160,8 +160,12 @@ func newTestListener(t *testing.T, maxBody int64, auth webhookAuth, buf *bytes.B
 	if err != nil {
 		t.Fatal(err)
 	}
+	cov, err := validate.NewCoverage()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := &hookListener{v: v, maxBody: maxBody, auth: auth, log: io.Discard, seen: map[[32]byte]int{},
-		triggers: map[string]int{}, sum: report.NewSummary(), live: newLiveReport(rep)}
+		cov: cov, sum: report.NewSummary(), live: newLiveReport(rep)}
 	if auth.set {
 		h.want = sha256.Sum256([]byte(auth.user + ":" + auth.password))
 	}
@@ -335,5 +339,38 @@ func TestWebhookListenerBoundsAFlood(t *testing.T) {
 			t.Fatalf("%d goroutines after the flood, %d before", runtime.NumGoroutine(), baseline)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestWebhookListenCoverage: --coverage writes, from the coverage report,
+// the triggers seen and never seen and the fields of their entities.
+func TestWebhookListenCoverage(t *testing.T) {
+	var buf bytes.Buffer
+	h := newTestListener(t, 1<<20, webhookAuth{}, &buf)
+	for _, f := range []string{"message_sent.json", "group_member_added.json", "group_member_added.json"} {
+		body, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "webhooks", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(body)))
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(`{"trigger":"nope","data":{}}`)))
+	var out bytes.Buffer
+	h.writeCoverage(&out)
+	got := out.String()
+	for _, want := range []string{
+		"triggers seen: group_member_added 2, message_sent 1, nope 1\n",
+		"triggers of the model never seen (34 of 36): message_edited, ",
+		"\nuser (rest, in webhook deliveries): ",
+		"\ntextMessage (rest, in webhook deliveries): 1 entities, ",
+		"\ngroup (rest, in webhook deliveries): 2 entities, ",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("coverage lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "(rest): ") {
+		t.Errorf("coverage lists documents where deliveries came:\n%s", got)
 	}
 }

@@ -248,7 +248,7 @@ func checkSplits(t *testing.T, seed uint64, whole *report.Summary, files []corpu
 // same on one worker or two.
 func TestMergeOfAnySplitIsTheWhole(t *testing.T) {
 	seeds, trials := []uint64{1, 2, 3}, 8
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		seeds, trials = seeds[:1], 4
 	}
 	for _, seed := range seeds {
