@@ -111,6 +111,7 @@ func newRootCmd(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		newGenerateCmd(e, nil),
+		newMergeCmd(e, nil),
 		newProxyCmd(e, nil),
 		newSchemaCmd(e, nil),
 		newServeCmd(e, nil),

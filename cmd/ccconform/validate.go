@@ -53,6 +53,7 @@ type validateOptions struct {
 	failuresOnly    bool
 	disable         []string
 	exclude         []string
+	shard           shardFlag
 	// changed reports whether a flag was given, so that the config's
 	// value counts only when it was not.
 	changed func(name string) bool
@@ -107,6 +108,9 @@ ends the flags.`,
 
   # Check your own custom message type's customData
   ccconform validate --custom-schema location=schemas/location.json payloads/
+  # Check the second of three shards of an archive, then merge the summaries
+  ccconform validate --shard 2/3 --format json -o shard-2.jsonl archive/
+  ccconform merge shard-*.jsonl
 `,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -141,6 +145,7 @@ ends the flags.`,
 	f.BoolVar(&o.failuresOnly, "failures-only", false, "list only the documents that do not conform in the formats that list every one (json, junit); the summary still counts all")
 	f.StringSliceVar(&o.disable, "disable", nil, "suppress the violations of this `RULE` (repeatable, or comma-separated); they are counted as suppressed, and fail nothing")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "do not read input files whose path matches this `GLOB` (* within a directory, ** across them; a pattern without / matches the file name; repeatable)")
+	f.Var(&o.shard, "shard", "check only shard `I/N` of the input files (I from 1 to N): of the files the inputs expand to, sorted by path, those at positions k (from 0) with k mod N = I-1; the same inputs give the same shards, and 'ccconform merge' combines their JSON summaries")
 	c.RegisterFlagCompletionFunc("disable", completeValues(validate.RuleIDs()...))
 	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	c.RegisterFlagCompletionFunc("input-format", completeValues(validate.Formats()...))
@@ -300,6 +305,16 @@ func runValidate(e *env, o *validateOptions) int {
 				failed++
 			}
 		}
+	}
+	if o.shard.n > 0 {
+		for _, p := range paths {
+			if p == "-" || isURL(p) {
+				return e.errorf("validate: --shard splits files, and %s is not one: give files and directories, or drop --shard", redact(p))
+			}
+		}
+		all := len(paths)
+		paths = o.shard.pick(paths)
+		fmt.Fprintf(e.stderr, "ccconform: shard %s: %d of %d files\n", o.shard.String(), len(paths), all)
 	}
 
 	// From here on, SIGINT and SIGTERM end the run with the report closed
