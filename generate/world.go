@@ -34,6 +34,10 @@ type World struct {
 	// Conversations are those of the requesting user, Users[0], as
 	// Conversations derives them.
 	Conversations []types.Conversation
+	// Events are the world's history as CometChat's webhooks deliver it,
+	// in delivery order (see EventsFile); nil for a world read back by
+	// ReadWorld.
+	Events []map[string]any
 }
 
 // membership is a user's time in a group.
@@ -211,7 +215,9 @@ func (g *Generator) World(users, groups, messages int) (*World, error) {
 			h.DeliveredAt = h.SentAt
 		}
 	}
+	sentText := map[string]string{}
 	for _, c := range changes {
+		sentText[c.msg.ID] = c.msg.Data.Text
 		c.apply()
 	}
 	w.Messages = msgs
@@ -234,6 +240,13 @@ func (g *Generator) World(users, groups, messages int) (*World, error) {
 		}
 	}
 	w.Conversations = w.ConversationsOf(w.Users[0].UID)
+	// The history, from a source of its own: the world's other files are
+	// what they were before worlds had one.
+	events, err := g.worldEvents(w, sentText)
+	if err != nil {
+		return nil, err
+	}
+	w.Events = append([]map[string]any{}, events...)
 	return w, nil
 }
 
@@ -374,7 +387,8 @@ func conversationOf(m types.Message) string {
 
 // Write writes the world into dir as the REST API's collections, each a
 // {"data": [...]} envelope: users.json, groups.json, members/<guid>.json,
-// messages.json and conversations.json.
+// messages.json and conversations.json; and, when the world has them, its
+// events as webhook deliveries, one a line, in events.ndjson.
 func (w *World) Write(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "members"), 0o755); err != nil {
 		return err
@@ -406,6 +420,9 @@ func (w *World) Write(dir string) error {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			return err
 		}
+	}
+	if w.Events != nil {
+		return writeEvents(dir, w.Events)
 	}
 	return nil
 }
