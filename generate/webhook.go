@@ -326,11 +326,27 @@ func (g *Generator) WebhookMutant(trigger string, i int) (Mutant, error) {
 	if err != nil {
 		return Mutant{}, err
 	}
-	name := d["trigger"].(string)
+	return g.BreakWebhook(d, i)
+}
+
+// BreakWebhook breaks d, a valid delivery of a trigger of the model
+// (decoded, numbers as json.Number), in one way chosen by the seed and i
+// among the faults that fit its trigger, and returns it labelled as
+// WebhookMutant does. d itself is changed. It fails for a delivery whose
+// trigger is not one of the model's, or that no fault fits.
+func (g *Generator) BreakWebhook(d map[string]any, i int) (Mutant, error) {
+	name, _ := d["trigger"].(string)
+	if t, ok := webhook.Lookup(name); !ok || !t.Model() {
+		return Mutant{}, fmt.Errorf("cannot break a delivery of %q: not a trigger of the model", name)
+	}
+	if _, ok := d["data"].(map[string]any); !ok {
+		return Mutant{}, fmt.Errorf("cannot break a %s delivery whose data is not an object", name)
+	}
 	s := g.src("webhook-mutant/"+name, i)
 	start := s.f.IntN(len(WebhookFaults))
 	for n := 0; n < len(WebhookFaults); n++ {
 		if m, ok := breakWebhook(s, d, name, WebhookFaults[(start+n)%len(WebhookFaults)]); ok {
+			var err error
 			m.Kind, m.Profile = types.KindWebhook, types.ProfileREST
 			m.JSON, err = json.Marshal(d)
 			return m, err
@@ -377,7 +393,10 @@ func breakWebhook(s *src, d map[string]any, trigger, fault string) (Mutant, bool
 		for _, key := range []string{"members", "users"} {
 			if m, ok := data[key].(map[string]any); ok && len(m) > 0 {
 				uid := pick(s, sortedKeys(m)...)
-				u := m[uid].(map[string]any)
+				u, ok := m[uid].(map[string]any)
+				if !ok {
+					return Mutant{}, false
+				}
 				u["uid"] = uid + "-other"
 				p := pointer("data", key, uid, "uid")
 				return Mutant{Fault: fmt.Sprintf("keyed %s by another uid than its own", p), Rule: "webhook-key", Pointer: p}, true
@@ -412,23 +431,36 @@ func breakWebhook(s *src, d map[string]any, trigger, fault string) (Mutant, bool
 	case "webhook-members":
 		switch trigger {
 		case "group_member_kicked", "group_member_banned", "group_member_unbanned":
-			by := data["by"].(map[string]any)
-			uid := by["uid"].(string)
+			by, _ := data["by"].(map[string]any)
+			uid, _ := by["uid"].(string)
+			members, _ := data["members"].(map[string]any)
+			if uid == "" || members == nil {
+				return Mutant{}, false
+			}
 			copyBy := map[string]any{}
 			for k, v := range by {
 				copyBy[k] = v
 			}
-			data["members"].(map[string]any)[uid] = copyBy
+			members[uid] = copyBy
 			p := pointer("data", "members", uid)
 			return Mutant{Fault: "listed the actor among the members", Rule: "webhook-members", Pointer: p}, true
 		case "group_member_scope_changed":
-			ms := data["members"].(map[string]any)
+			ms, _ := data["members"].(map[string]any)
+			if len(ms) == 0 {
+				return Mutant{}, false
+			}
 			uid := sortedKeys(ms)[0]
-			m := ms[uid].(map[string]any)
+			m, _ := ms[uid].(map[string]any)
+			if m == nil {
+				return Mutant{}, false
+			}
 			m["oldScope"] = m["scope"]
 			return Mutant{Fault: "gave a scope change the same scope as before", Rule: "webhook-members", Pointer: pointer("data", "members", uid, "scope")}, true
 		case "group_owner_transferred":
-			g := data["group"].(map[string]any)
+			g, _ := data["group"].(map[string]any)
+			if g == nil {
+				return Mutant{}, false
+			}
 			g["oldOwner"] = g["owner"]
 			return Mutant{Fault: "transferred a group to its own owner", Rule: "webhook-members", Pointer: "/data/group/owner"}, true
 		}
