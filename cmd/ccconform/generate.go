@@ -245,9 +245,23 @@ func newWorldCmd(e *env, runF func(*worldOptions) int) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "world [flags] -o DIR",
 		Short: "make a coherent world: users, groups, members and the messages between them",
+		Long: `Make a coherent world and write it into DIR as the REST API's collections:
+users.json, groups.json, members/<guid>.json, messages.json and
+conversations.json.
+
+The world's history goes beside them, in events.ndjson: one webhook delivery
+a line, in delivery order, as CometChat would have POSTed them (groups
+created, members joined, added, promoted, kicked and banned, messages sent,
+edited and deleted, delivery and read receipts, reactions added and removed,
+calls ringing and how they ended), every id, name and time agreeing with the
+collections. Receipts of group messages and reactions are drawn from the
+seed. 'ccconform webhook send --world DIR URL' sends them to a consumer.`,
 		Example: `  # A small world, written as REST collections
   ccconform generate world --users 20 --groups 3 --messages 200 -o world
-  ccconform validate world          # every document conforms
+  ccconform validate world          # every document conforms, every event too
+
+  # Its history, fired at a consumer in order
+  ccconform webhook send --world world http://127.0.0.1:3000/cometchat
 `,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -263,7 +277,7 @@ func newWorldCmd(e *env, runF func(*worldOptions) int) *cobra.Command {
 	f.IntVar(&o.groups, "groups", 3, "how many groups")
 	f.IntVar(&o.messages, "messages", 200, "how many conversation messages (membership actions come on top)")
 	f.Uint64Var(&o.seed, "seed", 1, "the seed")
-	f.StringVarP(&o.out, "output", "o", "", "the `DIR` to write users.json, groups.json, members/<guid>.json and messages.json into")
+	f.StringVarP(&o.out, "output", "o", "", "the `DIR` to write users.json, groups.json, members/<guid>.json, messages.json, conversations.json and events.ndjson into")
 	return c
 }
 
@@ -282,6 +296,8 @@ func runWorld(e *env, o *worldOptions) int {
 	if err := w.Write(o.out); err != nil {
 		return e.errorf("generate world: %v", err)
 	}
-	fmt.Fprintf(e.stderr, "wrote %d users, %d groups and %d messages to %s\n", len(w.Users), len(w.Groups), len(w.Messages), strings.TrimSuffix(o.out, "/"))
+	dir := strings.TrimSuffix(o.out, "/")
+	fmt.Fprintf(e.stderr, "wrote %d users, %d groups and %d messages to %s, and their history as %d webhook events to %s\n",
+		len(w.Users), len(w.Groups), len(w.Messages), dir, len(w.Events), filepath.Join(dir, generate.EventsFile))
 	return exitOK
 }

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -20,6 +22,8 @@ import (
 
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/internal/escape"
+	"github.com/ccconform/ccconform/validate"
+	"github.com/ccconform/ccconform/webhook"
 	"github.com/spf13/cobra"
 )
 
@@ -32,7 +36,12 @@ type webhookSendOptions struct {
 	invalid bool
 	rate    float64
 	timeout time.Duration
-	// generated reports whether a flag of the generator was given.
+	world   string
+	faults  float64
+	// checkAnswers reads the answers to before_message deliveries.
+	checkAnswers bool
+	// generated reports whether a flag of the generator was given (the
+	// seed counts only without --faults, which uses it too).
 	generated bool
 }
 
@@ -47,12 +56,27 @@ func newWebhookSendCmd(e *env, runF func(*webhookSendOptions) int) *cobra.Comman
 Content-Type: Application/json, and Basic auth when CCCONFORM_WEBHOOK_AUTH is
 set (user:password; never shown). One at a time, each waiting for the answer.
 
-The events come from each FILE (NDJSON, a JSON array, or one object: one
-delivery each, sent as written) or, without files, from the generator.
+The events come from each FILE (NDJSON, a JSON array, or JSON values one
+after another: one delivery each, sent as written, read as validate reads
+files), from a world's history (--world DIR: the DIR/events.ndjson that
+'ccconform generate world' writes, in order), or else from the generator.
+
+--faults RATE breaks that share of the events, drawn by --seed, each in
+exactly one way labelled on its line (the rule and pointer a validator
+reports); the summary says how many were broken, which is the count of
+invalid deliveries a checking consumer (such as webhook listen) must find.
+
+--check-answers reads each 2xx answer to a before_message delivery as
+CometChat does: an empty body lets the message through unchanged,
+{"action": "do_not_propagate"} drops it, any other JSON object is injected
+into its metadata at @injected.webhooks.<webhook>. Each line says which;
+an answer CometChat would not take as meant (not JSON, not an object, an
+action other than do_not_propagate) is reported and fails the run.
 
 Each event gets a line on standard output: its number, its trigger, the HTTP
 status and the time the consumer took; a summary follows. Exit status: 0 every
-event was answered 2xx, 1 some were not (each named on standard error), 2 the
+event was answered 2xx, 1 some were not, or an answer read by --check-answers
+is not one CometChat accepts (each named on standard error), 2 the
 run could not be done (bad flags, unreadable files, URL unreachable at the
 first event), 130 interrupted.`,
 		Example: `  # Ten deliveries, every trigger of the model in turn
@@ -67,11 +91,21 @@ first event), 130 interrupted.`,
 
   # CometChat's own examples, from files
   ccconform webhook send fixtures/webhooks/*.json http://127.0.0.1:3000/cometchat
+
+  # A world's history, in order, with 5% of the events broken
+  ccconform generate world -o world
+  ccconform webhook send --world world --faults 0.05 --seed 7 http://127.0.0.1:3000/cometchat
+
+  # Does the before_message consumer answer as CometChat expects?
+  ccconform webhook send --webhook before_message -n 20 --check-answers http://127.0.0.1:3000/moderate
 `,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.args = args
 			for _, name := range []string{"webhook", "count", "seed", "invalid"} {
+				if name == "seed" && c.Flags().Changed("faults") {
+					continue
+				}
 				o.generated = o.generated || c.Flags().Changed(name)
 			}
 			if runF != nil {
@@ -83,8 +117,11 @@ first event), 130 interrupted.`,
 	f := c.Flags()
 	f.StringVar(&o.trigger, "webhook", generate.WebhookAll, "generate deliveries of `TRIGGER` (all: every trigger of the model in turn)")
 	f.IntVarP(&o.n, "count", "n", 10, "how many deliveries to generate")
-	f.Uint64Var(&o.seed, "seed", 1, "the generator's seed")
+	f.Uint64Var(&o.seed, "seed", 1, "the seed of the generator, and of --faults")
 	f.BoolVar(&o.invalid, "invalid", false, "generate deliveries broken in exactly one way each")
+	f.StringVar(&o.world, "world", "", "send the history of the world in `DIR` (its events.ndjson), in order")
+	f.Float64Var(&o.faults, "faults", 0, "break this share of the events (0 to 1), each in one labelled way, drawn by --seed")
+	f.BoolVar(&o.checkAnswers, "check-answers", false, "check the answers to before_message deliveries: do_not_propagate, injected metadata, or nothing")
 	f.Float64Var(&o.rate, "rate", 0, "send at most `N` events a second (0: each as soon as the last is answered)")
 	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "give up on an event the consumer has not answered within `DURATION`")
 	c.RegisterFlagCompletionFunc("webhook", completeValues(append([]string{generate.WebhookAll}, generate.ModelledTriggers()...)...))
@@ -95,6 +132,8 @@ first event), 130 interrupted.`,
 type delivery struct {
 	trigger string
 	body    []byte
+	// broken is set when --faults broke the event.
+	broken *generate.Mutant
 }
 
 func runWebhookSend(e *env, o *webhookSendOptions) int {
@@ -121,6 +160,15 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 	if len(files) > 0 && o.generated {
 		return e.errorf("webhook send: FILE arguments and --webhook, -n, --seed, --invalid are exclusive: events come from the files or from the generator")
 	}
+	if o.world != "" && (len(files) > 0 || o.generated) {
+		return e.errorf("webhook send: --world and FILE arguments or --webhook, -n, --seed, --invalid are exclusive: events come from the world, the files or the generator")
+	}
+	if math.IsNaN(o.faults) || o.faults < 0 || o.faults > 1 {
+		return e.errorf("--faults %v: give the share of events to break, from 0 to 1, such as 0.05", o.faults)
+	}
+	if o.faults > 0 && o.invalid {
+		return e.errorf("webhook send: --faults and --invalid are exclusive: --invalid breaks every generated event already")
+	}
 	if err := checkTrigger(o.trigger); err != nil {
 		return e.errorf("--webhook: %v", err)
 	}
@@ -135,6 +183,13 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 	// The events: read from every file first, so that an unreadable one
 	// stops the run before anything is sent; generated one at a time.
 	var next func(i int) (delivery, bool, error)
+	if o.world != "" {
+		files = []string{filepath.Join(o.world, generate.EventsFile)}
+		if _, err := os.Stat(files[0]); err != nil {
+			return e.errorf("webhook send --world: %s has no %s: write the world with 'ccconform generate world -o %s' (worlds written before webhook events have none)",
+				escape.Visible(o.world), generate.EventsFile, escape.Visible(o.world))
+		}
+	}
 	if len(files) > 0 {
 		var all []delivery
 		for _, p := range files {
@@ -172,6 +227,10 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 		}
 	}
 
+	if o.faults > 0 {
+		next = withFaults(next, o.faults, o.seed)
+	}
+
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 4
 	client := &http.Client{Transport: tr, Timeout: o.timeout,
@@ -185,7 +244,8 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 	context.AfterFunc(ctx, stop)
 
 	var times []time.Duration
-	sent, failed := 0, 0
+	sent, failed, failedHTTP, broken := 0, 0, 0, 0
+	var answers answerCounts
 	start := time.Now()
 	interval := time.Duration(0)
 	if o.rate > 0 {
@@ -197,12 +257,20 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 		if elapsed > 0 && sent > 0 {
 			line += fmt.Sprintf(" (%.0f/s)", float64(sent)/elapsed.Seconds())
 		}
-		line += fmt.Sprintf(": %d answered 2xx, %d not", sent-failed, failed)
+		line += fmt.Sprintf(": %d answered 2xx, %d not", sent-failedHTTP, failedHTTP)
 		if len(times) > 0 {
 			slices.Sort(times)
 			line += fmt.Sprintf("; consumer time median %s, max %s", ms(times[len(times)/2]), ms(times[len(times)-1]))
 		}
 		fmt.Fprintln(e.stdout, line)
+		if o.faults > 0 {
+			fmt.Fprintf(e.stdout, "%d of %d events broken on purpose (--faults %v, seed %d): a consumer that checks deliveries must find %d invalid\n",
+				broken, sent, o.faults, o.seed, broken)
+		}
+		if o.checkAnswers {
+			fmt.Fprintf(e.stdout, "before_message answers: %d dropped, %d added metadata, %d unchanged, %d not accepted\n",
+				answers.drop, answers.inject, answers.none, answers.bad)
+		}
 	}
 	for i := 0; ; i++ {
 		d, ok, err := next(i)
@@ -224,12 +292,21 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 		if ctx.Err() != nil {
 			break
 		}
-		code, status, took, err := deliver(ctx, client, target, auth, d.body)
+		keep := 0
+		if o.checkAnswers && d.trigger == "before_message" {
+			keep = maxAnswerBytes
+		}
+		code, status, body, took, err := deliver(ctx, client, target, auth, d.body, keep)
 		if ctx.Err() != nil {
 			break
 		}
 		sent++
 		n := i + 1
+		label := ""
+		if d.broken != nil {
+			broken++
+			label = fmt.Sprintf(" broken: %s at %s (%s)", d.broken.Rule, escape.Visible(d.broken.Pointer), escape.Visible(d.broken.Fault))
+		}
 		if err != nil {
 			var ne net.Error
 			timeout := errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
@@ -237,21 +314,37 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 				return e.errorf("webhook send: cannot reach %s: %v (is the consumer running at that address?)", redact(target), err)
 			}
 			failed++
+			failedHTTP++
 			what := err.Error()
 			if timeout {
 				what = fmt.Sprintf("no answer within %s (--timeout)", o.timeout)
-				fmt.Fprintf(e.stdout, "%d %s timeout %s\n", n, d.trigger, ms(took))
+				fmt.Fprintf(e.stdout, "%d %s timeout %s%s\n", n, d.trigger, ms(took), label)
 			} else {
-				fmt.Fprintf(e.stdout, "%d %s error %s\n", n, d.trigger, ms(took))
+				fmt.Fprintf(e.stdout, "%d %s error %s%s\n", n, d.trigger, ms(took), label)
 			}
 			fmt.Fprintf(e.stderr, "ccconform webhook send: event %d (%s): %s\n", n, d.trigger, what)
 			continue
 		}
 		times = append(times, took)
-		fmt.Fprintf(e.stdout, "%d %s %d %s\n", n, d.trigger, code, ms(took))
-		if code < 200 || code > 299 {
+		ok2xx := code >= 200 && code <= 299
+		var answerErr error
+		if keep > 0 && ok2xx {
+			var what string
+			if what, answerErr = answers.read(body, d.body); answerErr != nil {
+				label += " answer: not accepted"
+			} else {
+				label += " answer: " + what
+			}
+		}
+		fmt.Fprintf(e.stdout, "%d %s %d %s%s\n", n, d.trigger, code, ms(took), label)
+		if !ok2xx {
 			failed++
+			failedHTTP++
 			fmt.Fprintf(e.stderr, "ccconform webhook send: event %d (%s): HTTP %s\n", n, d.trigger, status)
+		}
+		if answerErr != nil {
+			failed++
+			fmt.Fprintf(e.stderr, "ccconform webhook send: event %d (%s): the answer is not one CometChat accepts: %v\n", n, d.trigger, answerErr)
 		}
 	}
 	summary()
@@ -260,19 +353,24 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 		fmt.Fprintf(e.stderr, "ccconform webhook send: interrupted after %d events\n", sent)
 		return exitInterrupted
 	case failed > 0:
-		fmt.Fprintf(e.stderr, "ccconform webhook send: %d of %d events were not answered 2xx\n", failed, sent)
+		if failedHTTP > 0 {
+			fmt.Fprintf(e.stderr, "ccconform webhook send: %d of %d events were not answered 2xx\n", failedHTTP, sent)
+		}
+		if answers.bad > 0 {
+			fmt.Fprintf(e.stderr, "ccconform webhook send: %d answers to before_message were not ones CometChat accepts\n", answers.bad)
+		}
 		return exitInvalid
 	}
 	return exitOK
 }
 
 // deliver POSTs one event as CometChat does, and returns the answer's
-// status code, its status line with the start of its body, and how long
-// the consumer took.
-func deliver(ctx context.Context, client *http.Client, target string, auth webhookAuth, body []byte) (int, string, time.Duration, error) {
+// status code, its status line with the start of its body, the first keep
+// bytes of its body (none when keep is 0), and how long the consumer took.
+func deliver(ctx context.Context, client *http.Client, target string, auth webhookAuth, body []byte, keep int) (int, string, []byte, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
-		return 0, "", 0, err
+		return 0, "", nil, 0, err
 	}
 	// As CometChat writes it, capital A and all.
 	req.Header["Content-Type"] = []string{"Application/json"}
@@ -287,9 +385,13 @@ func deliver(ctx context.Context, client *http.Client, target string, auth webho
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is said once, elsewhere
 		}
-		return 0, "", time.Since(t0), err
+		return 0, "", nil, time.Since(t0), err
 	}
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, 201))
+	kept, _ := io.ReadAll(io.LimitReader(resp.Body, int64(max(keep, 201))))
+	head := kept[:min(len(kept), 201):min(len(kept), 201)]
+	if keep == 0 {
+		kept = nil
+	}
 	if len(head) > 200 {
 		// Cut, and said to be: a secret cut short is masked only when
 		// the cut shows (fetch.MaskWriter).
@@ -302,7 +404,7 @@ func deliver(ctx context.Context, client *http.Client, target string, auth webho
 	if s := strings.TrimSpace(string(head)); s != "" {
 		status += ": " + escape.Visible(strings.Join(strings.Fields(s), " "))
 	}
-	return resp.StatusCode, status, took, nil
+	return resp.StatusCode, status, kept, took, nil
 }
 
 // ms writes a duration in milliseconds, to a tenth.
@@ -324,41 +426,110 @@ func triggerOf(b []byte) string {
 	return "-"
 }
 
-// readDeliveries reads the events of a file: the elements of a JSON array,
-// one JSON value, or else one event a non-blank line (NDJSON), each sent
-// as written, malformed or not.
+// readDeliveries reads the events of a file as validate reads files
+// (validate.Documents): the elements of a JSON array, one event a line of
+// NDJSON, or JSON values one after another; each sent as written,
+// malformed or not. Input that cannot be split into values at all stops
+// the run before anything is sent.
 func readDeliveries(p string) ([]delivery, error) {
-	b, err := os.ReadFile(p)
+	f, err := os.Open(p)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %v", escape.Visible(p), unwrapPathErr(err))
 	}
-	b = bytes.TrimPrefix(b, bom)
-	trimmed := bytes.TrimSpace(b)
+	defer f.Close()
 	var out []delivery
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		var elems []json.RawMessage
-		if err := json.Unmarshal(trimmed, &elems); err != nil {
-			return nil, fmt.Errorf("%s: not a JSON array of deliveries: %v", escape.Visible(p), err)
+	var bad error
+	err = validate.Documents(validate.Input{Name: p, R: f}, 0, func(raw []byte, loc validate.Location, v *validate.Verdict) bool {
+		if v != nil {
+			msg := "cannot be read"
+			if len(v.Violations) > 0 {
+				msg = v.Violations[0].Message
+			}
+			bad = fmt.Errorf("%s line %d: %s: nothing was sent; fix the file, or leave it out", escape.Visible(p), loc.Line, escape.Visible(msg))
+			return false
 		}
-		for _, el := range elems {
-			out = append(out, delivery{trigger: triggerOf(el), body: el})
-		}
-		return out, nil
+		body := bytes.Clone(raw)
+		out = append(out, delivery{trigger: triggerOf(body), body: body})
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", escape.Visible(p), unwrapPathErr(err))
 	}
-	if json.Valid(trimmed) {
-		return []delivery{{trigger: triggerOf(trimmed), body: trimmed}}, nil
-	}
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
-		out = append(out, delivery{trigger: triggerOf(line), body: line})
+	if bad != nil {
+		return nil, bad
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s holds no delivery", escape.Visible(p))
 	}
 	return out, nil
+}
+
+// withFaults breaks a share rate of the events next gives, drawn from
+// seed, each in one labelled way (generate's BreakWebhook). An event that
+// cannot be broken (malformed, or of a trigger outside the model) goes as
+// it is, and is not counted as broken.
+func withFaults(next func(int) (delivery, bool, error), rate float64, seed uint64) func(int) (delivery, bool, error) {
+	g, _ := generate.New(generate.Options{Seed: seed})
+	draw := rand.New(rand.NewPCG(seed, 0xfa0175))
+	return func(i int) (delivery, bool, error) {
+		d, ok, err := next(i)
+		if !ok || err != nil || draw.Float64() >= rate {
+			return d, ok, err
+		}
+		var doc map[string]any
+		dec := json.NewDecoder(bytes.NewReader(d.body))
+		dec.UseNumber()
+		if dec.Decode(&doc) != nil {
+			return d, ok, nil
+		}
+		m, err := g.BreakWebhook(doc, i)
+		if err != nil {
+			return d, ok, nil
+		}
+		return delivery{trigger: triggerOf(m.JSON), body: m.JSON, broken: &m}, true, nil
+	}
+}
+
+// maxAnswerBytes bounds the answer to a before_message delivery that
+// --check-answers reads.
+const maxAnswerBytes = 1 << 20
+
+// answerCounts counts the answers to before_message deliveries.
+type answerCounts struct{ none, drop, inject, bad int }
+
+// read reads an answer to the delivery event, and says what it asked for.
+func (c *answerCounts) read(body, event []byte) (string, error) {
+	if len(body) >= maxAnswerBytes {
+		c.bad++
+		return "", fmt.Errorf("%d bytes or more: CometChat waits for a short answer", maxAnswerBytes)
+	}
+	a, err := webhook.ReadAnswer(body)
+	if err != nil {
+		c.bad++
+		return "", err
+	}
+	switch a.Kind {
+	case webhook.AnswerDrop:
+		c.drop++
+		return "dropped (do_not_propagate)", nil
+	case webhook.AnswerInject:
+		c.inject++
+		var env struct {
+			Webhook any `json:"webhook"`
+		}
+		json.Unmarshal(event, &env)
+		name, _ := env.Webhook.(string)
+		if name == "" {
+			name = "<webhook>"
+		}
+		keys := make([]string, len(a.Keys))
+		for i, k := range a.Keys {
+			keys[i] = escape.Visible(k)
+		}
+		return fmt.Sprintf("metadata added at @injected.webhooks.%s: {%s}", escape.Visible(name), strings.Join(keys, ", ")), nil
+	}
+	c.none++
+	return "unchanged (empty answer)", nil
 }
 
 // bom is the UTF-8 byte order mark some editors write.
