@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"strings"
 
 	"github.com/ccconform/ccconform/validate"
 	"github.com/ccconform/ccconform/validate/report"
@@ -93,6 +94,9 @@ func (f *checkFn) ProcessElement(ctx context.Context, sp Split, emitVerdict func
 	}
 	if c := v.Coverage(); c != nil {
 		r := c.Report()
+		if !sp.Whole {
+			shiftLines(&r, int(sp.Line-1))
+		}
 		sum.Coverage = &r
 	}
 	emitSummary(sum)
@@ -104,4 +108,27 @@ func shardOf(line []byte, n int) int {
 	h := fnv.New32a()
 	h.Write(line)
 	return int(h.Sum32() % uint32(n))
+}
+
+// shiftLines moves the first places of a split's coverage by off lines:
+// the validator counted the split's lines from 1, as if it were a file of
+// its own. Within a split every place moves alike, so the least place is
+// still the least.
+func shiftLines(r *validate.CoverageReport, off int) {
+	if off == 0 {
+		return
+	}
+	for i := range r.Kinds {
+		for j := range r.Kinds[i].Undocumented {
+			d := &r.Kinds[i].Undocumented[j]
+			if d.First.Line == 0 {
+				continue
+			}
+			old := d.First.String()
+			d.First.Line += off
+			if rest, ok := strings.CutPrefix(d.Sample, old+" "); ok {
+				d.Sample = d.First.String() + " " + rest
+			}
+		}
+	}
 }
