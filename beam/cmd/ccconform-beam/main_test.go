@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	beam.Init()
+	os.Exit(m.Run())
+}
+
+// parse reads args as the command's own flags, on a set of their own.
+func parse(t *testing.T, args ...string) (*options, []string) {
+	t.Helper()
+	o := &options{}
+	fs := flag.NewFlagSet("ccconform-beam", flag.ContinueOnError)
+	addFlags(fs, o)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return o, fs.Args()
+}
+
+// TestExitStatus runs the command on Prism: 0 when every document
+// conforms, 1 when one does not, 2 when the run cannot be done, with the
+// reason on standard error.
+func TestExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.ndjson")
+	bad := filepath.Join(dir, "bad.ndjson")
+	os.WriteFile(good, []byte(`{"uid":"u1","name":"A","status":"online"}`+"\n"), 0o644)
+	os.WriteFile(bad, []byte(`{"uid":"u1","name":"A","status":"nowhere"}`+"\n"), 0o644)
+	schema := filepath.Join(dir, "location.json")
+	os.WriteFile(schema, []byte(`{"type":"object"}`), 0o644)
+	for _, c := range []struct {
+		name   string
+		args   []string
+		status int
+		out    string // in standard output, or standard error for status 2
+	}{
+		{"conforming", []string{"--input", good, "--output", filepath.Join(dir, "o1")}, 0, "1 documents: 1 valid, 0 invalid"},
+		{"not conforming", []string{"--input", filepath.Join(dir, "*.ndjson"), "--output", filepath.Join(dir, "o2"), "--coverage", "--custom-schema", "location=" + schema}, 1, "2 documents: 1 valid, 1 invalid"},
+		{"no match", []string{"--input", filepath.Join(dir, "*.jsonl"), "--output", filepath.Join(dir, "o3")}, 2, "matches no file"},
+		{"bad kind", []string{"--input", good, "--output", filepath.Join(dir, "o4"), "--kind", "bogus"}, 2, `unknown kind "bogus"`},
+		{"bad schema pair", []string{"--input", good, "--output", filepath.Join(dir, "o5"), "--custom-schema", "location"}, 2, "write NAME=FILE"},
+		{"missing schema", []string{"--input", good, "--output", filepath.Join(dir, "o6"), "--metadata-schema", "user=" + filepath.Join(dir, "none.json")}, 2, "cannot read"},
+		{"no shards", []string{"--input", good, "--output", filepath.Join(dir, "o7"), "--shards", "0"}, 2, "--shards"},
+		{"an argument", []string{"--input", good, "--output", filepath.Join(dir, "o8"), good}, 2, "name the files with --input"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o, args := parse(t, c.args...)
+			var stdout, stderr bytes.Buffer
+			status := run(context.Background(), o, args, &stdout, &stderr)
+			if status != c.status {
+				t.Fatalf("status %d, want %d\nstdout: %s\nstderr: %s", status, c.status, &stdout, &stderr)
+			}
+			where := stdout.String()
+			if status == 2 {
+				where = stderr.String()
+			}
+			if !strings.Contains(where, c.out) {
+				t.Errorf("want %q in:\n%s", c.out, where)
+			}
+		})
+	}
+}
+
+// TestSplitSizeFlag reads sizes as ccconform reads --max-document-bytes.
+func TestSplitSizeFlag(t *testing.T) {
+	o, _ := parse(t, "--split-size", "16MiB")
+	if o.splitSize != 16<<20 {
+		t.Errorf("16MiB read as %d", o.splitSize)
+	}
+	var b byteSize
+	for _, bad := range []string{"0", "-1", "12XB", "MiB"} {
+		if b.Set(bad) == nil {
+			t.Errorf("%q read as a size", bad)
+		}
+	}
+}
+
+// TestUsageListsOwnFlags: the usage lists the command's flags with their
+// defaults, and says where Beam's are, without listing Beam's hundreds.
+func TestUsageListsOwnFlags(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	addFlags(fs, &options{})
+	fs.String("runner", "", "Beam's")
+	var b bytes.Buffer
+	usage(fs, &b)
+	for _, n := range ownFlags {
+		if !strings.Contains(b.String(), "-"+n) {
+			t.Errorf("usage does not list --%s", n)
+		}
+	}
+	if !strings.Contains(b.String(), "(default 64MiB)") || strings.Contains(b.String(), "Beam's\n") {
+		t.Errorf("usage:\n%s", &b)
+	}
+}
