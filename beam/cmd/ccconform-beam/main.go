@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -74,6 +75,14 @@ func addFlags(fs *flag.FlagSet, o *options) {
 }
 
 func main() {
+	// Held to one core, Go runs one goroutine at a time, and the worker's
+	// data and control streams then wait for the checking goroutine's time
+	// slice: on Prism, 200,000 documents took 13 s instead of 2 s. Two
+	// threads on one core share it at the kernel's finer grain. An
+	// explicit GOMAXPROCS is left as it is.
+	if os.Getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) < 2 {
+		runtime.GOMAXPROCS(2)
+	}
 	o := &options{}
 	addFlags(flag.CommandLine, o)
 	flag.Usage = func() { usage(flag.CommandLine, os.Stderr) }
