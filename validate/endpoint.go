@@ -101,18 +101,20 @@ func (e *endpoint) holds(k types.Kind) bool {
 // checked as the endpoint's kind when it has one (in the rest profile unless
 // --profile says otherwise: a REST path answers wire JSON), and a document
 // of another kind gets an endpoint-kind violation. Suppressions apply afterwards, as to every verdict.
-func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd Verdict) Verdict {
+// It changes vd in place: a verdict is copied once less for every
+// document.
+func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd *Verdict) {
 	if ep == nil || v.opts.Kind != "" {
-		return vd
+		return
 	}
 	switch {
-	case vd.Kind == "" && len(ep.kinds) == 1 && untellable(vd):
+	case vd.Kind == "" && len(ep.kinds) == 1 && untellable(*vd):
 		p := v.opts.Profile
 		if p == "" {
 			p = types.ProfileREST
 		}
 		loc := vd.Location
-		vd = v.reference(doc, hint{kind: ep.kinds[0], profile: p})
+		*vd = v.reference(doc, hint{kind: ep.kinds[0], profile: p})
 		vd.Location = loc
 	case vd.Kind == "" && vd.HasRule(RuleKind):
 		for i := range vd.Violations {
@@ -129,7 +131,6 @@ func (v *Validator) atEndpoint(ep *endpoint, doc []byte, vd Verdict) Verdict {
 			Expected: strings.Join(want, " or "),
 			Message:  fmt.Sprintf("is %s, but this endpoint returns %s", article(string(vd.Kind)), ep.what)}))
 	}
-	return vd
 }
 
 // untellable reports whether vd says that its document's kind cannot be

@@ -64,7 +64,10 @@ func (v *Validator) fastCheckTapeAs(t *tape, kind types.Kind, profile types.Prof
 	if t.toks[0].kind != tObject {
 		return vd, false
 	}
-	top := tapeObject{t: t, k: 0}
+	// The tape's own view of its root: a tapeObject made here would be
+	// boxed on the heap for every document.
+	t.root = tapeObject{t: t, k: 0}
+	top := &t.root
 	vd = Verdict{Location: Location{Index: -1}, Kind: kind, Profile: profile}
 	// A repeated key means different things to different parsers: the
 	// tape's lookups find the first value, encoding/json keeps the last.
@@ -99,16 +102,11 @@ func (v *Validator) fastCheckTapeAs(t *tape, kind types.Kind, profile types.Prof
 			return vd, false
 		}
 	}
-	// try checks the document in profile p: schema, then rules. It says
-	// no only when the reference surely finds a violation in p.
-	try := func(p types.Profile) (*evalCtx, result) {
-		c := &evalCtx{strict: v.opts.Strict}
-		if r := c.eval(t, v.schemaOf(p, vd.Kind).p, 0); r != yes {
-			return nil, r
-		}
-		return c, rulesOn(t, vd.Kind, p)
-	}
-	c, r := try(vd.Profile)
+	// Each try checks the document in one profile, schema then rules (see
+	// try). The contexts live on the stack: a closure here was not inlined,
+	// and each document paid for a context on the heap.
+	var c, c2 evalCtx
+	r := v.try(&c, t, vd.Kind, vd.Profile)
 	// As the reference does, a detected user, group or member that fails
 	// its profile is tried against the other, and the other is kept when it
 	// fits better: here, when it fits. That is the reference's choice only
@@ -118,7 +116,7 @@ func (v *Validator) fastCheckTapeAs(t *tape, kind types.Kind, profile types.Prof
 	// keeps what was detected, for the reference to start from.)
 	if r == no && profile == "" && !vd.Kind.IsMessage() {
 		for _, p := range others(vd.Profile) {
-			if c2, r2 := try(p); r2 == yes {
+			if v.try(&c2, t, vd.Kind, p) == yes {
 				c, r, vd.Profile = c2, yes, p
 				break
 			}
@@ -132,6 +130,17 @@ func (v *Validator) fastCheckTapeAs(t *tape, kind types.Kind, profile types.Prof
 	}
 	sort.Strings(vd.Undocumented)
 	return vd, true
+}
+
+// try checks the document on t as kind k in profile p, schema then rules,
+// with c made anew. It says no only when the reference surely finds a
+// violation in p.
+func (v *Validator) try(c *evalCtx, t *tape, k types.Kind, p types.Profile) result {
+	*c = evalCtx{strict: v.opts.Strict, unknown: c.unknown[:0]}
+	if r := c.eval(t, v.schemaOf(p, k).p, 0); r != yes {
+		return r
+	}
+	return rulesOn(t, k, p)
 }
 
 // quietOn reports whether no cross-field rule fires on the document on t,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ccconform/ccconform/types"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -73,8 +74,8 @@ func TestPropTablesOfSchemas(t *testing.T) {
 			walk(q)
 		}
 	}
-	for p, byKind := range v.schemas {
-		for k := range byKind {
+	for _, p := range types.Profiles() {
+		for _, k := range types.Kinds() {
 			walk(v.schemaOf(p, k).p)
 		}
 	}
@@ -92,8 +93,8 @@ func TestPlainFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	formats := map[string]*jsonschema.Format{}
-	for p, byKind := range v.schemas {
-		for k := range byKind {
+	for _, p := range types.Profiles() {
+		for _, k := range types.Kinds() {
 			walkSchemas(v.schemaOf(p, k).s, map[*jsonschema.Schema]bool{}, func(s *jsonschema.Schema) {
 				if s.Format != nil {
 					formats[s.Format.Name] = s.Format

@@ -196,8 +196,8 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location, ep *endpoint
 	check := func(doc []byte, loc Location) Verdict {
 		vd := v.Check(doc)
 		vd.Location = loc
-		vd = v.atEndpoint(ep, doc, vd)
-		v.observe(doc, vd)
+		v.atEndpoint(ep, doc, &vd)
+		v.observe(doc, &vd)
 		return vd
 	}
 	if v.opts.Pointer != "" {
@@ -231,11 +231,13 @@ func (v *Validator) expand(out []Verdict, raw []byte, loc Location, ep *endpoint
 			}
 			raw = t.raw(data)
 		default:
-			vd := v.checkParsed(doc, t)
+			// The verdict is made in its place in out, not copied there.
+			out = append(out, v.checkParsed(doc, t))
+			vd := &out[len(out)-1]
 			vd.Location = loc
-			vd = v.atEndpoint(ep, doc, vd)
+			v.atEndpoint(ep, doc, vd)
 			v.observe(doc, vd)
-			return append(out, vd)
+			return out
 		}
 	}
 	items, ok := array(raw)
@@ -263,8 +265,8 @@ func (v *Validator) elements(out []Verdict, t *tape, k int32, loc Location, ep *
 		doc := t.raw(e)
 		vd := v.Check(doc)
 		vd.Location = l
-		vd = v.atEndpoint(ep, doc, vd)
-		v.observe(doc, vd)
+		v.atEndpoint(ep, doc, &vd)
+		v.observe(doc, &vd)
 		out = append(out, vd)
 		n++
 	}

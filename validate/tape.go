@@ -36,6 +36,8 @@ type tape struct {
 	// for every document.
 	rules doc
 	ts    tsWalk
+	// root is the root object as types.DetectObject reads it.
+	root tapeObject
 	// depth is the deepest nesting parse reached: 1 for a flat object.
 	depth int
 }

@@ -78,7 +78,7 @@ type Validator struct {
 	// schemas holds each kind's compiled schema and the fast path's plan
 	// of it, by profile and kind, each made the first time a document
 	// needs it: a run of rest text messages compiles nothing else.
-	schemas map[types.Profile]map[types.Kind]*lazySchema
+	schemas [numProfiles][numKinds]lazySchema
 	set     *schema.Set
 	planMu  sync.Mutex // guards memo
 	memo    map[*jsonschema.Schema]*plan
@@ -93,9 +93,9 @@ type Validator struct {
 func (v *Validator) Coverage() *Coverage { return v.cov }
 
 // observe counts a checked document for coverage.
-func (v *Validator) observe(doc []byte, vd Verdict) {
+func (v *Validator) observe(doc []byte, vd *Verdict) {
 	if v.cov != nil {
-		v.cov.Add(doc, vd)
+		v.cov.Add(doc, *vd)
 	}
 }
 
@@ -129,9 +129,55 @@ type lazySchema struct {
 	ks   kindSchema
 }
 
+// numProfiles and numKinds size the table of schemas: the model's
+// profiles and kinds, as types lists them.
+const (
+	numProfiles = 3
+	numKinds    = 9
+)
+
+// profileIndex and kindIndex place a profile and a kind in the table of
+// schemas: a switch, where a map of maps cost two lookups for every
+// document.
+func profileIndex(p types.Profile) int {
+	switch p {
+	case types.ProfileREST:
+		return 0
+	case types.ProfileSDK:
+		return 1
+	case types.ProfileDocs:
+		return 2
+	}
+	return -1
+}
+
+func kindIndex(k types.Kind) int {
+	switch k {
+	case types.KindUser:
+		return 0
+	case types.KindGroup:
+		return 1
+	case types.KindGroupMember:
+		return 2
+	case types.KindTextMessage:
+		return 3
+	case types.KindMediaMessage:
+		return 4
+	case types.KindCustomMessage:
+		return 5
+	case types.KindAction:
+		return 6
+	case types.KindCall:
+		return 7
+	case types.KindConversation:
+		return 8
+	}
+	return -1 // no schema: a kind outside the model is a bug of the caller
+}
+
 // schemaOf returns kind k's schema in profile p.
 func (v *Validator) schemaOf(p types.Profile, k types.Kind) kindSchema {
-	l := v.schemas[p][k]
+	l := &v.schemas[profileIndex(p)][kindIndex(k)]
 	l.once.Do(func() {
 		s := v.set.Schema(p, string(k))
 		v.planMu.Lock()
@@ -183,14 +229,7 @@ func New(opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	schemas := map[types.Profile]map[types.Kind]*lazySchema{}
-	for _, p := range types.Profiles() {
-		schemas[p] = map[types.Kind]*lazySchema{}
-		for _, k := range types.Kinds() {
-			schemas[p][k] = &lazySchema{}
-		}
-	}
-	val := &Validator{opts: opts, schemas: schemas, set: set, memo: map[*jsonschema.Schema]*plan{}, suppress: suppress}
+	val := &Validator{opts: opts, set: set, memo: map[*jsonschema.Schema]*plan{}, suppress: suppress}
 	if opts.Coverage {
 		if val.cov, err = NewCoverage(); err != nil {
 			return nil, err
@@ -329,9 +368,13 @@ func (v *Validator) reference(data []byte, detected hint) Verdict {
 			return vd
 		}
 	}
-	if d := depthOf(inst, 0); d > MaxDocumentDepth {
-		vd.Violations = tooDeep(d).Violations
-		return vd
+	// A tape measured the raw depth, which the checked depth never
+	// passes: the tree is walked only when that is past the limit.
+	if detected.tape == nil || detected.tape.depth > MaxDocumentDepth {
+		if d := depthOf(inst, 0); d > MaxDocumentDepth {
+			vd.Violations = tooDeep(d).Violations
+			return vd
+		}
 	}
 	m, ok := inst.(map[string]any)
 	if !ok {
