@@ -134,6 +134,9 @@ func writeCorpus(t *testing.T, dir string) {
 	}
 }
 
+// cliDir holds the ccconform binary cliBinary builds; TestMain removes it.
+var cliDir string
+
 // cliBinary builds the toolkit's ccconform once, for the tests to compare
 // with.
 var cliBinary = sync.OnceValues(func() (string, error) {
@@ -141,6 +144,7 @@ var cliBinary = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	cliDir = dir
 	bin := filepath.Join(dir, "ccconform")
 	cmd := exec.Command("go", "build", "-o", bin, "./cmd/ccconform")
 	cmd.Dir = filepath.Join("..", "..")
