@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ccconform/ccconform/fetch"
+	"github.com/ccconform/ccconform/internal/bytesize"
 	"github.com/ccconform/ccconform/internal/escape"
 	"github.com/ccconform/ccconform/internal/glob"
 	"github.com/ccconform/ccconform/types"
@@ -41,7 +42,7 @@ type validateOptions struct {
 	pointer         string
 	out             string
 	inputFormat     string
-	maxDoc          byteSize
+	maxDoc          bytesize.Size
 	headers         headerFlags
 	headerFile      string
 	timeout         time.Duration
@@ -122,7 +123,7 @@ ends the flags.`,
 		},
 	}
 	f := c.Flags()
-	o.maxDoc = byteSize(validate.DefaultMaxDocumentBytes)
+	o.maxDoc = bytesize.Size(validate.DefaultMaxDocumentBytes)
 	addKindFlags(c, &o.kind, &o.trigger)
 	f.StringVar(&o.profile, "profile", "auto", "the shape to check, one of `auto|rest|sdk|docs`: auto detects each document's; rest is REST API v3 wire JSON, sdk the official SDKs' objects as JSON.stringify writes them (3.x and 4.x), docs the data model documentation's own layout")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ccconform/ccconform/fetch"
+	"github.com/ccconform/ccconform/internal/bytesize"
 	"github.com/ccconform/ccconform/internal/escape"
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
@@ -39,7 +40,7 @@ type webhookListenOptions struct {
 	args       []string
 	listenAddr string
 	basicAuth  bool
-	maxBody    byteSize
+	maxBody    bytesize.Size
 	maxConc    int
 	trigger    string
 	strict     bool

@@ -26,6 +26,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 	"github.com/ccconform/ccconform/beam/pipeline"
+	"github.com/ccconform/ccconform/internal/bytesize"
 
 	// The runners beamx registers, without the worker state beamx keeps.
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/core/runtime/exec/optimized"
@@ -49,7 +50,7 @@ type options struct {
 	customData listFlag
 	metadata   listFlag
 	disable    listFlag
-	splitSize  byteSize
+	splitSize  bytesize.Size
 }
 
 // ownFlags names the flags the command adds, for its usage.
