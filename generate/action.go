@@ -76,6 +76,11 @@ func (s *src) actionIn(sc scene, a types.MemberAction, on *person, scope types.M
 					old = types.ScopeModerator
 				}
 			}
+			if sc.oldScope != "" {
+				// Drawn all the same, so that the rest of the
+				// document is what it was.
+				old = sc.oldScope
+			}
 			m.Data.Extras = &types.ActionExtras{Scope: &types.ScopeChange{Old: old, New: scope}}
 		}
 		return m

@@ -14,6 +14,9 @@ type scene struct {
 	to       person    // when rtype is user
 	group    groupInfo // when rtype is group
 	id, muid string
+	// oldScope, when set, is the member's scope before a scopeChanged
+	// action (a world knows it); otherwise one is drawn.
+	oldScope types.MemberScope
 }
 
 func (s *src) scene() scene {

@@ -123,9 +123,10 @@ func (g *Generator) World(users, groups, messages int) (*World, error) {
 			}
 			msgs = append(msgs, s.actionIn(scene{sent: m.joined, sender: by, rtype: types.ReceiverGroup, group: gi}, act, on, m.scope).(types.Message))
 			if s.chance(0.2) {
+				was := m.scope
 				m.scope = pick(s, types.ScopeModerator, types.ScopeAdmin)
 				t := m.joined + s.between(60, 30*86400)
-				msgs = append(msgs, s.actionIn(scene{sent: t, sender: owner, rtype: types.ReceiverGroup, group: gi},
+				msgs = append(msgs, s.actionIn(scene{sent: t, sender: owner, rtype: types.ReceiverGroup, group: gi, oldScope: was},
 					types.ActionScopeChanged, &m.p, m.scope).(types.Message))
 				m.last = t
 			}

@@ -119,6 +119,10 @@ func checkWorldEvents(dir string) []string {
 	reactions := map[string]map[string]any{}
 	removed := map[string]bool{}
 	delivered := map[string]int64{} // message id and reader: when delivered
+	// scope is each member's scope as the events so far tell it, by
+	// guid/uid: the owner is an admin, one who joins or is added a
+	// participant, until a scope change.
+	scope := map[string]string{}
 	line := 0
 	for sc.Scan() {
 		line++
@@ -225,6 +229,7 @@ func checkWorldEvents(dir string) []string {
 			for k, u := range ms {
 				user(u, t, "members/"+k)
 			}
+			scope[guid+"/"+s(groups[guid]["owner"])] = "admin"
 		case "group_member_joined", "group_member_added", "group_member_kicked", "group_member_banned", "group_member_scope_changed":
 			act := map[string]string{"group_member_joined": "joined", "group_member_added": "added", "group_member_kicked": "kicked",
 				"group_member_banned": "banned", "group_member_scope_changed": "scopeChanged"}[trigger]
@@ -268,8 +273,18 @@ func checkWorldEvents(dir string) []string {
 			if by != "" {
 				user(data["by"], t, "by")
 			}
+			switch act {
+			case "joined", "added":
+				scope[guid+"/"+who] = "participant"
+			case "kicked", "banned":
+				delete(scope, guid+"/"+who)
+			}
 			if act == "scopeChanged" {
 				um := ms[who].(map[string]any)
+				if was, ok := scope[guid+"/"+who]; !ok || um["oldScope"] != was {
+					fail(ln, "%s's scope in group %s changes from %v, where the events so far make it %q", who, guid, um["oldScope"], was)
+				}
+				scope[guid+"/"+who] = s(um["scope"])
 				if um["scope"] != at(m, "data", "extras", "scope", "new") || um["oldScope"] != at(m, "data", "extras", "scope", "old") {
 					fail(ln, "scope %v from %v, where messages.json's action %s says %v from %v", um["scope"], um["oldScope"], s(m["id"]),
 						at(m, "data", "extras", "scope", "new"), at(m, "data", "extras", "scope", "old"))
@@ -728,6 +743,14 @@ func TestWorldEventsCrossReferenceCatches(t *testing.T) {
 			}
 			lines[i], _ = json.Marshal(e)
 		}, "where messages.json's action"},
+		{"a scope change from a scope the member did not have", func() {
+			i := find(trig("group_member_scope_changed"))
+			e := decode(lines[i])
+			for _, m := range at(e, "data", "members").(map[string]any) {
+				m.(map[string]any)["oldScope"] = "moderator"
+			}
+			lines[i], _ = json.Marshal(e)
+		}, "where the events so far make it \"participant\""},
 		{"a read receipt at another time than readAt", func() {
 			i := find(func(e map[string]any) bool {
 				return e["trigger"] == "message_read_receipt" && at(e, "data", "receiverType") == "user"
