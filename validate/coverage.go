@@ -2,6 +2,7 @@ package validate
 
 import (
 	"bytes"
+	"cmp"
 	"container/heap"
 	"encoding/json"
 	"fmt"
@@ -66,6 +67,10 @@ type tally struct {
 	// most maxOtherValues others, the least by name; the rest under
 	// OtherValues.
 	triggers map[string]int
+	// parts counts, by trigger, part and kind, the entities a part of a
+	// delivery held, and how many had each documented field. Only the
+	// registry's triggers have parts, so it is bounded by the registry.
+	parts map[partKey]*partCount
 	// drift counts undocumented fields by scope and path, with the least
 	// place each was seen: at most MaxUndocumentedPaths entries in all, the
 	// least by (path, scope); driftOther counts the rest by scope.
@@ -76,7 +81,32 @@ type tally struct {
 
 func newTally() *tally {
 	return &tally{docs: map[scope]int{}, fields: map[scope]map[string]int{}, enums: map[scope]map[string]map[string]int{},
-		pairs: map[string]int{}, triggers: map[string]int{}, drift: map[driftKey]*driftSeen{}, driftOther: map[scope]int{}}
+		pairs: map[string]int{}, triggers: map[string]int{}, parts: map[partKey]*partCount{}, drift: map[driftKey]*driftSeen{}, driftOther: map[scope]int{}}
+}
+
+// partKey names one part of one trigger, and the kind of the entities
+// counted there (a part of any message holds many kinds).
+type partKey struct {
+	trigger string
+	part    int // index in the trigger's Parts
+	kind    types.Kind
+}
+
+// partCount is what one part of one trigger held: n entities, and how many
+// had each documented field.
+type partCount struct {
+	n      int
+	fields map[string]int
+}
+
+// addPart returns the counts of k, made empty the first time.
+func (t *tally) addPart(k partKey) *partCount {
+	pc := t.parts[k]
+	if pc == nil {
+		pc = &partCount{fields: map[string]int{}}
+		t.parts[k] = pc
+	}
+	return pc
 }
 
 // MaxUndocumentedPaths bounds the undocumented fields a Coverage lists. Past
@@ -235,11 +265,15 @@ type fieldSet struct {
 // every kind in every profile, the category/type pairs the model allows and
 // the webhook triggers of the registry. It is made once.
 type coverageModel struct {
-	sets      map[string]*fieldSet // by kind/profile
-	pairs     []string             // allowed category/type pairs, sorted
-	pairSet   map[string]bool
-	triggers  []string // the registry's triggers whose data is the model's, in its order
-	registry  map[string]bool
+	sets     map[string]*fieldSet // by kind/profile
+	pairs    []string             // allowed category/type pairs, sorted
+	pairSet  map[string]bool
+	triggers []string // the registry's triggers whose data is the model's, in its order
+	registry map[string]bool
+	// trigRank orders the registry's triggers of the model, kindRank the
+	// kinds, as reports list parts.
+	trigRank  map[string]int
+	kindRank  map[types.Kind]int
 	scopes    []scope // every scope, in the reports' order
 	scopeRank map[scope]int
 }
@@ -249,7 +283,11 @@ var theModel = sync.OnceValues(func() (*coverageModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &coverageModel{sets: map[string]*fieldSet{}, pairSet: map[string]bool{}, registry: map[string]bool{}, scopeRank: map[scope]int{}}
+	m := &coverageModel{sets: map[string]*fieldSet{}, pairSet: map[string]bool{}, registry: map[string]bool{}, scopeRank: map[scope]int{},
+		trigRank: map[string]int{}, kindRank: map[types.Kind]int{}}
+	for i, k := range types.Kinds() {
+		m.kindRank[k] = i
+	}
 	for _, p := range types.Profiles() {
 		for _, k := range types.Kinds() {
 			fs := &fieldSet{fields: map[string]bool{}, enums: map[string][]string{}, freeForm: map[string]bool{}, schemaOf: map[string]*jsonschema.Schema{}}
@@ -286,6 +324,7 @@ var theModel = sync.OnceValues(func() (*coverageModel, error) {
 	for _, t := range webhook.Triggers() {
 		m.registry[t.Name] = true
 		if t.Model() {
+			m.trigRank[t.Name] = len(m.triggers)
 			m.triggers = append(m.triggers, t.Name)
 		}
 	}
@@ -366,7 +405,8 @@ func (fs *fieldSet) addEnum(at, v string) {
 // Add counts one document: its bytes and the verdict the validator gave it.
 // Documents whose kind could not be told are counted by nothing but that.
 // A webhook delivery counts its trigger, and each entity of the model it
-// carries under its kind in the rest profile, in the scope InWebhook.
+// carries twice: under its trigger and part (CoverageReport.Parts), and
+// under its kind in the rest profile, in the scope InWebhook.
 func (c *Coverage) Add(raw []byte, vd Verdict) {
 	if vd.Kind == types.KindWebhook {
 		c.addWebhook(raw, vd)
@@ -395,10 +435,11 @@ func (c *Coverage) Add(raw []byte, vd Verdict) {
 
 // entity is one entity of the model inside a delivery.
 type entity struct {
-	at  string // its pointer in the delivery
-	doc any
-	fs  *fieldSet
-	sc  scope
+	at   string // its pointer in the delivery
+	part int    // the index of its part in the trigger's Parts
+	doc  any
+	fs   *fieldSet
+	sc   scope
 }
 
 // addWebhook counts a delivery: its trigger, and the entities of the
@@ -409,8 +450,8 @@ func (c *Coverage) addWebhook(raw []byte, vd Verdict) {
 	var doc any
 	if known && tr.Model() {
 		doc = decodeAny(raw)
-		for _, part := range tr.Parts {
-			ents = c.model.entities(ents, doc, part)
+		for i, part := range tr.Parts {
+			ents = c.model.entities(ents, doc, part, i)
 		}
 	}
 	type observed struct {
@@ -428,6 +469,11 @@ func (c *Coverage) addWebhook(raw []byte, vd Verdict) {
 	}
 	for i, e := range ents {
 		c.t.count(e.sc, e.fs, obs[i].seen, obs[i].values)
+		pc := c.t.addPart(partKey{tr.Name, e.part, e.sc.kind})
+		pc.n++
+		for p := range obs[i].seen {
+			pc.fields[p]++
+		}
 		if e.sc.kind.IsMessage() {
 			c.t.addPair(c.model, e.doc)
 		}
@@ -448,8 +494,9 @@ func (c *Coverage) addWebhook(raw []byte, vd Verdict) {
 	}
 }
 
-// entities appends the entities that part names in the delivery doc.
-func (m *coverageModel) entities(out []entity, doc any, part webhook.Part) []entity {
+// entities appends the entities that part (the trigger's index-th) names
+// in the delivery doc.
+func (m *coverageModel) entities(out []entity, doc any, part webhook.Part, index int) []entity {
 	segs := strings.Split(strings.TrimPrefix(part.Pointer, "/"), "/")
 	var walk func(v any, at string, segs []string)
 	walk = func(v any, at string, segs []string) {
@@ -463,7 +510,7 @@ func (m *coverageModel) entities(out []entity, doc any, part webhook.Part) []ent
 				k = messageKindOf(obj)
 			}
 			if fs := m.sets[kp(k, types.ProfileREST)]; fs != nil {
-				out = append(out, entity{at: at, doc: obj, fs: fs, sc: scope{k, types.ProfileREST, InWebhook}})
+				out = append(out, entity{at: at, part: index, doc: obj, fs: fs, sc: scope{k, types.ProfileREST, InWebhook}})
 			}
 			return
 		}
@@ -672,6 +719,12 @@ type CoverageReport struct {
 	// every trigger whose data the model describes (0: never seen), then
 	// any other seen (Documented: CometChat names it).
 	Triggers []Count `json:"triggers,omitempty"`
+	// Parts has, for each part of each trigger that held an entity, the
+	// entities and their documented fields, in the registry's order of
+	// triggers and parts, then by kind. The entities count under their
+	// kind in Kinds too (In InWebhook): that is the summary across
+	// triggers, this the detail per trigger.
+	Parts []PartCoverage `json:"parts,omitempty"`
 	// Unknown counts documents whose kind could not be told.
 	Unknown int `json:"unknown,omitempty"`
 }
@@ -704,6 +757,78 @@ func (k KindCoverage) Title() string {
 		return fmt.Sprintf("%s (%s, in webhook deliveries)", k.Kind, k.Profile)
 	}
 	return fmt.Sprintf("%s (%s)", k.Kind, k.Profile)
+}
+
+// PartCoverage is the coverage of one part of one webhook trigger (a
+// pointer of its registry entry, as webhook.Part names it) for one kind:
+// a part that holds any message counts each kind of message apart.
+type PartCoverage struct {
+	Trigger string     `json:"trigger"`
+	Part    string     `json:"part"`
+	Kind    types.Kind `json:"kind"`
+	// Entities counts the entities of this kind the part held, each
+	// member of a map of members one.
+	Entities int `json:"entities"`
+	// Fields counts, for every documented field of the kind in the rest
+	// profile, the entities that had it (0: never seen there).
+	Fields []FieldCount `json:"fields"`
+}
+
+// Title names the part as reports show it: "group_member_banned
+// /data/members/* (user)".
+func (p PartCoverage) Title() string {
+	return fmt.Sprintf("%s %s (%s)", p.Trigger, p.Part, p.Kind)
+}
+
+// PartGap is what one part of one trigger never had that entities of the
+// same kind had in other parts of the run's deliveries.
+type PartGap struct {
+	PartCoverage
+	// Missing lists the documented fields no entity of the part had and
+	// some entity of its kind elsewhere in the deliveries had, in the
+	// model's order; a field under one already listed (or under one the
+	// part never had) is left out, as its parent says it.
+	Missing []string `json:"missing"`
+}
+
+// PartGaps lists, for each part of Parts, the documented fields it never
+// had that entities of its kind had in other parts: a real difference
+// between triggers, where a field that no delivery had is one line of
+// NeverSeen for its kind. Parts with no such field are left out.
+func (r CoverageReport) PartGaps() []PartGap {
+	elsewhere := map[types.Kind]map[string]int{}
+	for _, p := range r.Parts {
+		if elsewhere[p.Kind] == nil {
+			elsewhere[p.Kind] = map[string]int{}
+		}
+		for _, f := range p.Fields {
+			elsewhere[p.Kind][f.Pointer] += f.Count
+		}
+	}
+	var out []PartGap
+	for _, p := range r.Parts {
+		here := make(map[string]int, len(p.Fields))
+		for _, f := range p.Fields {
+			here[f.Pointer] = f.Count
+		}
+		g := PartGap{PartCoverage: p}
+	fields:
+		for _, f := range p.Fields {
+			if f.Count > 0 || elsewhere[p.Kind][f.Pointer] == 0 {
+				continue
+			}
+			for i := strings.LastIndexByte(f.Pointer, '/'); i > 0; i = strings.LastIndexByte(f.Pointer[:i], '/') {
+				if n, ok := here[f.Pointer[:i]]; ok && n == 0 {
+					continue fields // the parent is never seen here: it says so
+				}
+			}
+			g.Missing = append(g.Missing, f.Pointer)
+		}
+		if len(g.Missing) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // FieldCount is how many documents had a field.
@@ -799,6 +924,7 @@ func (t *tally) render(m *coverageModel) CoverageReport {
 		kc.UndocumentedOther = t.driftOther[sc]
 		r.Kinds = append(r.Kinds, kc)
 	}
+	r.Parts = t.renderParts(m)
 	r.Pairs = renderCounts(t.pairs, m.pairs, func(p string) bool { return strings.HasPrefix(p, "custom/") })
 	if len(t.triggers) > 0 {
 		r.Triggers = renderCounts(t.triggers, m.triggers, func(n string) bool {
@@ -807,6 +933,35 @@ func (t *tally) render(m *coverageModel) CoverageReport {
 		})
 	}
 	return r
+}
+
+// renderParts lists the parts counted, in the registry's order of
+// triggers and parts, then by kind.
+func (t *tally) renderParts(m *coverageModel) []PartCoverage {
+	keys := slices.SortedFunc(maps.Keys(t.parts), func(a, b partKey) int {
+		if c := cmp.Compare(m.trigRank[a.trigger], m.trigRank[b.trigger]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.part, b.part); c != 0 {
+			return c
+		}
+		return cmp.Compare(m.kindRank[a.kind], m.kindRank[b.kind])
+	})
+	var out []PartCoverage
+	for _, k := range keys {
+		pc := t.parts[k]
+		tr, _ := webhook.Lookup(k.trigger)
+		fs := m.sets[kp(k.kind, types.ProfileREST)]
+		if pc.n == 0 || fs == nil || k.part >= len(tr.Parts) {
+			continue
+		}
+		p := PartCoverage{Trigger: k.trigger, Part: tr.Parts[k.part].Pointer, Kind: k.kind, Entities: pc.n, Fields: make([]FieldCount, 0, len(fs.order))}
+		for _, f := range fs.order {
+			p.Fields = append(p.Fields, FieldCount{Pointer: f, Required: fs.fields[f], Count: pc.fields[f]})
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // renderCounts lists every name of listed with its count in seen, then the

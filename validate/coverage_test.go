@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -362,5 +363,142 @@ func TestCoverageOfWebhooks(t *testing.T) {
 	}
 	if never := strings.Join(r.NeverSeen(), "\n"); strings.Contains(never, "webhook trigger") {
 		t.Errorf("never seen lists triggers:\n%s", never)
+	}
+}
+
+// TestCoverageByTriggerAndPart counts by hand: each part of each trigger
+// counts its entities and every documented field of their kind, and
+// PartGaps lists, per part, only the fields it never had that entities of
+// the same kind had in other deliveries; the rest are the kind's never-seen
+// lines, once.
+func TestCoverageByTriggerAndPart(t *testing.T) {
+	banned := `{"trigger":"group_member_banned","data":{"group":{"guid":"g","name":"G","type":"public"},` +
+		`"members":{"a":{"uid":"a","name":"A"},"b":{"uid":"b","name":"B","status":"offline"}},"by":{"uid":"o","name":"O","lastActiveAt":1700000000}}}`
+	receipt := `{"trigger":"message_read_receipt","data":{"sender":"c","body":{"user":{"uid":"c","name":"C","avatar":"https://example.com/c.png","lastActiveAt":1700000000}}}}`
+	r := coverageOf(t, "hooks.ndjson", banned+"\n"+banned+"\n"+receipt+"\n"+`{"trigger":"nope","data":{"members":{"x":{"uid":"x"}}}}`)
+	parts := map[string]validate.PartCoverage{}
+	var order []string
+	for _, p := range r.Parts {
+		parts[p.Title()] = p
+		order = append(order, p.Title())
+	}
+	want := []string{
+		"message_read_receipt /data/body/user (user)",
+		"group_member_banned /data/group (group)",
+		"group_member_banned /data/members/* (user)",
+		"group_member_banned /data/by (user)",
+	}
+	if !slices.Equal(order, want) {
+		t.Fatalf("parts %q, want %q (the registry's order; an unknown trigger has none)", order, want)
+	}
+	users := 0
+	for _, k := range r.Kinds {
+		if k.Kind == types.KindUser && k.In == validate.InWebhook {
+			users = len(k.Fields)
+			if k.Documents != 7 {
+				t.Errorf("the kind's summary counts %d users, want 7 (4 members, 2 by, 1 receipt user)", k.Documents)
+			}
+		}
+	}
+	count := func(title, field string) int {
+		for _, f := range parts[title].Fields {
+			if f.Pointer == field {
+				return f.Count
+			}
+		}
+		t.Fatalf("%s has no field %s", title, field)
+		return 0
+	}
+	members := parts["group_member_banned /data/members/* (user)"]
+	if members.Entities != 4 || len(members.Fields) != users || users == 0 {
+		t.Errorf("members: %d entities, %d fields; want 4, and every documented field of a user (%d)", members.Entities, len(members.Fields), users)
+	}
+	for _, c := range []struct {
+		title, field string
+		want         int
+	}{
+		{"group_member_banned /data/members/* (user)", "/uid", 4},
+		{"group_member_banned /data/members/* (user)", "/status", 2},
+		{"group_member_banned /data/members/* (user)", "/lastActiveAt", 0},
+		{"group_member_banned /data/by (user)", "/lastActiveAt", 2},
+		{"group_member_banned /data/group (group)", "/type", 2},
+		{"message_read_receipt /data/body/user (user)", "/avatar", 1},
+	} {
+		if got := count(c.title, c.field); got != c.want {
+			t.Errorf("%s %s: %d, want %d", c.title, c.field, got, c.want)
+		}
+	}
+	gaps := map[string][]string{}
+	for _, g := range r.PartGaps() {
+		gaps[g.Title()] = g.Missing
+	}
+	wantGaps := map[string][]string{
+		"group_member_banned /data/members/* (user)":  {"/avatar", "/lastActiveAt"},
+		"group_member_banned /data/by (user)":         {"/avatar", "/status"},
+		"message_read_receipt /data/body/user (user)": {"/status"},
+	}
+	if !reflect.DeepEqual(gaps, wantGaps) {
+		t.Errorf("part gaps %v, want %v", gaps, wantGaps)
+	}
+	never := strings.Join(r.NeverSeen(), "\n")
+	if !strings.Contains(never, "user (rest, in webhook deliveries): field /email") || strings.Contains(never, "group_member_banned") {
+		t.Errorf("the kind's never-seen list should name /email once, and no part:\n%s", never)
+	}
+}
+
+// TestPartGapsLeaveOutChildren: a field under one the part never had is
+// left out, the parent says it; an object the part had whose child it
+// never had names the child.
+func TestPartGapsLeaveOutChildren(t *testing.T) {
+	withGroup := `{"trigger":"message_sent","data":{"message":{"id":"1","conversationId":"g_group_a","sender":"a","receiver":"g","receiverType":"group","category":"message","type":"text","data":{"text":"hi","entities":{"sender":{"entity":{"uid":"a","name":"A"},"entityType":"user"},"receiver":{"entity":{"guid":"g","name":"G","type":"public","icon":"https://example.com/g.png"},"entityType":"group"}}},"sentAt":1700000000,"updatedAt":1700000000}}}`
+	bare := `{"trigger":"message_pinned","data":{"message":{"id":"2","conversationId":"a_user_b","sender":"a","receiver":"b","receiverType":"user","category":"message","type":"text","data":{"text":"hi"},"sentAt":1700000000,"updatedAt":1700000000}}}`
+	iconless := strings.Replace(withGroup, `,"icon":"https://example.com/g.png"`, "", 1)
+	iconless = strings.Replace(iconless, "message_sent", "user_mentioned", 1)
+	r := coverageOf(t, "m.ndjson", withGroup+"\n"+bare+"\n"+iconless)
+	gaps := map[string][]string{}
+	for _, g := range r.PartGaps() {
+		gaps[g.Title()] = g.Missing
+	}
+	if got := gaps["message_pinned /data/message (textMessage)"]; !slices.Equal(got, []string{"/data/entities"}) {
+		t.Errorf("message_pinned: %q, want only /data/entities (not each field under it)", got)
+	}
+	if got := gaps["user_mentioned /data/message (textMessage)"]; !slices.Equal(got, []string{"/data/entities/receiver/entity/icon"}) {
+		t.Errorf("user_mentioned: %q, want the icon its receiver lacked", got)
+	}
+	if _, ok := gaps["message_sent /data/message (textMessage)"]; ok {
+		t.Errorf("message_sent had every field seen elsewhere: %q", gaps["message_sent /data/message (textMessage)"])
+	}
+}
+
+// TestCoveragePartsOfTheFixtures: CometChat's published examples of the
+// same kind differ by trigger, and the report says where: the users of a
+// read-by-all receipt lack the lastActiveAt the ban's members have.
+func TestCoveragePartsOfTheFixtures(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/webhooks/*.json")
+	var corpus []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		corpus = append(corpus, compact(t, b))
+	}
+	r := coverageOf(t, "fixtures.ndjson", strings.Join(corpus, "\n"))
+	found := false
+	for _, g := range r.PartGaps() {
+		if g.Title() == "message_read_by_all /data/body/user (user)" {
+			found = slices.Contains(g.Missing, "/lastActiveAt")
+		}
+		if g.Title() == "group_member_banned /data/members/* (user)" && slices.Contains(g.Missing, "/lastActiveAt") {
+			t.Errorf("the ban's members have lastActiveAt in the fixture, yet it is listed: %q", g.Missing)
+		}
+	}
+	if !found {
+		t.Errorf("message_read_by_all's user lacks lastActiveAt, which other users have; not listed in %+v", r.PartGaps())
+	}
+	for _, p := range r.Parts {
+		if p.Entities == 0 {
+			t.Errorf("%s listed with no entity", p.Title())
+		}
 	}
 }

@@ -3,6 +3,9 @@ package validate
 import (
 	"cmp"
 	"strings"
+
+	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/webhook"
 )
 
 // Compare orders locations: by source name (as given: a file's path, "-",
@@ -29,7 +32,8 @@ func (l Location) Compare(o Location) int {
 // of the parts of any split of an input gives the report of the whole
 // input, field for field:
 //
-//   - counts add up, and a field's first place is the lesser of the two
+//   - counts add up (those of each trigger's parts too: the registry
+//     bounds them), and a field's first place is the lesser of the two
 //     (Location.Compare, then Sample);
 //   - every bound keeps the least entries by an order of the entries
 //     themselves (undocumented paths by path, then kind and profile; enum
@@ -87,6 +91,19 @@ func (t *tally) addReport(m *coverageModel, r CoverageReport) {
 			t.driftOther[sc] += kc.UndocumentedOther
 		}
 	}
+	for _, p := range r.Parts {
+		k, fs, ok := m.partOf(p)
+		if !ok || p.Entities <= 0 {
+			continue
+		}
+		pc := t.addPart(k)
+		pc.n += p.Entities
+		for _, f := range p.Fields {
+			if _, documented := fs.fields[f.Pointer]; documented && f.Count > 0 {
+				pc.fields[f.Pointer] += f.Count
+			}
+		}
+	}
 	for _, p := range r.Pairs {
 		if p.Count > 0 {
 			addCapped(t.pairs, p.Name, p.Count, maxPairs, func(p string) bool { return m.pairSet[p] })
@@ -97,4 +114,21 @@ func (t *tally) addReport(m *coverageModel, r CoverageReport) {
 			addCapped(t.triggers, tr.Name, tr.Count, maxOtherValues, func(n string) bool { return m.registry[n] })
 		}
 	}
+}
+
+// partOf reads the part p of a report against the model: its key and the
+// fields of its kind, or false when this build's registry has no such
+// part or the part holds no entity of that kind.
+func (m *coverageModel) partOf(p PartCoverage) (partKey, *fieldSet, bool) {
+	if _, ok := m.trigRank[p.Trigger]; !ok {
+		return partKey{}, nil, false
+	}
+	tr, _ := webhook.Lookup(p.Trigger)
+	fs := m.sets[kp(p.Kind, types.ProfileREST)]
+	for i, part := range tr.Parts {
+		if part.Pointer == p.Part && fs != nil && (part.Kind == p.Kind || part.Kind == "" && p.Kind.IsMessage()) {
+			return partKey{p.Trigger, i, p.Kind}, fs, true
+		}
+	}
+	return partKey{}, nil, false
 }

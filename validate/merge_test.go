@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
 )
 
@@ -77,4 +78,64 @@ func coverageOf(t *testing.T, name, corpus string) validate.CoverageReport {
 		t.Fatal(err)
 	}
 	return v.Coverage().Report()
+}
+
+// TestCoverageMergeOfParts: the parts of the triggers merge as the whole
+// counts them, the order of the operands does not matter, a report read
+// back from JSON merges the same, and a part this build's registry does
+// not have (a report of another version, or a hand-edited one) is left
+// out rather than invented.
+func TestCoverageMergeOfParts(t *testing.T) {
+	banned := `{"trigger":"group_member_banned","data":{"group":{"guid":"g","name":"G","type":"public"},"members":{"a":{"uid":"a","name":"A","lastActiveAt":1700000000}},"by":{"uid":"o","name":"O"}}}`
+	bannedBare := `{"trigger":"group_member_banned","data":{"group":{"guid":"g","name":"G","type":"public"},"members":{"b":{"uid":"b","name":"B"},"c":{"uid":"c","name":"C"}},"by":{"uid":"o","name":"O"}}}`
+	joined := `{"trigger":"group_member_joined","data":{"group":{"guid":"g","name":"G","type":"public","icon":"https://example.com/g.png"},"members":{"d":{"uid":"d","name":"D","lastActiveAt":1700000000}}}}`
+	whole := coverageOf(t, "h.ndjson", banned+"\n"+bannedBare+"\n"+joined)
+	a := coverageOf(t, "h.ndjson", banned+"\n"+joined)
+	b := coverageOf(t, "h.ndjson", bannedBare)
+	if len(whole.Parts) != 5 {
+		t.Fatalf("whole: %d parts, want 5: %s", len(whole.Parts), mustJSON(t, whole.Parts))
+	}
+	for _, m := range []validate.CoverageReport{a.Merge(b), b.Merge(a)} {
+		if got, want := mustJSON(t, m), mustJSON(t, whole); got != want {
+			t.Errorf("merged parts differ from the whole:\n got %s\nwant %s", got, want)
+		}
+	}
+	var back validate.CoverageReport
+	if err := json.Unmarshal([]byte(mustJSON(t, b)), &back); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := mustJSON(t, a.Merge(back)), mustJSON(t, whole); got != want {
+		t.Errorf("a report read back from JSON merges differently:\n got %s\nwant %s", got, want)
+	}
+	members := whole.Parts[1]
+	if members.Title() != "group_member_banned /data/members/* (user)" || members.Entities != 3 {
+		t.Errorf("whole's members part: %s", mustJSON(t, members))
+	}
+
+	foreign := validate.CoverageReport{Parts: []validate.PartCoverage{
+		{Trigger: "group_member_banned", Part: "/data/elsewhere", Kind: types.KindUser, Entities: 4},
+		{Trigger: "group_member_banned", Part: "/data/members/*", Kind: types.KindGroup, Entities: 4},
+		{Trigger: "no_such_trigger", Part: "/data/members/*", Kind: types.KindUser, Entities: 4},
+		{Trigger: "call_started", Part: "/data", Kind: types.KindCall, Entities: 4},
+		{Trigger: "message_sent", Part: "/data/message", Kind: types.KindUser, Entities: 4},
+		{Trigger: "group_member_banned", Part: "/data/members/*", Kind: types.KindUser, Entities: 1,
+			Fields: []validate.FieldCount{{Pointer: "/uid", Count: 1}, {Pointer: "/shoeSize", Count: 1}}},
+	}}
+	m := whole.Merge(foreign)
+	if len(m.Parts) != len(whole.Parts) {
+		t.Fatalf("foreign parts were kept: %s", mustJSON(t, m.Parts))
+	}
+	got := m.Parts[1]
+	if got.Entities != 4 || len(got.Fields) != len(members.Fields) {
+		t.Errorf("the members part, merged with one more: %s", mustJSON(t, got))
+	}
+	for i, f := range got.Fields {
+		want := members.Fields[i].Count
+		if f.Pointer == "/uid" {
+			want++
+		}
+		if f.Count != want {
+			t.Errorf("%s: %d, want %d", f.Pointer, f.Count, want)
+		}
+	}
 }

@@ -416,8 +416,10 @@ func (h *hookListener) release() {
 }
 
 // writeCoverage writes, from the coverage report, the triggers seen with
-// their counts, the triggers of the model never seen, and for each kind of
-// entity the deliveries carried, its documented fields never seen.
+// their counts, the triggers of the model never seen, for each kind of
+// entity the deliveries carried its documented fields never seen, and for
+// each part of a trigger the fields it never had that other deliveries'
+// entities of its kind had (CoverageReport.PartGaps).
 func (h *hookListener) writeCoverage(w io.Writer) {
 	r := h.cov.Report()
 	counts := map[string]int{}
@@ -462,5 +464,9 @@ func (h *hookListener) writeCoverage(w io.Writer) {
 			line += "; never seen: " + strings.Join(never, ", ")
 		}
 		fmt.Fprintln(w, line)
+	}
+	for _, g := range r.PartGaps() {
+		fmt.Fprintf(w, "%s: %d entities; never seen %s, which other deliveries' %s entities had\n",
+			escape.Visible(g.Title()), g.Entities, strings.Join(g.Missing, " "), g.Kind)
 	}
 }

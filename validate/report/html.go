@@ -107,9 +107,21 @@ type htmlData struct {
 	Heat         []heatRow
 	Pairs        []barRow
 	Triggers     []barRow
+	Parts        []partBlock
 	Enums        []enumBlock
 	NeverSeen    []string
 	Undocumented []validate.Drift
+}
+
+// partBlock is one part of one webhook trigger: its entities, every
+// documented field of its kind with its count, and the fields it never had
+// that other deliveries' entities of its kind had.
+type partBlock struct {
+	Title    string
+	Entities int
+	Seen     int
+	Fields   []heatRow // one cell each
+	Missing  []string
 }
 
 type enumBlock struct {
@@ -183,6 +195,21 @@ func (h *htmlWriter) Close(s *Summary) error {
 		sort.Slice(d.Heat, func(i, j int) bool { return d.Heat[i].Field < d.Heat[j].Field })
 		d.Pairs = countBars(c.Pairs)
 		d.Triggers = countBars(c.Triggers)
+		missing := map[string][]string{}
+		for _, g := range c.PartGaps() {
+			missing[g.Title()] = g.Missing
+		}
+		for _, p := range c.Parts {
+			b := partBlock{Title: visible(p.Title()), Entities: p.Entities, Missing: missing[p.Title()]}
+			for _, f := range p.Fields {
+				if f.Count > 0 {
+					b.Seen++
+				}
+				b.Fields = append(b.Fields, heatRow{Field: f.Pointer, Required: f.Required,
+					Cells: []heatCell{{Share: float64(f.Count) / float64(max(p.Entities, 1)), Count: f.Count}}})
+			}
+			d.Parts = append(d.Parts, b)
+		}
 		for _, n := range c.NeverSeen() {
 			d.NeverSeen = append(d.NeverSeen, visible(n))
 		}
@@ -295,6 +322,12 @@ summary{cursor:pointer;font-weight:600}
 <h2>Webhook triggers</h2>
 <table>{{range $.Triggers}}<tr><td><code>{{.Label}}</code>{{if not .Documented}} <span class="req">not a trigger CometChat names</span>{{end}}</td><td class="n">{{.Count}}</td><td style="width:60%"><div class="bar{{if not .Documented}} un{{end}}"><span style="{{width .Width}}"></span></div></td></tr>{{end}}</table>
 </section>{{end}}
+{{if $.Parts}}<section>
+<h2>Webhook parts: the entities of each trigger's parts, and their fields</h2>
+<p class="muted">Per trigger and part, the documented fields of the entity's kind with how many entities had each; in red, the fields never seen there that other deliveries' entities of the kind had.</p>
+{{range $.Parts}}<details><summary><code>{{.Title}}</code>: {{.Entities}} entities, {{.Seen}} of {{len .Fields}} documented fields seen{{if .Missing}}; <span class="req">never seen here, seen elsewhere:</span> {{range .Missing}}<code>{{.}}</code> {{end}}{{end}}</summary>
+<table class="heat"><tr><th>field</th><th>entities</th><th>share</th></tr>{{range .Fields}}{{$c := index .Cells 0}}<tr><td class="f"><code>{{.Field}}</code>{{if .Required}} <span class="req">required</span>{{end}}</td><td class="n">{{$c.Count}}</td><td style="{{heat $c.Share}}">{{pct $c.Share}}</td></tr>{{end}}</table></details>
+{{end}}</section>{{end}}
 <section>
 <h2>Enum values</h2>
 {{range $.Enums}}<details><summary>{{.Name}}</summary><table>{{range .Bars}}<tr><td><code>{{.Label}}</code>{{if not .Documented}} <span class="req">not in the model</span>{{end}}</td><td class="n">{{.Count}}</td><td style="width:60%"><div class="bar{{if not .Documented}} un{{end}}"><span style="{{width .Width}}"></span></div></td></tr>{{end}}</table></details>

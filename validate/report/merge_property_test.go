@@ -254,7 +254,8 @@ func TestMergeOfAnySplitIsTheWhole(t *testing.T) {
 	for _, seed := range seeds {
 		files := propertyCorpus(t, seed, seed == 1)
 		whole, docs := runFiles(t, files, 1)
-		if whole.Coverage == nil || len(whole.Coverage.Triggers) == 0 || whole.ByTrigger["message_sent"] == 0 || whole.Invalid == 0 {
+		if whole.Coverage == nil || len(whole.Coverage.Triggers) == 0 || len(whole.Coverage.Parts) < len(generate.ModelledTriggers()) ||
+			len(whole.Coverage.PartGaps()) == 0 || whole.ByTrigger["message_sent"] == 0 || whole.Invalid == 0 {
 			t.Fatalf("seed %d: the corpus lacks deliveries or broken documents: %+v", seed, whole)
 		}
 		if seed == 1 {
@@ -307,6 +308,28 @@ func TestBrokenMergeIsCaught(t *testing.T) {
 			if b.Coverage != nil {
 				c := a.Coverage.Merge(*b.Coverage)
 				a.Coverage = &c
+			}
+		},
+		"drops the right part's field counts": func(a, b *report.Summary) {
+			c := *b
+			if b.Coverage != nil {
+				cov := *b.Coverage
+				cov.Parts = append([]validate.PartCoverage(nil), cov.Parts...)
+				for i := range cov.Parts {
+					cov.Parts[i].Fields = nil
+				}
+				c.Coverage = &cov
+			}
+			a.Merge(&c)
+		},
+		"double-counts a part's entities": func(a, b *report.Summary) {
+			a.Merge(b)
+			if a.Coverage != nil && b.Coverage != nil && len(b.Coverage.Parts) > 0 {
+				for i, p := range a.Coverage.Parts {
+					if p.Title() == b.Coverage.Parts[0].Title() {
+						a.Coverage.Parts[i].Entities += b.Coverage.Parts[0].Entities
+					}
+				}
 			}
 		},
 		"keeps the left first place": func(a, b *report.Summary) {

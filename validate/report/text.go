@@ -94,8 +94,9 @@ func (t *textWriter) Close(s *Summary) error {
 }
 
 // coverage writes what the documents held: per kind, the share of
-// optional fields and enum values seen, the undocumented fields, then
-// everything never seen.
+// optional fields and enum values seen, the undocumented fields; per part
+// of a webhook trigger, the fields it never had that its kind had in other
+// deliveries (PartGaps); then everything never seen.
 func (t *textWriter) coverage(r validate.CoverageReport) {
 	fmt.Fprintln(t.bw, "\ncoverage:")
 	for _, k := range r.Kinds {
@@ -143,6 +144,14 @@ func (t *textWriter) coverage(r validate.CoverageReport) {
 	}
 	if len(triggers) > 0 {
 		fmt.Fprintf(t.bw, "  webhook triggers: %s\n", strings.Join(triggers, ", "))
+	}
+	if len(r.Parts) > 0 {
+		gaps := r.PartGaps()
+		fmt.Fprintf(t.bw, "  webhook parts: %d seen (trigger, part and kind), %d without fields that other deliveries' entities of their kind had\n", len(r.Parts), len(gaps))
+		for _, g := range gaps {
+			fmt.Fprintf(t.bw, "    %s: %d entities; never seen %s, which other deliveries' %s entities had\n",
+				visible(g.Title()), g.Entities, strings.Join(g.Missing, " "), g.Kind)
+		}
 	}
 	if never := r.NeverSeen(); len(never) > 0 {
 		fmt.Fprintf(t.bw, "never seen (%d):\n", len(never))
