@@ -35,16 +35,26 @@ const EventsFile = "events.ndjson"
 //     call_ended belong to the Calls service);
 //   - message_delivery_receipt and message_read_receipt: for a one-to-one
 //     message, from its receiver at the deliveredAt and readAt
-//     messages.json lists; for a group message, from some of the members of
-//     the moment, new facts drawn from the seed;
+//     messages.json lists, addressed (data.receiver) to the message's
+//     sender as CometChat addresses them; for a group message, from some of
+//     the members of the moment, addressed to the group, new facts drawn
+//     from the seed; the reader (body.user) in the layout receipts carry
+//     users in (status online or offline, hasBlockedMe, blockedByMe,
+//     deactivatedAt);
 //   - message_reaction_added and, for some, message_reaction_removed, from
 //     users who could see the message (its sender and receiver, or the
 //     group's members at the time), new facts drawn from the seed.
 //
-// No delivery carries a time later than its own (a message's deliveredAt
-// or readAt still to come is left out), receipts and reactions fall while
-// their user can see the message and before it is deleted, and the
-// deliveries are in the order of their times.
+// No delivery carries a time later than its own, however deep: a
+// message's deliveredAt or readAt still to come, a nested user's or
+// group's updatedAt still to come are left out, and a user's lastActiveAt
+// is at most the delivery's time. The user who acts (the group's owner
+// creating it, the member who joins, the by of a membership action, the
+// sender of a message or a call, the editor or deleter, the reader, the
+// reactor) is last active at the delivery's time, wherever the delivery
+// names them. Receipts and reactions fall while their user can see the
+// message and before it is deleted, and the deliveries are in the order of
+// their times.
 
 // worldEvents makes the world's history; sentText holds the first text of
 // the messages that were later edited or deleted, by id.
@@ -85,14 +95,19 @@ func (g *Generator) worldEvents(w *World, sentText map[string]string) ([]map[str
 		d, err = normalize(map[string]any{"trigger": trigger, "data": data, "appId": appID, "region": region, "webhook": "world-history"})
 		evs = append(evs, timed{at, d})
 	}
+	// user is uid as a delivery at time at names someone who does not
+	// act in it; actor, the one who acts.
 	user := func(uid string, at int64) map[string]any { return hookUserOf(users[uid], at) }
-	message := func(i int, at int64) map[string]any {
+	actor := func(uid string, at int64) map[string]any {
+		u := hookUserOf(users[uid], at)
+		u["lastActiveAt"] = at
+		return u
+	}
+	// message is the i-th message as a delivery at time at carries it,
+	// acted on by the user by.
+	message := func(i int, at int64, by string) map[string]any {
 		m, _ := normalize(w.Messages[i])
-		for _, k := range []string{"deliveredAt", "readAt"} {
-			if v, ok := m[k]; ok && num(v) > at {
-				delete(m, k)
-			}
-		}
+		asOf(m, at, by)
 		return m
 	}
 
@@ -100,7 +115,7 @@ func (g *Generator) worldEvents(w *World, sentText map[string]string) ([]map[str
 		at := int64(gr.CreatedAt)
 		gm := groupAt(gr, 1, at)
 		gm["scope"], gm["joinedAt"], gm["hasJoined"] = types.ScopeAdmin, at, true
-		add(at, "group_created", map[string]any{"group": gm, "members": map[string]any{gr.Owner: user(gr.Owner, at)}})
+		add(at, "group_created", map[string]any{"group": gm, "members": map[string]any{gr.Owner: actor(gr.Owner, at)}})
 	}
 	reactions := 0
 	for i, m := range msgs {
@@ -112,7 +127,8 @@ func (g *Generator) worldEvents(w *World, sentText map[string]string) ([]map[str
 			if str(m["type"]) == "message" {
 				j, ok := byID[str(get(m, "data", "entities", "on", "entity", "id"))]
 				if ok && (act == "edited" || act == "deleted") {
-					add(at, "message_"+act, map[string]any{"message": message(j, at)})
+					by := str(get(m, "data", "entities", "by", "entity", "uid"))
+					add(at, "message_"+act, map[string]any{"message": message(j, at, by)})
 				}
 				continue
 			}
@@ -121,21 +137,25 @@ func (g *Generator) worldEvents(w *World, sentText map[string]string) ([]map[str
 			gm := groupAt(groups[receiver], r.count(receiver, at), at)
 			switch act {
 			case "joined":
-				add(at, "group_member_joined", map[string]any{"group": gm, "members": map[string]any{by: user(by, at)}})
+				add(at, "group_member_joined", map[string]any{"group": gm, "members": map[string]any{by: actor(by, at)}})
 			case "added", "kicked", "banned":
-				add(at, "group_member_"+act, map[string]any{"group": gm, "members": map[string]any{on: user(on, at)}, "by": user(by, at)})
+				add(at, "group_member_"+act, map[string]any{"group": gm, "members": map[string]any{on: user(on, at)}, "by": actor(by, at)})
 			case "scopeChanged":
 				u := user(on, at)
 				u["scope"], u["oldScope"] = get(m, "data", "extras", "scope", "new"), get(m, "data", "extras", "scope", "old")
-				add(at, "group_member_scope_changed", map[string]any{"group": gm, "members": map[string]any{on: u}, "by": user(by, at)})
+				add(at, "group_member_scope_changed", map[string]any{"group": gm, "members": map[string]any{on: u}, "by": actor(by, at)})
 			}
 		case "call":
 			switch st := str(get(m, "data", "action")); st {
 			case "initiated", "busy", "cancelled", "rejected", "unanswered":
-				add(at, "call_"+st, map[string]any{"call": message(i, at)})
+				by := str(get(m, "data", "entities", "by", "entity", "uid"))
+				if by == "" {
+					by = sender
+				}
+				add(at, "call_"+st, map[string]any{"call": message(i, at, by)})
 			}
 		case "message", "custom":
-			sent := message(i, at)
+			sent := message(i, at, sender)
 			for _, k := range []string{"editedAt", "editedBy", "deletedAt", "deletedBy", "deliveredAt", "readAt"} {
 				delete(sent, k)
 			}
@@ -156,10 +176,16 @@ func (g *Generator) worldEvents(w *World, sentText map[string]string) ([]map[str
 				}
 				return uid == sender || uid == receiver
 			}
+			// A receipt goes to the message's sender (one-to-one) or to
+			// the group, as CometChat's example and QA suite show.
+			to := sender
+			if rtype == "group" {
+				to = receiver
+			}
 			receipt := func(reader, action string, t int64) {
 				add(t, "message_"+map[string]string{"delivered": "delivery", "read": "read"}[action]+"_receipt", map[string]any{
-					"receiver": receiver, "receiverType": rtype, "type": "receipts", "sender": reader, "messageSender": sender,
-					"body": map[string]any{"action": action, "messageId": str(m["id"]), "user": user(reader, t), "timestamp": t}})
+					"receiver": to, "receiverType": rtype, "type": "receipts", "sender": reader, "messageSender": sender,
+					"body": map[string]any{"action": action, "messageId": str(m["id"]), "user": receiptUser(actor(reader, t)), "timestamp": t}})
 			}
 			if rtype == "user" {
 				if d := num(m["deliveredAt"]); d != 0 {
@@ -199,14 +225,14 @@ func (g *Generator) worldEvents(w *World, sentText map[string]string) ([]map[str
 				}
 				reactions++
 				re := map[string]any{"id": strconv.Itoa(reactions), "messageId": str(m["id"]), "reaction": pick(s, "👍", "❤️", "😂", "🎉", "🏒", "👀"),
-					"uid": uid, "reactedAt": t, "reactedBy": user(uid, t)}
+					"uid": uid, "reactedAt": t, "reactedBy": actor(uid, t)}
 				add(t, "message_reaction_added", map[string]any{"reaction": re})
 				if t2 := t + s.between(1, 3600); s.chance(0.3) && sees(uid, t2) {
 					gone := map[string]any{}
 					for k, v := range re {
 						gone[k] = v
 					}
-					gone["reactedBy"] = user(uid, t2)
+					gone["reactedBy"] = actor(uid, t2)
 					add(t2, "message_reaction_removed", map[string]any{"reaction": gone})
 				}
 			}
@@ -243,6 +269,53 @@ func hookUserOf(u types.User, at int64) map[string]any {
 	}
 	m["lastActiveAt"] = last
 	return m
+}
+
+// receiptUser is u, a delivery's user, as receipts carry their reader:
+// status online rather than available, with hasBlockedMe, blockedByMe and
+// deactivatedAt, as CometChat's example of both receipts has it.
+func receiptUser(u map[string]any) map[string]any {
+	if u["status"] == string(types.UserAvailable) {
+		u["status"] = string(types.UserOnline)
+	}
+	u["hasBlockedMe"], u["blockedByMe"], u["deactivatedAt"] = false, false, 0
+	return u
+}
+
+// timeKeys are the keys of the times entities carry.
+var timeKeys = map[string]bool{
+	"sentAt": true, "deliveredAt": true, "readAt": true, "createdAt": true, "updatedAt": true,
+	"joinedAt": true, "initiatedAt": true, "editedAt": true, "deletedAt": true, "blockedAt": true,
+	"blockedByMeAt": true, "deactivatedAt": true, "pinnedAt": true, "endedAt": true,
+}
+
+// asOf makes v (decoded JSON, numbers as json.Number) what it was at time
+// at, for a delivery in which the user by acts: at every depth, a time
+// later than at is left out (it has not happened yet), a user's
+// lastActiveAt is at most at, and by's is at.
+func asOf(v any, at int64, by string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if timeKeys[k] && num(e) > at {
+				delete(x, k)
+				continue
+			}
+			asOf(e, at, by)
+		}
+		if uid, ok := x["uid"].(string); ok {
+			switch _, has := x["lastActiveAt"]; {
+			case uid == by:
+				x["lastActiveAt"] = json.Number(strconv.FormatInt(at, 10))
+			case has && num(x["lastActiveAt"]) > at:
+				x["lastActiveAt"] = json.Number(strconv.FormatInt(at, 10))
+			}
+		}
+	case []any:
+		for _, e := range x {
+			asOf(e, at, by)
+		}
+	}
 }
 
 // groupAt is gr as a delivery at time at carries it: n members, and no

@@ -24,7 +24,12 @@ import (
 // has them at the event's time; the events must come in the order of
 // their times; receipts and reactions only from users who could see the
 // message; every conversation message sent once, every membership action
-// and every group's creation delivered once.
+// and every group's creation delivered once. No time anywhere in a
+// delivery is later than the delivery's own; the user who acts in it is
+// last active at its time, every other user at the world's lastActiveAt
+// or the delivery's time, whichever is earlier; a receipt is addressed as
+// CometChat addresses it (to the message's sender, or to the group) and
+// carries its reader in the receipt layout.
 func checkWorldEvents(dir string) []string {
 	var errs []string
 	fail := func(n int, format string, a ...any) {
@@ -145,17 +150,45 @@ func checkWorldEvents(dir string) []string {
 		data, _ := e["data"].(map[string]any)
 		trigger := s(e["trigger"])
 		t := int64(-1) // the event's time, when it can be told
-		user := func(u any, when int64, where string) string {
+		actor := ""    // the user who acts in the event
+		// user checks a delivery's user (members, by, a receipt's or a
+		// reaction's user) against the world's; receipt, in the layout
+		// receipts carry users in.
+		user := func(u any, where string, receipt bool) string {
 			um, _ := u.(map[string]any)
 			uid := s(um["uid"])
 			w, ok := users[uid]
-			switch {
-			case !ok:
+			if !ok {
 				fail(ln, "%s: uid %q is not a user of the world", where, uid)
-			case um["name"] != w["name"]:
+				return uid
+			}
+			if um["name"] != w["name"] {
 				fail(ln, "%s: name %v, where the world's user %s is %v", where, um["name"], uid, w["name"])
-			case when >= 0 && n(um["lastActiveAt"]) > when:
-				fail(ln, "%s: lastActiveAt %v is after the event's time %d", where, um["lastActiveAt"], when)
+			}
+			if a, ok := w["avatar"]; ok && um["avatar"] != a {
+				fail(ln, "%s: avatar %v, where the world's user %s has %v", where, um["avatar"], uid, a)
+			}
+			if _, ok := um["lastActiveAt"]; !ok {
+				fail(ln, "%s: no lastActiveAt", where)
+			}
+			online := w["status"] == "online" || w["status"] == "available"
+			status := map[bool]string{true: "available", false: "offline"}[online]
+			if receipt {
+				status = map[bool]string{true: "online", false: "offline"}[online]
+				for k, want := range map[string]any{"hasBlockedMe": false, "blockedByMe": false, "deactivatedAt": json.Number("0")} {
+					if um[k] != want {
+						fail(ln, "%s: %s %v, where a receipt's user has %v", where, k, um[k], want)
+					}
+				}
+			} else {
+				for _, k := range []string{"hasBlockedMe", "blockedByMe", "deactivatedAt"} {
+					if _, ok := um[k]; ok {
+						fail(ln, "%s: %s, which only a receipt's user carries", where, k)
+					}
+				}
+			}
+			if um["status"] != status {
+				fail(ln, "%s: status %v, where the world's user %s is %v (%s in this delivery)", where, um["status"], uid, w["status"], status)
 			}
 			return uid
 		}
@@ -191,7 +224,22 @@ func checkWorldEvents(dir string) []string {
 				fail(ln, "message id %q is not in messages.json", id)
 				return nil
 			}
-			a, b := clone(mm), clone(w)
+			// The message's time and the user who acts on it, as
+			// messages.json tells them: the world's message as it was
+			// then is what the delivery must carry.
+			when, who := n(w["sentAt"]), s(w["sender"])
+			switch {
+			case s(w["category"]) == "call":
+				if by := s(at(w, "data", "entities", "by", "entity", "uid")); by != "" {
+					who = by
+				}
+			case asSent:
+			case trigger == "message_edited":
+				when, who = n(w["editedAt"]), s(w["editedBy"])
+			case trigger == "message_deleted":
+				when, who = n(w["deletedAt"]), s(w["deletedBy"])
+			}
+			a, b := clone(mm), clone(asOfWorld(w, when, who))
 			for _, k := range append(skip, "deliveredAt", "readAt") {
 				delete(a, k)
 				delete(b, k)
@@ -227,8 +275,9 @@ func checkWorldEvents(dir string) []string {
 				fail(ln, "group %s was created with members %v, not its owner alone", guid, keys(ms))
 			}
 			for k, u := range ms {
-				user(u, t, "members/"+k)
+				user(u, "members/"+k, false)
 			}
+			actor = s(groups[guid]["owner"])
 			scope[guid+"/"+s(groups[guid]["owner"])] = "admin"
 		case "group_member_joined", "group_member_added", "group_member_kicked", "group_member_banned", "group_member_scope_changed":
 			act := map[string]string{"group_member_joined": "joined", "group_member_added": "added", "group_member_kicked": "kicked",
@@ -266,12 +315,14 @@ func checkWorldEvents(dir string) []string {
 			m := memberActs[found]
 			t = n(m["sentAt"])
 			group(data["group"], t)
-			u := user(ms[who], t, "members/"+who)
+			u := user(ms[who], "members/"+who, false)
 			if u != who {
 				fail(ln, "members/%s holds the user %s", who, u)
 			}
+			actor = who
 			if by != "" {
-				user(data["by"], t, "by")
+				user(data["by"], "by", false)
+				actor = by
 			}
 			switch act {
 			case "joined", "added":
@@ -296,7 +347,7 @@ func checkWorldEvents(dir string) []string {
 			if w == nil {
 				continue
 			}
-			t = n(w["sentAt"])
+			t, actor = n(w["sentAt"]), s(w["sender"])
 			id := s(w["id"])
 			sent[id]++
 			for _, k := range []string{"editedAt", "deletedAt"} {
@@ -320,7 +371,7 @@ func checkWorldEvents(dir string) []string {
 				continue
 			}
 			id := s(w["id"])
-			t = n(w[act+"At"])
+			t, actor = n(w[act+"At"]), s(w[act+"By"])
 			if t == 0 {
 				fail(ln, "message %s is %s, but messages.json has no %sAt", id, act, act)
 			}
@@ -339,7 +390,7 @@ func checkWorldEvents(dir string) []string {
 			if w == nil {
 				continue
 			}
-			t = n(w["sentAt"])
+			t, actor = n(w["sentAt"]), s(at(w, "data", "entities", "by", "entity", "uid"))
 			calls[s(w["id"])]++
 			if st := s(at(w, "data", "action")); "call_"+st != trigger {
 				fail(ln, "%s for a call whose status is %s", trigger, st)
@@ -353,10 +404,24 @@ func checkWorldEvents(dir string) []string {
 				continue
 			}
 			t = n(body["timestamp"])
-			reader := user(body["user"], t, "body/user")
-			if data["receiver"] != w["receiver"] || data["receiverType"] != w["receiverType"] || data["messageSender"] != w["sender"] {
-				fail(ln, "receipt for message %s names receiver %v (%v) and sender %v, where the message is from %v to %v (%v)", id,
-					data["receiver"], data["receiverType"], data["messageSender"], w["sender"], w["receiver"], w["receiverType"])
+			reader := user(body["user"], "body/user", true)
+			actor = reader
+			// CometChat addresses a one-to-one receipt to the message's
+			// sender (its published example and its QA suite), a group
+			// message's to the group.
+			to := w["sender"]
+			if s(w["receiverType"]) == "group" {
+				to = w["receiver"]
+			}
+			if data["receiver"] != to || data["receiverType"] != w["receiverType"] || data["messageSender"] != w["sender"] {
+				fail(ln, "receipt for message %s names receiver %v (%v) and message sender %v, where the message is from %v to %v (%v): the receipt goes to %v",
+					id, data["receiver"], data["receiverType"], data["messageSender"], w["sender"], w["receiver"], w["receiverType"], to)
+			}
+			if data["sender"] != reader {
+				fail(ln, "receipt sent by %v, where its reader is %s", data["sender"], reader)
+			}
+			if want := map[string]string{"message_delivery_receipt": "delivered", "message_read_receipt": "read"}[trigger]; data["type"] != "receipts" || body["action"] != want {
+				fail(ln, "%s of type %v with action %v, where it is of type receipts with action %s", trigger, data["type"], body["action"], want)
 			}
 			sentAt := n(w["sentAt"])
 			switch {
@@ -392,7 +457,8 @@ func checkWorldEvents(dir string) []string {
 				continue
 			}
 			when := n(re["reactedAt"])
-			uid := user(re["reactedBy"], -1, "reaction/reactedBy")
+			uid := user(re["reactedBy"], "reaction/reactedBy", false)
+			actor = uid
 			if s(re["uid"]) != uid {
 				fail(ln, "reaction uid %v, reactedBy %s", re["uid"], uid)
 			}
@@ -410,6 +476,9 @@ func checkWorldEvents(dir string) []string {
 			}
 			if trigger == "message_reaction_added" {
 				t = when
+				if lt := n(at(re, "reactedBy", "lastActiveAt")); lt != when {
+					fail(ln, "reaction %s added at %d by a user last active at %d", rid, when, lt)
+				}
 				if _, dup := reactions[rid]; dup {
 					fail(ln, "reaction id %s added twice", rid)
 				}
@@ -430,13 +499,28 @@ func checkWorldEvents(dir string) []string {
 				}
 			}
 			removed[rid] = true
-			if lt := n(at(re, "reactedBy", "lastActiveAt")); lt < when && n(users[uid]["lastActiveAt"]) >= when {
-				fail(ln, "reaction %s removed by a user last active at %d, before it was added at %d", rid, lt, when)
+			// A removal names no time of its own but its user's, who is
+			// active then: it falls after the reaction was added, while
+			// the user can still see the message.
+			t = n(at(re, "reactedBy", "lastActiveAt"))
+			switch d := n(w["deletedAt"]); {
+			case t <= when:
+				fail(ln, "reaction %s removed at %d (its user last active then), not after it was added at %d", rid, t, when)
+			case s(w["receiverType"]) == "group" && !member(s(w["receiver"]), uid, t):
+				fail(ln, "reaction %s removed at %d by %s, who is not in group %s then", rid, t, uid, s(w["receiver"]))
+			case d != 0 && t >= d:
+				fail(ln, "reaction %s removed at %d, after message %s was deleted at %d", rid, t, id, d)
 			}
 		default:
 			fail(ln, "trigger %q is not one of a world's history", trigger)
 		}
 		if t >= 0 {
+			for _, p := range laterThan(data, t, "/data") {
+				fail(ln, "%s %s is later than the event's time %d", trigger, p, t)
+			}
+			for _, p := range lastActive(data, t, actor, users, "/data") {
+				fail(ln, "%s %s", trigger, p)
+			}
 			if t < last {
 				fail(ln, "%s at %d comes after an event at %d: out of order", trigger, t, last)
 			}
@@ -770,6 +854,74 @@ func TestWorldEventsCrossReferenceCatches(t *testing.T) {
 			}
 			lines[i], _ = json.Marshal(e)
 		}, "no added action in messages.json for someone-else"},
+		{"a one-to-one receipt addressed to its reader", func() {
+			i := find(func(e map[string]any) bool {
+				return e["trigger"] == "message_read_receipt" && at(e, "data", "receiverType") == "user"
+			})
+			e := decode(lines[i])
+			at(e, "data").(map[string]any)["receiver"] = at(e, "data", "sender")
+			lines[i], _ = json.Marshal(e)
+		}, "the receipt goes to"},
+		{"a receipt whose reader is a delivery's user, not a receipt's", func() {
+			i := find(trig("message_delivery_receipt"))
+			e := decode(lines[i])
+			u := at(e, "data", "body", "user").(map[string]any)
+			delete(u, "hasBlockedMe")
+			lines[i], _ = json.Marshal(e)
+		}, "hasBlockedMe <nil>, where a receipt's user has false"},
+		{"a receipt of the wrong action", func() {
+			i := find(trig("message_read_receipt"))
+			e := decode(lines[i])
+			at(e, "data", "body").(map[string]any)["action"] = "delivered"
+			lines[i], _ = json.Marshal(e)
+		}, "where it is of type receipts with action read"},
+		{"a sent message's receiver last active after it was sent", func() {
+			i := find(func(e map[string]any) bool {
+				u, _ := at(e, "data", "message", "data", "entities", "receiver", "entity").(map[string]any)
+				_, ok := u["lastActiveAt"]
+				return e["trigger"] == "message_sent" && ok
+			})
+			e := decode(lines[i])
+			u := at(e, "data", "message", "data", "entities", "receiver", "entity").(map[string]any)
+			u["lastActiveAt"] = json.Number(fmt.Sprint(n(at(e, "data", "message", "sentAt")) + 86400))
+			lines[i], _ = json.Marshal(e)
+		}, "/data/message/data/entities/receiver/entity/lastActiveAt"},
+		{"a nested user's updatedAt from the future", func() {
+			i := find(trig("message_sent"))
+			e := decode(lines[i])
+			u := at(e, "data", "message", "data", "entities", "sender", "entity").(map[string]any)
+			u["updatedAt"] = json.Number(fmt.Sprint(n(at(e, "data", "message", "sentAt")) + 1))
+			lines[i], _ = json.Marshal(e)
+		}, "sender/entity/updatedAt"},
+		{"the user who acts, last active before the act", func() {
+			i := find(trig("group_member_added"))
+			e := decode(lines[i])
+			by := at(e, "data", "by").(map[string]any)
+			by["lastActiveAt"] = json.Number(fmt.Sprint(n(by["lastActiveAt"]) - 60))
+			lines[i], _ = json.Marshal(e)
+		}, "acts in it, so is last active at its time"},
+		{"a reader last active long before the read", func() {
+			i := find(trig("message_read_receipt"))
+			e := decode(lines[i])
+			u := at(e, "data", "body", "user").(map[string]any)
+			u["lastActiveAt"] = json.Number(fmt.Sprint(n(u["lastActiveAt"]) - 30*86400))
+			lines[i], _ = json.Marshal(e)
+		}, "/data/body/user/lastActiveAt"},
+		{"a member who does not act, last active at another time than the world's", func() {
+			i := find(trig("group_member_added"))
+			e := decode(lines[i])
+			for _, m := range at(e, "data", "members").(map[string]any) {
+				m.(map[string]any)["lastActiveAt"] = json.Number(fmt.Sprint(n(m.(map[string]any)["lastActiveAt"]) - 1))
+			}
+			lines[i], _ = json.Marshal(e)
+		}, "where the world's"},
+		{"a reaction removed before it was added", func() {
+			i := find(trig("message_reaction_removed"))
+			e := decode(lines[i])
+			re := at(e, "data", "reaction").(map[string]any)
+			re["reactedBy"].(map[string]any)["lastActiveAt"] = re["reactedAt"]
+			lines[i], _ = json.Marshal(e)
+		}, "not after it was added"},
 		{"an unknown trigger", func() {
 			i := find(trig("message_sent"))
 			e := decode(lines[i])
@@ -843,4 +995,112 @@ func TestWorldEventsBroken(t *testing.T) {
 			t.Fatalf("event %d broken (%s: %s at %s) not caught: %v", i+1, m.Fault, m.Rule, m.Pointer, vd.Violations)
 		}
 	}
+}
+
+// timesOf are the keys of times in deliveries, at any depth.
+var timesOf = map[string]bool{
+	"sentAt": true, "deliveredAt": true, "readAt": true, "createdAt": true, "updatedAt": true, "lastActiveAt": true,
+	"joinedAt": true, "initiatedAt": true, "editedAt": true, "deletedAt": true, "blockedAt": true, "blockedByMeAt": true,
+	"deactivatedAt": true, "pinnedAt": true, "endedAt": true, "reactedAt": true, "timestamp": true,
+}
+
+// laterThan lists the pointers under v (at path) of times later than t.
+func laterThan(v any, t int64, path string) []string {
+	var out []string
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range keys(x) {
+			p := path + "/" + k
+			if timesOf[k] && n(x[k]) > t {
+				out = append(out, fmt.Sprintf("%s %v", p, x[k]))
+			}
+			out = append(out, laterThan(x[k], t, p)...)
+		}
+	case []any:
+		for i, e := range x {
+			out = append(out, laterThan(e, t, fmt.Sprintf("%s/%d", path, i))...)
+		}
+	}
+	return out
+}
+
+// lastActive lists what is wrong with the lastActiveAt of the users under v
+// (objects with a uid and a name) in a delivery at t in which actor acts:
+// the actor's is t, wherever it is named, and it is named; another's, where
+// it has one, the world's or t, whichever is earlier (t when the world has
+// none).
+func lastActive(v any, t int64, actor string, users map[string]map[string]any, path string) []string {
+	var out []string
+	seen := false
+	var walk func(v any, path string)
+	walk = func(v any, path string) {
+		switch x := v.(type) {
+		case map[string]any:
+			uid, isUser := x["uid"].(string)
+			_, named := x["name"]
+			if w, ok := users[uid]; isUser && named && ok {
+				la, has := x["lastActiveAt"]
+				switch {
+				case uid == actor:
+					seen = true
+					if n(la) != t {
+						out = append(out, fmt.Sprintf("%s/lastActiveAt %v: %s acts in it, so is last active at its time %d", path, la, uid, t))
+					}
+				case has:
+					want := t
+					if l, ok := w["lastActiveAt"]; ok && n(l) < t {
+						want = n(l)
+					}
+					if n(la) != want {
+						out = append(out, fmt.Sprintf("%s/lastActiveAt %v, where the world's %v and the event's time %d make it %d", path, la, w["lastActiveAt"], t, want))
+					}
+				}
+			}
+			for _, k := range keys(x) {
+				walk(x[k], path+"/"+k)
+			}
+		case []any:
+			for i, e := range x {
+				walk(e, fmt.Sprintf("%s/%d", path, i))
+			}
+		}
+	}
+	walk(v, path)
+	if actor != "" && !seen {
+		out = append(out, fmt.Sprintf("names no user %s, who acts in it", actor))
+	}
+	return out
+}
+
+// asOfWorld is a deep copy of m, a message of messages.json, as it was at
+// t with who acting on it: the times still to come left out, at any depth;
+// users' lastActiveAt no later than t, and who's t.
+func asOfWorld(m map[string]any, t int64, who string) map[string]any {
+	var cp func(v any) any
+	cp = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			out := map[string]any{}
+			for k, e := range x {
+				if timesOf[k] && k != "lastActiveAt" && n(e) > t {
+					continue
+				}
+				out[k] = cp(e)
+			}
+			if uid, ok := out["uid"].(string); ok {
+				if la, has := out["lastActiveAt"]; uid == who || (has && n(la) > t) {
+					out["lastActiveAt"] = json.Number(fmt.Sprint(t))
+				}
+			}
+			return out
+		case []any:
+			out := make([]any, len(x))
+			for i, e := range x {
+				out[i] = cp(e)
+			}
+			return out
+		}
+		return v
+	}
+	return cp(m).(map[string]any)
 }
