@@ -191,9 +191,13 @@ func (s *src) webhookData(trigger string) any {
 		if s.chance(0.4) {
 			rt, receiver = "group", s.groupInfo(from.uid, at).guid
 		}
+		u, err := normalize(s.hookUser(reader, at))
+		if err != nil {
+			panic("generate: " + err.Error())
+		}
 		return map[string]any{"receiver": receiver, "receiverType": rt, "type": "receipts", "sender": reader.uid, "messageSender": from.uid,
 			"body": map[string]any{"action": action, "messageId": strconv.FormatInt(s.between(1, 99_999_999), 10),
-				"user": s.hookUser(reader, at), "timestamp": at}}
+				"user": receiptUser(u), "timestamp": at}}
 	case "message_delivered_to_all", "message_read_by_all":
 		at := s.epoch()
 		from := s.person(at)
@@ -220,7 +224,15 @@ func (s *src) webhookData(trigger string) any {
 		}
 		ms := at*1000 + s.between(0, 999)
 		connected := ms - s.between(1000, 3_600_000)
-		return map[string]any{"timestamp": ms, "user": s.hookUser(p, at), "status": status, "userPresenceChanged": s.chance(0.8),
+		// The user is as the change leaves them: available once
+		// connected, offline once disconnected, as CometChat's example
+		// has it (status offline, action disconnected, user offline).
+		u := s.hookUser(p, at)
+		u.Status = types.UserOffline
+		if online {
+			u.Status = types.UserAvailable
+		}
+		return map[string]any{"timestamp": ms, "user": u, "status": status, "userPresenceChanged": s.chance(0.8),
 			"currentConnection": map[string]any{"action": action, "platform": pick(s, "javascript", "android", "ios"),
 				"userAgent": s.f.UserAgent(), "connectedAt": connected,
 				"appInfo": map[string]any{"version": pick(s, "3.0.12", "4.0.8", "4.1.0"), "apiVersion": "v3.0",
@@ -536,13 +548,18 @@ func breakWebhook(s *src, d map[string]any, trigger, fault string) (Mutant, bool
 // WriteWebhooks makes n deliveries of trigger ("all" for every trigger of
 // the model in turn), or broken ones labelled in out.Manifest when invalid
 // is set, and writes them as out says (files are named
-// <trigger>-<index>.json).
+// <trigger>-<index>.json). Deliveries are wire JSON whatever the profile:
+// a generator of another profile than rest is refused, rather than its
+// profile silently ignored.
 func (g *Generator) WriteWebhooks(trigger string, n int, invalid bool, out Output) error {
 	if n < 0 {
 		return fmt.Errorf("cannot make %d deliveries", n)
 	}
 	if _, err := webhookTrigger(trigger, 0); err != nil {
 		return err
+	}
+	if p := g.opts.Profile; p != types.ProfileREST {
+		return fmt.Errorf("deliveries carry their entities as CometChat POSTs them, in the rest profile's wire JSON: the %s profile does not apply to --webhook; drop --profile (or make the entities alone with --kind KIND --profile %s)", p, p)
 	}
 	s, err := newSink(out, invalid)
 	if err != nil {

@@ -132,3 +132,103 @@ func TestWriteWebhooks(t *testing.T) {
 		t.Error("a trigger outside the model was written")
 	}
 }
+
+// A connection event's user is as the change leaves them: available when
+// connected, offline when disconnected (CometChat's example: offline,
+// disconnected, user offline), never the other way round.
+func TestWebhookConnectionStatusAgrees(t *testing.T) {
+	g, _ := generate.New(generate.Options{Seed: 4})
+	seen := map[string]int{}
+	for i := 0; i < 200; i++ {
+		d, err := g.Webhook("user_connection_status_changed", i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := d["data"].(map[string]any)
+		status := data["status"]
+		action := data["currentConnection"].(map[string]any)["action"]
+		user := data["user"].(map[string]any)["status"]
+		want := map[any][2]string{"online": {"connected", "available"}, "offline": {"disconnected", "offline"}}[status]
+		if action != want[0] || user != want[1] {
+			t.Fatalf("#%d: status %v, action %v, user.status %v: want %s and %s", i, status, action, user, want[0], want[1])
+		}
+		seen[status.(string)]++
+	}
+	if seen["online"] == 0 || seen["offline"] == 0 {
+		t.Errorf("statuses %v: want both", seen)
+	}
+}
+
+// Receipts are addressed and shaped as CometChat's examples of both
+// (fixtures/webhooks/message_*_receipt.json): a one-to-one receipt goes to
+// the message's sender; the reader is data.sender and body.user, a user in
+// the receipt layout (status online or offline, hasBlockedMe, blockedByMe,
+// deactivatedAt 0); body.action says the trigger; the timestamp is in
+// seconds and no user was active after it.
+func TestWebhookReceiptsAsCometChatSends(t *testing.T) {
+	g, _ := generate.New(generate.Options{Seed: 8})
+	groups := 0
+	for i := 0; i < 200; i++ {
+		trigger := []string{"message_delivery_receipt", "message_read_receipt"}[i%2]
+		d, err := g.Webhook(trigger, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := d["data"].(map[string]any)
+		body := data["body"].(map[string]any)
+		u := body["user"].(map[string]any)
+		at := func(v any) int64 { x, _ := v.(json.Number).Int64(); return x }
+		switch data["receiverType"] {
+		case "user":
+			if data["receiver"] != data["messageSender"] {
+				t.Fatalf("#%d: a one-to-one receipt to %v, where the message's sender is %v", i, data["receiver"], data["messageSender"])
+			}
+		case "group":
+			groups++
+		default:
+			t.Fatalf("#%d: receiverType %v", i, data["receiverType"])
+		}
+		if data["sender"] != u["uid"] || data["sender"] == data["messageSender"] || data["type"] != "receipts" {
+			t.Fatalf("#%d: sender %v, body.user %v, messageSender %v, type %v", i, data["sender"], u["uid"], data["messageSender"], data["type"])
+		}
+		if want := map[string]string{"message_delivery_receipt": "delivered", "message_read_receipt": "read"}[trigger]; body["action"] != want {
+			t.Fatalf("#%d: %s with action %v", i, trigger, body["action"])
+		}
+		if _, ok := body["messageId"].(string); !ok {
+			t.Fatalf("#%d: messageId %v is not a string", i, body["messageId"])
+		}
+		if u["status"] != "online" && u["status"] != "offline" {
+			t.Fatalf("#%d: reader status %v, where receipts say online or offline", i, u["status"])
+		}
+		if u["hasBlockedMe"] != false || u["blockedByMe"] != false || u["deactivatedAt"] != json.Number("0") {
+			t.Fatalf("#%d: reader %v lacks the receipt layout's hasBlockedMe, blockedByMe, deactivatedAt", i, u)
+		}
+		if ts := at(body["timestamp"]); ts >= 100_000_000_000 || at(u["lastActiveAt"]) > ts {
+			t.Fatalf("#%d: timestamp %d, reader last active at %v", i, ts, u["lastActiveAt"])
+		}
+	}
+	if groups == 0 || groups == 200 {
+		t.Errorf("%d group receipts of 200: want both kinds", groups)
+	}
+}
+
+// Deliveries are wire JSON: WriteWebhooks refuses the sdk and docs
+// profiles, saying what to do, and writes nothing; rest is taken.
+func TestWriteWebhooksRefusesOtherProfiles(t *testing.T) {
+	for _, p := range []types.Profile{types.ProfileSDK, types.ProfileDocs} {
+		g, _ := generate.New(generate.Options{Seed: 1, Profile: p})
+		var out bytes.Buffer
+		err := g.WriteWebhooks("all", 3, false, generate.Output{Format: "ndjson", W: &out})
+		if err == nil || !strings.Contains(err.Error(), "the "+string(p)+" profile does not apply to --webhook; drop --profile") {
+			t.Errorf("%s: %v", p, err)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%s: wrote %d bytes", p, out.Len())
+		}
+	}
+	g, _ := generate.New(generate.Options{Seed: 1, Profile: types.ProfileREST})
+	var out bytes.Buffer
+	if err := g.WriteWebhooks("all", 3, false, generate.Output{Format: "ndjson", W: &out}); err != nil || strings.Count(out.String(), "\n") != 3 {
+		t.Errorf("rest: %v, %q", err, out.String())
+	}
+}
