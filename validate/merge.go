@@ -3,6 +3,7 @@ package validate
 import (
 	"cmp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/webhook"
@@ -14,9 +15,15 @@ import (
 // this order rather than by arrival, so that a run on many workers, and
 // the merge of the runs of any split of a file set, name the same place:
 // shards split files, so the file's name is the shard's key.
+//
+// Source names are compared as JSON carries them: each byte that is not
+// part of valid UTF-8 as U+FFFD, as encoding/json writes it, so that a
+// place read back from a summary sorts where it sorted in the run.
 func (l Location) Compare(o Location) int {
-	if c := strings.Compare(l.Source, o.Source); c != 0 {
-		return c
+	if l.Source != o.Source {
+		if c := strings.Compare(asJSON(l.Source), asJSON(o.Source)); c != 0 {
+			return c
+		}
 	}
 	if c := cmp.Compare(l.Page, o.Page); c != 0 {
 		return c
@@ -131,4 +138,25 @@ func (m *coverageModel) partOf(p PartCoverage) (partKey, *fieldSet, bool) {
 		}
 	}
 	return partKey{}, nil, false
+}
+
+// asJSON returns s as encoding/json writes and reads it back: each byte
+// outside valid UTF-8 replaced by U+FFFD (strings.ToValidUTF8 would
+// replace a run of them by one, which sorts differently).
+func asJSON(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteString("\uFFFD")
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
