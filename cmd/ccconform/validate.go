@@ -146,7 +146,7 @@ ends the flags.`,
 	f.BoolVar(&o.failuresOnly, "failures-only", false, "list only the documents that do not conform in the formats that list every one (json, junit); the summary still counts all")
 	f.StringSliceVar(&o.disable, "disable", nil, "suppress the violations of this `RULE` (repeatable, or comma-separated); they are counted as suppressed, and fail nothing")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "do not read input files whose path matches this `GLOB` (* within a directory, ** across them; a pattern without / matches the file name; repeatable)")
-	f.Var(&o.shard, "shard", "check only shard `I/N` of the input files (I from 1 to N): of the files the inputs expand to, sorted by path, those at positions k (from 0) with k mod N = I-1; the same inputs give the same shards, and 'ccconform merge' combines their JSON summaries")
+	f.Var(&o.shard, "shard", "check only shard `I/N` of the input files (I from 1 to N): the files whose path, as the inputs spell and expand it, hashes to I (FNV-1a mod N, plus 1); give every shard the same inputs from the same directory, and 'ccconform merge' combines their JSON summaries")
 	c.RegisterFlagCompletionFunc("disable", completeValues(validate.RuleIDs()...))
 	c.RegisterFlagCompletionFunc("format", completeValues(report.Formats()...))
 	c.RegisterFlagCompletionFunc("input-format", completeValues(validate.Formats()...))
@@ -262,6 +262,19 @@ func runValidate(e *env, o *validateOptions) int {
 	isReport := func(fi os.FileInfo) bool { return outInfo != nil && fi != nil && os.SameFile(fi, outInfo) }
 	var paths []string
 	failed := 0
+	// An input that cannot be read is counted by one shard, the owner of
+	// its name, as a file is checked by one: merged shards count it once,
+	// as a whole run does. Every shard says it.
+	var unreadable []string
+	fail := func(in, msg string) {
+		unreadable = append(unreadable, in)
+		if o.shard.owns(in) {
+			failed++
+		} else {
+			msg += fmt.Sprintf(" (shard %d/%d counts it)", owner(in, o.shard.n), o.shard.n)
+		}
+		fmt.Fprintf(e.stderr, "ccconform: %s\n", msg)
+	}
 	for _, in := range inputs {
 		switch {
 		case in == "-":
@@ -274,8 +287,7 @@ func runValidate(e *env, o *validateOptions) int {
 		case isURL(in):
 			paths = append(paths, in)
 		case strings.Contains(in, "://"):
-			fmt.Fprintf(e.stderr, "ccconform: %s: only http and https URLs can be validated\n", redact(in))
-			failed++
+			fail(in, redact(in)+": only http and https URLs can be validated")
 		default:
 			if fi, err := os.Stat(in); err == nil && !fi.IsDir() && isReport(fi) {
 				return e.errorf("%s is both an input and the report file (-o): write the report elsewhere", escape.Visible(in))
@@ -302,17 +314,19 @@ func runValidate(e *env, o *validateOptions) int {
 					fmt.Fprintf(e.stderr, "ccconform: %s\n", escape.Visible(err.Error()))
 					continue
 				}
-				fmt.Fprintf(e.stderr, "ccconform: %s\n", escape.Visible(err.Error()))
-				failed++
+				fail(in, escape.Visible(err.Error()))
 			}
 		}
 	}
+	var shard *report.Shard
 	if o.shard.n > 0 {
 		for _, p := range paths {
 			if p == "-" || isURL(p) {
 				return e.errorf("validate: --shard splits files, and %s is not one: give files and directories, or drop --shard", redact(p))
 			}
 		}
+		shard = &report.Shard{I: o.shard.i, N: o.shard.n, Files: len(paths) + len(unreadable),
+			FileSet: fileSet(paths, unreadable), Settings: runSettings(o, opts)}
 		all := len(paths)
 		paths = o.shard.pick(paths)
 		fmt.Fprintf(e.stderr, "ccconform: shard %s: %d of %d files\n", o.shard.String(), len(paths), all)
@@ -398,6 +412,9 @@ func runValidate(e *env, o *validateOptions) int {
 	}
 	stopProgress()
 	sum.Errors, sum.Interrupted = failed, ctx.Err() != nil
+	if shard != nil {
+		sum.Shards = []report.Shard{*shard}
+	}
 	if c := v.Coverage(); c != nil {
 		r := c.Report()
 		sum.Coverage = &r

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,9 +134,10 @@ type checked struct {
 
 // runFiles validates files in order, as validate does, with coverage, and
 // returns the summary and each document with its verdict.
-func runFiles(t *testing.T, files []corpusFile, workers int) (*report.Summary, []checked) {
+func runFiles(t *testing.T, files []corpusFile, opts validate.Options, workers int) (*report.Summary, []checked) {
 	t.Helper()
-	v, err := validate.New(validate.Options{Coverage: true, Workers: workers})
+	opts.Coverage, opts.Workers = true, workers
+	v, err := validate.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +157,30 @@ func runFiles(t *testing.T, files []corpusFile, workers int) (*report.Summary, [
 	c := v.Coverage().Report()
 	sum.Coverage = &c
 	return sum, docs
+}
+
+// optionsFor returns the settings a seed's runs use, varied so that the
+// property holds whatever a run suppresses or checks besides the model:
+// each suppresses something (by --disable or an ignore entry), and
+// strict runs and a custom schema take turns.
+func optionsFor(t *testing.T, seed uint64) validate.Options {
+	t.Helper()
+	switch seed % 3 {
+	case 0:
+		return validate.Options{Strict: true, Disable: []string{"enum"}}
+	case 1:
+		file := filepath.Join(t.TempDir(), "location.json")
+		if err := os.WriteFile(file, []byte(`{"type":"object","required":["placeName"],"properties":{"latitude":{"type":"string"}}}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := validate.LoadCustomSchemas(map[string]string{"location": file}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return validate.Options{Custom: cs, Ignore: []validate.Suppression{{Rule: "required", Kind: "customMessage"}, {Rule: "enum", Pointer: "/**"}}}
+	default:
+		return validate.Options{Strict: true, Disable: []string{"type", "unknown-field"}}
+	}
 }
 
 // mergeFunc merges b into a.
@@ -196,7 +223,12 @@ func sameSummary(want, got *report.Summary) string {
 // parts, by file (as shards split) and by document (as a pipeline's
 // workers do), merges the parts' results with merge in a random order and
 // grouping, and reports the first difference from the whole run.
-func checkSplits(t *testing.T, seed uint64, whole *report.Summary, files []corpusFile, docs []checked, trials int, merge mergeFunc) error {
+//
+// Each part also gets, at random, inputs it could not read and an
+// interruption, and the shard entry validate --shard would record: the
+// merge must add the first, keep the second if any part has it, and list
+// every part's shard once, in order.
+func checkSplits(t *testing.T, seed uint64, whole *report.Summary, files []corpusFile, docs []checked, opts validate.Options, trials int, merge mergeFunc) error {
 	r := rand.New(rand.NewPCG(seed, 61))
 	for trial := range trials {
 		n := 1 + r.IntN(8)
@@ -208,7 +240,7 @@ func checkSplits(t *testing.T, seed uint64, whole *report.Summary, files []corpu
 				shards[k] = append(shards[k], f)
 			}
 			for _, s := range shards {
-				sum, _ := runFiles(t, s, 1+r.IntN(2))
+				sum, _ := runFiles(t, s, opts, 1+r.IntN(2))
 				parts = append(parts, sum)
 			}
 		} else {
@@ -232,8 +264,22 @@ func checkSplits(t *testing.T, seed uint64, whole *report.Summary, files []corpu
 				parts = append(parts, sums[i])
 			}
 		}
+		want := *whole
+		var shards []report.Shard
+		for k, p := range parts {
+			p.Errors, p.Interrupted = r.IntN(3), r.IntN(4) == 0
+			want.Errors += p.Errors
+			want.Interrupted = want.Interrupted || p.Interrupted
+			sh := report.Shard{I: k + 1, N: n, Files: len(files), FileSet: "set", Settings: report.Settings{Coverage: true}}
+			p.Shards = []report.Shard{sh}
+			shards = append(shards, sh)
+		}
 		got := mergeAtRandom(r, parts, merge)
-		if diff := sameSummary(whole, got); diff != "" {
+		if !reflect.DeepEqual(got.Shards, shards) {
+			return fmt.Errorf("seed %d, trial %d: the merged shards are %v, want each of the %d once, in order", seed, trial, got.Shards, n)
+		}
+		got.Shards = nil
+		if diff := sameSummary(&want, got); diff != "" {
 			return fmt.Errorf("seed %d, trial %d (%d parts, split by %s): the merged parts differ from the whole: %s",
 				seed, trial, n, map[bool]string{true: "file", false: "document"}[trial%2 == 0], diff)
 		}
@@ -253,19 +299,20 @@ func TestMergeOfAnySplitIsTheWhole(t *testing.T) {
 	}
 	for _, seed := range seeds {
 		files := propertyCorpus(t, seed, seed == 1)
-		whole, docs := runFiles(t, files, 1)
+		opts := optionsFor(t, seed)
+		whole, docs := runFiles(t, files, opts, 1)
 		if whole.Coverage == nil || len(whole.Coverage.Triggers) == 0 || len(whole.Coverage.Parts) < len(generate.ModelledTriggers()) ||
-			len(whole.Coverage.PartGaps()) == 0 || whole.ByTrigger["message_sent"] == 0 || whole.Invalid == 0 {
-			t.Fatalf("seed %d: the corpus lacks deliveries or broken documents: %+v", seed, whole)
+			len(whole.Coverage.PartGaps()) == 0 || whole.ByTrigger["message_sent"] == 0 || whole.Invalid == 0 || len(whole.Suppressed) == 0 {
+			t.Fatalf("seed %d: the corpus lacks deliveries, broken documents or suppressed violations: %+v", seed, whole)
 		}
 		if seed == 1 {
 			checkBoundsReached(t, whole.Coverage)
 		}
-		two, _ := runFiles(t, files, 2)
+		two, _ := runFiles(t, files, opts, 2)
 		if diff := sameSummary(whole, two); diff != "" {
 			t.Fatalf("seed %d: two workers differ from one: %s", seed, diff)
 		}
-		if err := checkSplits(t, seed, whole, files, docs, trials, func(a, b *report.Summary) { a.Merge(b) }); err != nil {
+		if err := checkSplits(t, seed, whole, files, docs, opts, trials, func(a, b *report.Summary) { a.Merge(b) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -296,8 +343,25 @@ func checkBoundsReached(t *testing.T, c *validate.CoverageReport) {
 // prove nothing.
 func TestBrokenMergeIsCaught(t *testing.T) {
 	files := propertyCorpus(t, 7, false)
-	whole, docs := runFiles(t, files, 1)
+	opts := optionsFor(t, 7)
+	whole, docs := runFiles(t, files, opts, 1)
+	if len(whole.Suppressed) == 0 {
+		t.Fatal("the corpus has no suppressed violation: dropping them could not be caught")
+	}
+	// without returns a merge that clears, in a copy of b, what drop
+	// clears before merging it.
+	without := func(drop func(c *report.Summary)) mergeFunc {
+		return func(a, b *report.Summary) {
+			c := *b
+			drop(&c)
+			a.Merge(&c)
+		}
+	}
 	broken := map[string]mergeFunc{
+		"drops suppressed":    without(func(c *report.Summary) { c.Suppressed = nil }),
+		"drops input errors":  without(func(c *report.Summary) { c.Errors = 0 }),
+		"drops interruptions": without(func(c *report.Summary) { c.Interrupted = false }),
+		"drops a shard":       without(func(c *report.Summary) { c.Shards = c.Shards[:max(0, len(c.Shards)-1)] }),
 		"drops byTrigger": func(a, b *report.Summary) {
 			c := *b
 			c.ByTrigger = nil
@@ -353,7 +417,7 @@ func TestBrokenMergeIsCaught(t *testing.T) {
 		},
 	}
 	for name, merge := range broken {
-		if err := checkSplits(t, 7, whole, files, docs, 6, merge); err == nil {
+		if err := checkSplits(t, 7, whole, files, docs, opts, 6, merge); err == nil {
 			t.Errorf("the property checker passed a merge that %s", name)
 		} else {
 			t.Logf("%s: caught: %.200s", name, err)

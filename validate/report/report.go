@@ -5,8 +5,11 @@
 package report
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -88,6 +91,63 @@ type Summary struct {
 	// Coverage, when the run counted it, is what the documents held
 	// against the model.
 	Coverage *validate.CoverageReport `json:"coverage,omitempty"`
+	// Shards lists what validate --shard recorded of the shard it checked:
+	// one entry for a shard's run, one per shard for a merge of some of
+	// them, none for a run over a whole file set (or a complete set of
+	// shards, merged). ccconform merge reads it to refuse a missing or
+	// repeated shard, shards of different file sets, and mixed settings.
+	Shards []Shard `json:"shards,omitempty"`
+}
+
+// Shard describes one shard of a file set as validate --shard I/N checked
+// it: which one, of what, and with which settings.
+type Shard struct {
+	// I is the shard's number, from 1 to N.
+	I int `json:"i"`
+	// N is the number of shards.
+	N int `json:"n"`
+	// Files counts the files of the whole set, every shard's; an input
+	// that could not be read counts as one.
+	Files int `json:"files"`
+	// FileSet is a digest of the whole set's paths, sorted, as the inputs
+	// expanded to them: shards that saw different files, or spelled them
+	// differently, have different digests.
+	FileSet string `json:"fileSet"`
+	// Settings are the settings of the run that change verdicts.
+	Settings Settings `json:"settings"`
+}
+
+// Settings are the settings of a run that change its verdicts or counts,
+// each left out when it has its default.
+type Settings struct {
+	Kind     string `json:"kind,omitempty"`
+	Trigger  string `json:"trigger,omitempty"`
+	Profile  string `json:"profile,omitempty"`
+	Strict   bool   `json:"strict,omitempty"`
+	Pointer  string `json:"pointer,omitempty"`
+	Input    string `json:"inputFormat,omitempty"`
+	MaxBytes int    `json:"maxDocumentBytes,omitempty"`
+	Coverage bool   `json:"coverage,omitempty"`
+	// Disable lists the rules --disable silenced, sorted.
+	Disable []string `json:"disable,omitempty"`
+	// Ignore lists the config's ignore entries, sorted.
+	Ignore []string `json:"ignore,omitempty"`
+	// Schemas is a digest of the custom schemas' files, by what each
+	// checks.
+	Schemas string `json:"schemas,omitempty"`
+}
+
+// Key is s as one comparable string, its JSON.
+func (s Settings) Key() string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// compareShards orders shard entries by number, then by everything else,
+// so that a merge lists them the same way whatever its order.
+func compareShards(a, b Shard) int {
+	return cmp.Or(cmp.Compare(a.I, b.I), cmp.Compare(a.N, b.N), cmp.Compare(a.Files, b.Files),
+		strings.Compare(a.FileSet, b.FileSet), strings.Compare(a.Settings.Key(), b.Settings.Key()))
 }
 
 // NewSummary returns an empty summary.
@@ -159,7 +219,10 @@ func triggerName(t string) string {
 // split generated corpora at random to show it): counts add up,
 // Interrupted is true if either run was interrupted, and coverage merges
 // with validate.CoverageReport.Merge (a summary without coverage adds
-// none). s may be a summary read from JSON, with maps left nil.
+// none), and the Shards entries of both are kept, in order, repeats
+// included, for the caller to judge (ccconform merge refuses a repeated
+// or missing shard). s may be a summary read from JSON, with maps left
+// nil.
 func (s *Summary) Merge(o *Summary) {
 	if o == nil {
 		return
@@ -184,6 +247,10 @@ func (s *Summary) Merge(o *Summary) {
 	default:
 		c := s.Coverage.Merge(*o.Coverage)
 		s.Coverage = &c
+	}
+	if len(o.Shards) > 0 {
+		s.Shards = append(slices.Clip(s.Shards), o.Shards...)
+		slices.SortStableFunc(s.Shards, compareShards)
 	}
 }
 
