@@ -47,7 +47,8 @@ func (s Suppression) matches(k types.Kind, x Violation) bool {
 func RuleIDs() []string {
 	ids := []string{RuleJSON, RuleKind, RuleRequired, RuleType, RuleEnum, RuleFormat, RuleValue,
 		RuleUnknownField, RuleDuplicateKey, RulePointer, RuleSize, RuleEndpointKind,
-		RuleWebhookTrigger, RuleWebhookEnvelope, RuleWebhookKey, RuleWebhookReceipt, RuleWebhookCall, RuleWebhookMembers}
+		RuleWebhookTrigger, RuleWebhookEnvelope, RuleWebhookKey, RuleWebhookReceipt, RuleWebhookCall, RuleWebhookMembers,
+		RuleWebhookReaction, RuleWebhookModeration}
 	for _, r := range Rules() {
 		ids = append(ids, r.ID)
 	}

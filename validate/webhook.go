@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,12 +15,14 @@ import (
 
 // Rule ids of webhook deliveries; see docs/rules.md.
 const (
-	RuleWebhookTrigger  = "webhook-trigger"  // the trigger is not one CometChat names
-	RuleWebhookEnvelope = "webhook-envelope" // the envelope's keys have the wrong type
-	RuleWebhookKey      = "webhook-key"      // a map's key is not its entity's uid
-	RuleWebhookReceipt  = "webhook-receipt"  // a receipt's parties disagree
-	RuleWebhookCall     = "webhook-call"     // a call event's action is not its trigger's
-	RuleWebhookMembers  = "webhook-members"  // a member event's members disagree with it
+	RuleWebhookTrigger    = "webhook-trigger"    // the trigger is not one CometChat names
+	RuleWebhookEnvelope   = "webhook-envelope"   // the envelope's keys have the wrong type
+	RuleWebhookKey        = "webhook-key"        // a map's key is not its entity's uid
+	RuleWebhookReceipt    = "webhook-receipt"    // a receipt's parties disagree
+	RuleWebhookCall       = "webhook-call"       // a call event's action is not its trigger's
+	RuleWebhookMembers    = "webhook-members"    // a member event's members disagree with it
+	RuleWebhookReaction   = "webhook-reaction"   // a reaction's uid is not its reactedBy's
+	RuleWebhookModeration = "webhook-moderation" // a moderation event's status is not its trigger's
 )
 
 // isWebhook reports whether the object on t is a webhook delivery: it has a
@@ -58,6 +61,13 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 	if t.toks[0].kind != tObject {
 		return fail(Violation{Rule: RuleWebhookEnvelope, Expected: "object", Actual: tapeType(t, 0),
 			Message: fmt.Sprintf("the document is %s; a webhook delivery is an object with trigger and data", article(tapeType(t, 0)))})
+	}
+	// A key repeated anywhere, the envelope included: the checks below
+	// read its first value, most consumers the last.
+	if t.hasDuplicateKeys() {
+		for _, p := range duplicateKeys(t.data, t) {
+			vd.Violations = append(vd.Violations, duplicateKey(p))
+		}
 	}
 	want := v.opts.Trigger
 	tk, data := t.member(0, "trigger"), t.member(0, "data")
@@ -110,8 +120,9 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 		v.paths.reference.Add(1)
 		return vd
 	}
-	wantObject := tr.Family != webhook.Calls || t.toks[data].kind == tObject
-	if t.toks[data].kind != tObject && wantObject {
+	// Every family's data is an object: each example CometChat publishes,
+	// calls and meetings included, has one.
+	if t.toks[data].kind != tObject {
 		vd.Violations = append(vd.Violations, Violation{Pointer: "/data", Rule: RuleWebhookEnvelope, Expected: "object",
 			Actual: tapeType(t, data), Message: fmt.Sprintf("is %s; a %s delivery's data is an object", article(tapeType(t, data)), name)})
 		v.paths.reference.Add(1)
@@ -125,6 +136,10 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 	}
 	if !tr.Model() {
 		vd.Note = "outside the documented model: only its envelope was checked"
+		if name == "after_connection_status_changed" {
+			vd.Note = "the legacy connection event, outside the documented model: its envelope and the fields CometChat documents for it were checked"
+			vd.Violations = sortViolations(append(vd.Violations, webhookRules(t, name, false)...))
+		}
 		if vd.OK() {
 			v.paths.fast.Add(1)
 		} else {
@@ -133,10 +148,18 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 		return vd
 	}
 	allFast := true
-	for _, part := range tr.Parts {
-		v.checkPart(&vd, t, part, name, &allFast)
+	legacy := legacyReceipt(t, name)
+	if legacy {
+		vd.Note = "the legacy webhooks' receipt layout (data.receiptSender, data.receiptType): no body, no user to check"
+	} else {
+		for _, part := range tr.Parts {
+			v.checkPart(&vd, t, part, name, &allFast)
+		}
 	}
-	vd.Violations = append(vd.Violations, webhookRules(t, name)...)
+	if n := callForm(t, name); n != "" {
+		vd.Note = n
+	}
+	vd.Violations = append(vd.Violations, webhookRules(t, name, legacy)...)
 	vd.Violations = sortViolations(vd.Violations)
 	sort.Strings(vd.Undocumented)
 	// A delivery counts once in PathStats: on the fast path when each of
@@ -153,12 +176,24 @@ func (v *Validator) checkWebhook(t *tape) Verdict {
 	return vd
 }
 
-// checkPart checks the entities of part in the delivery on t.
+// checkPart checks the entities of part in the delivery on t. A part that
+// is absent is reported when the trigger requires it (at the first member
+// missing on its way), and a value on the way that is no object always.
 func (v *Validator) checkPart(vd *Verdict, t *tape, part webhook.Part, trigger string, allFast *bool) {
 	parent, last, _ := strings.Cut(strings.TrimPrefix(part.Pointer, "/"), "/*")
-	k := (&doc{t: t}).at(strings.Split(parent, "/")...)
-	if k < 0 {
-		return // absent: a schema of the delivery would say more; the entities are what is checked
+	segs := strings.Split(parent, "/")
+	k := int32(0)
+	for i, seg := range segs {
+		if t.toks[k].kind != tObject {
+			vd.Violations = append(vd.Violations, notObject(t, k, ptr(segs[:i]...)))
+			return
+		}
+		if k = t.member(k, seg); k < 0 {
+			if part.Required {
+				vd.Violations = append(vd.Violations, missingField(ptr(segs[:i+1]...), trigger))
+			}
+			return
+		}
 	}
 	at := "/" + parent
 	if !strings.HasSuffix(part.Pointer, "/*") || last != "" {
@@ -192,9 +227,60 @@ func (v *Validator) checkPart(vd *Verdict, t *tape, part webhook.Part, trigger s
 			i++
 		}
 	default:
-		vd.Violations = append(vd.Violations, Violation{Pointer: at, Rule: RuleType, Expected: "object", Actual: tapeType(t, k),
-			Message: fmt.Sprintf("expected object, found %s", tapeType(t, k))})
+		vd.Violations = append(vd.Violations, notObject(t, k, at))
 	}
+}
+
+// notObject reports token k, at pointer p, as a value that should be an
+// object. Every check of a delivery words it alike, so that two checks that
+// meet it give one violation.
+func notObject(t *tape, k int32, p string) Violation {
+	return Violation{Pointer: p, Rule: RuleType, Expected: "object", Actual: tapeType(t, k),
+		Message: fmt.Sprintf("expected object, found %s", tapeType(t, k))}
+}
+
+// missingField reports the member at pointer p, which every delivery of
+// trigger carries, as missing.
+func missingField(p, trigger string) Violation {
+	return Violation{Pointer: p, Rule: RuleRequired, Expected: "present", Actual: "missing",
+		Message: fmt.Sprintf("missing; every %s delivery carries it", trigger)}
+}
+
+// duplicateKey reports the member at pointer p as a repeated key.
+func duplicateKey(p string) Violation {
+	return Violation{Pointer: p, Rule: RuleDuplicateKey,
+		Message: "key appears twice in its object; parsers disagree on which value counts, so remove one"}
+}
+
+// legacyReceipt reports whether the delivery on t is a receipt of the
+// legacy webhooks, which reuse the modern receipts' trigger names with a
+// flat layout of their own: data.receiptSender and data.receiptType, and no
+// data.body.
+func legacyReceipt(t *tape, trigger string) bool {
+	if trigger != "message_delivery_receipt" && trigger != "message_read_receipt" {
+		return false
+	}
+	data := t.member(0, "data")
+	return t.member(data, "body") < 0 && (t.member(data, "receiptSender") >= 0 || t.member(data, "receiptType") >= 0)
+}
+
+// callForm says which form a call signalling delivery has: the
+// documentation's, whose call carries its action alone, or the one
+// CometChat delivers, with data.entities (row 73); "" for other triggers.
+func callForm(t *tape, trigger string) string {
+	switch trigger {
+	case "call_busy", "call_cancelled", "call_rejected", "call_unanswered":
+	default:
+		return ""
+	}
+	d := &doc{t: t}
+	switch {
+	case d.at("data", "call", "data", "entities") >= 0:
+		return "the form CometChat delivers: data.call.data.entities names who acted, the other party and the call"
+	case d.at("data", "call", "data") >= 0:
+		return "the documentation's form: data.call.data carries its action alone, without the entities CometChat delivers"
+	}
+	return ""
 }
 
 // checkEntity checks the entity raw at pointer at as kind k ("" for any
@@ -299,29 +385,91 @@ func (v *Validator) checkAs(raw []byte, k types.Kind, p types.Profile) (Verdict,
 	return v.reference(raw, hint{kind: k, profile: p}), false
 }
 
-// webhookRules are the checks CometChat's QA suite makes on live
-// deliveries that no schema of an entity can say.
-func webhookRules(t *tape, trigger string) []Violation {
+// webhookRules are the checks of a delivery that no schema of an entity can
+// say: those CometChat's QA suite makes on live deliveries, and the fields
+// of the delivery's own that are no entity (a receipt's body, a reaction, a
+// connection), as CometChat's examples and the QA suite's schemas have
+// them. legacy says the delivery is a receipt in the legacy layout.
+func webhookRules(t *tape, trigger string, legacy bool) []Violation {
 	d := &doc{t: t} // the rules' view of the tape
-	var vs []Violation
+	c := &fields{t: t, trigger: trigger}
 	switch trigger {
 	case "message_delivery_receipt", "message_read_receipt", "message_delivered_to_all", "message_read_by_all":
+		if legacy {
+			c.legacyReceipt()
+			break
+		}
+		aggregate := trigger == "message_delivered_to_all" || trigger == "message_read_by_all"
+		c.need(tString, true, "data", "receiver")
+		c.need(tString, true, "data", "messageSender")
+		c.need(tString, !aggregate, "data", "sender")
+		if rt, ok := c.oneOf(true, []string{"user", "group"}, "data", "receiverType"); ok && aggregate && rt != string(types.ReceiverGroup) {
+			c.vs = append(c.vs, Violation{Pointer: "/data/receiverType", Rule: RuleWebhookReceipt, Expected: `"group"`, Actual: quote(rt),
+				Message: fmt.Sprintf("is %s, but %s receipts are for group messages only", quote(rt), trigger)})
+		}
+		c.id(true, "data", "body", "messageId")
+		c.seconds("data", "body", "timestamp")
+		want := map[string]string{"message_delivery_receipt": "delivered", "message_read_receipt": "read",
+			"message_delivered_to_all": "deliveredToAll", "message_read_by_all": "readByAll"}[trigger]
+		if a, ok := c.text(true, "data", "body", "action"); ok && a != want {
+			c.vs = append(c.vs, Violation{Pointer: "/data/body/action", Rule: RuleWebhookReceipt, Expected: quote(want), Actual: quote(a),
+				Message: fmt.Sprintf("is %s, but a %s delivery reports %s", quote(a), trigger, quote(want))})
+		}
 		if s, ok1 := d.str("data", "sender"); ok1 {
 			if u, ok2 := d.str("data", "body", "user", "uid"); ok2 && s != u {
-				vs = append(vs, Violation{Pointer: "/data/sender", Rule: RuleWebhookReceipt, Expected: quote(u), Actual: quote(s),
+				c.vs = append(c.vs, Violation{Pointer: "/data/sender", Rule: RuleWebhookReceipt, Expected: quote(u), Actual: quote(s),
 					Message: fmt.Sprintf("is %s, but data.body.user.uid is %s; a receipt's sender is the user it is from", quote(s), quote(u))})
 			}
 		}
-		if trigger == "message_delivered_to_all" || trigger == "message_read_by_all" {
-			if rt, ok := d.str("data", "receiverType"); ok && rt != string(types.ReceiverGroup) {
-				vs = append(vs, Violation{Pointer: "/data/receiverType", Rule: RuleWebhookReceipt, Expected: `"group"`, Actual: quote(rt),
-					Message: fmt.Sprintf("is %s, but %s receipts are for group messages only", quote(rt), trigger)})
+	case "message_reaction_added", "message_reaction_removed":
+		c.id(true, "data", "reaction", "messageId")
+		c.need(tString, true, "data", "reaction", "reaction")
+		c.seconds("data", "reaction", "reactedAt")
+		if u, ok := c.text(false, "data", "reaction", "uid"); ok {
+			if by, ok := d.str("data", "reaction", "reactedBy", "uid"); ok && by != u {
+				c.vs = append(c.vs, Violation{Pointer: "/data/reaction/uid", Rule: RuleWebhookReaction, Expected: quote(by), Actual: quote(u),
+					Message: fmt.Sprintf("is %s, but data.reaction.reactedBy.uid is %s; a reaction's uid is the user who reacted", quote(u), quote(by))})
 			}
+		}
+	case "user_connection_status_changed":
+		// CometChat sends this event's times in milliseconds (row 91).
+		c.oneOf(true, []string{"online", "offline"}, "data", "status")
+		c.need(tObject, true, "data", "currentConnection")
+		c.oneOf(true, []string{"connected", "disconnected"}, "data", "currentConnection", "action")
+		c.millis("data", "timestamp")
+		c.millis("data", "currentConnection", "connectedAt")
+		c.millis("data", "currentConnection", "appInfo", "uts")
+	case "after_connection_status_changed":
+		c.need(tString, true, "data", "user", "uid")
+		c.oneOf(true, []string{"online", "offline"}, "data", "user", "status")
+		c.oneOf(true, []string{"connected", "disconnected"}, "data", "event", "type")
+		c.millis("data", "user", "status_updated_at")
+		c.millis("data", "event", "at")
+		c.millis("data", "event", "event_for", "connected_at")
+		if cs := c.need(tArray, false, "data", "connections"); cs >= 0 {
+			i := 0
+			for e := cs + 1; e < t.toks[cs].next; e = t.toks[e].next {
+				if t.toks[e].kind != tObject {
+					c.vs = append(c.vs, notObject(t, e, ptr("data", "connections", strconv.Itoa(i))))
+				} else {
+					c.millisAt(t.member(e, "connected_at"), ptr("data", "connections", strconv.Itoa(i), "connected_at"))
+				}
+				i++
+			}
+		}
+	case "moderation_engine_blocked", "moderation_engine_approved", "moderation_manual_approved":
+		want := "approved"
+		if trigger == "moderation_engine_blocked" {
+			want = "disapproved"
+		}
+		if st, ok := d.str("data", "message", "data", "moderation", "status"); ok && st != want {
+			c.vs = append(c.vs, Violation{Pointer: "/data/message/data/moderation/status", Rule: RuleWebhookModeration, Expected: quote(want), Actual: quote(st),
+				Message: fmt.Sprintf("is %s, but a %s delivery's message is %s", quote(st), trigger, quote(want))})
 		}
 	case "call_initiated", "call_busy", "call_cancelled", "call_rejected", "call_unanswered":
 		want := strings.TrimPrefix(trigger, "call_")
 		if a, ok := d.str("data", "call", "data", "action"); ok && a != want && !(want == "cancelled" && a == string(types.CallCanceled)) {
-			vs = append(vs, Violation{Pointer: "/data/call/data/action", Rule: RuleWebhookCall, Expected: quote(want), Actual: quote(a),
+			c.vs = append(c.vs, Violation{Pointer: "/data/call/data/action", Rule: RuleWebhookCall, Expected: quote(want), Actual: quote(a),
 				Message: fmt.Sprintf("is %s, but a %s delivery reports %s", quote(a), trigger, quote(want))})
 		}
 	case "group_member_kicked", "group_member_banned", "group_member_unbanned":
@@ -330,7 +478,7 @@ func webhookRules(t *tape, trigger string) []Violation {
 			// in an array of members alike.
 			eachMember(t, d.at("data", "members"), func(seg string, val int32) {
 				if uid, ok := t.text(t.member(val, "uid")); seg == by || ok && uid == by {
-					vs = append(vs, Violation{Pointer: "/data/members/" + escape(seg), Rule: RuleWebhookMembers, Actual: "present", Expected: "missing",
+					c.vs = append(c.vs, Violation{Pointer: "/data/members/" + escape(seg), Rule: RuleWebhookMembers, Actual: "present", Expected: "missing",
 						Message: fmt.Sprintf("is the actor (data.by.uid %s), who is not among the members a %s delivery names", quote(by), trigger)})
 				}
 			})
@@ -340,19 +488,149 @@ func webhookRules(t *tape, trigger string) []Violation {
 			scope, ok1 := t.text(t.member(val, "scope"))
 			old, ok2 := t.text(t.member(val, "oldScope"))
 			if ok1 && ok2 && scope == old {
-				vs = append(vs, Violation{Pointer: "/data/members/" + escape(seg) + "/scope", Rule: RuleWebhookMembers, Actual: quote(scope),
+				c.vs = append(c.vs, Violation{Pointer: "/data/members/" + escape(seg) + "/scope", Rule: RuleWebhookMembers, Actual: quote(scope),
 					Message: fmt.Sprintf("is %s, as oldScope is; a scope change changes it", quote(scope))})
 			}
 		})
 	case "group_owner_transferred":
-		if o, ok1 := d.str("data", "group", "owner"); ok1 {
-			if old, ok2 := d.str("data", "group", "oldOwner"); ok2 && o == old {
-				vs = append(vs, Violation{Pointer: "/data/group/owner", Rule: RuleWebhookMembers, Actual: quote(o),
-					Message: fmt.Sprintf("is %s, as oldOwner is; a transfer changes the owner", quote(o))})
-			}
+		o, ok1 := c.text(true, "data", "group", "owner")
+		old, ok2 := c.text(true, "data", "group", "oldOwner")
+		if ok1 && ok2 && o == old {
+			c.vs = append(c.vs, Violation{Pointer: "/data/group/owner", Rule: RuleWebhookMembers, Actual: quote(o),
+				Message: fmt.Sprintf("is %s, as oldOwner is; a transfer changes the owner", quote(o))})
 		}
 	}
-	return vs
+	return c.vs
+}
+
+// legacyReceipt checks a receipt in the legacy layout: who sent the
+// message, who sent the receipt and to whom, the message's id, and the
+// receipt's type and time, as the legacy events page and CometChat's QA
+// suite have them.
+func (c *fields) legacyReceipt() {
+	want := "delivered"
+	if c.trigger == "message_read_receipt" {
+		want = "read"
+	}
+	c.id(true, "data", "messageId")
+	sender, ok1 := c.text(true, "data", "messageSender")
+	c.need(tString, true, "data", "receiptSender")
+	to, ok2 := c.text(true, "data", "receiptReceiver")
+	rt, ok3 := c.oneOf(true, []string{"user", "group"}, "data", "receiverType")
+	if typ, ok := c.text(true, "data", "receiptType"); ok && typ != want {
+		c.vs = append(c.vs, Violation{Pointer: "/data/receiptType", Rule: RuleWebhookReceipt, Expected: quote(want), Actual: quote(typ),
+			Message: fmt.Sprintf("is %s, but a %s delivery reports %s", quote(typ), c.trigger, quote(want))})
+	}
+	c.seconds("data", want+"At")
+	// A one-to-one receipt goes back to the message's sender (the QA
+	// suite's live check); in a group it names the group.
+	if ok1 && ok2 && ok3 && rt == "user" && to != sender {
+		c.vs = append(c.vs, Violation{Pointer: "/data/receiptReceiver", Rule: RuleWebhookReceipt, Expected: quote(sender), Actual: quote(to),
+			Message: fmt.Sprintf("is %s, but data.messageSender is %s; a one-to-one receipt goes to the message's sender", quote(to), quote(sender))})
+	}
+}
+
+// fields reads the members of a delivery that are no entity of the model,
+// and collects what is wrong with them.
+type fields struct {
+	t       *tape
+	trigger string
+	vs      []Violation
+}
+
+// need returns the token at path (below the delivery's root) when it has
+// JSON type want, else -1: a value of another type is reported, an absent
+// one when required, and a value on the way that is no object always.
+func (c *fields) need(want tokKind, required bool, path ...string) int32 {
+	k := int32(0)
+	for i, p := range path {
+		if c.t.toks[k].kind != tObject {
+			c.vs = append(c.vs, notObject(c.t, k, ptr(path[:i]...)))
+			return -1
+		}
+		if k = c.t.member(k, p); k < 0 {
+			if required {
+				c.vs = append(c.vs, missingField(ptr(path[:i+1]...), c.trigger))
+			}
+			return -1
+		}
+	}
+	if got := c.t.toks[k].kind; got != want {
+		if want == tObject {
+			c.vs = append(c.vs, notObject(c.t, k, ptr(path...)))
+		} else {
+			c.vs = append(c.vs, Violation{Pointer: ptr(path...), Rule: RuleType, Expected: kindName[want], Actual: tapeType(c.t, k),
+				Message: fmt.Sprintf("expected %s, found %s", kindName[want], tapeType(c.t, k))})
+		}
+		return -1
+	}
+	return k
+}
+
+// kindName names the JSON types need is asked for.
+var kindName = map[tokKind]string{tObject: "object", tArray: "array", tString: "string", tNumber: "number"}
+
+// text returns the string at path, as need reads it.
+func (c *fields) text(required bool, path ...string) (string, bool) {
+	k := c.need(tString, required, path...)
+	if k < 0 {
+		return "", false
+	}
+	return c.t.text(k)
+}
+
+// oneOf returns the string at path when it is one of values; another is
+// reported (enum).
+func (c *fields) oneOf(required bool, values []string, path ...string) (string, bool) {
+	s, ok := c.text(required, path...)
+	if !ok {
+		return "", false
+	}
+	if !slices.Contains(values, s) {
+		c.vs = append(c.vs, Violation{Pointer: ptr(path...), Rule: RuleEnum, Expected: strings.Join(values, ", "), Actual: quote(s),
+			Message: fmt.Sprintf("is %s, expected one of %s", quote(s), strings.Join(values, ", "))})
+		return "", false
+	}
+	return s, true
+}
+
+// id checks that the id at path is a string, as CometChat sends ids (its QA
+// suite compares them as strings).
+func (c *fields) id(required bool, path ...string) {
+	k := c.need(tString, required, path...)
+	if k < 0 && len(c.vs) > 0 {
+		if x := &c.vs[len(c.vs)-1]; x.Pointer == ptr(path...) && x.Rule == RuleType {
+			x.Message += "; CometChat sends ids as strings"
+		}
+	}
+}
+
+// seconds checks that the number at path, when there is one, is in Unix
+// seconds, as the model's timestamps are.
+func (c *fields) seconds(path ...string) {
+	if n, ok := c.t.int(c.need(tNumber, false, path...)); ok && n >= millis {
+		c.vs = append(c.vs, Violation{Pointer: ptr(path...), Rule: "timestamp-unit", Actual: fmt.Sprint(n), Expected: fmt.Sprint(n / 1000),
+			Message: fmt.Sprintf("%d looks like milliseconds; timestamps are Unix seconds (%d)", n, n/1000)})
+	}
+}
+
+// millis checks that the number at path, when there is one, is in Unix
+// milliseconds, as CometChat sends a connection's times.
+func (c *fields) millis(path ...string) {
+	c.millisAt(c.need(tNumber, false, path...), ptr(path...))
+}
+
+// millisAt is millis for token k at pointer p (-1: nothing to check).
+func (c *fields) millisAt(k int32, p string) {
+	if k >= 0 && c.t.toks[k].kind != tNumber {
+		c.vs = append(c.vs, Violation{Pointer: p, Rule: RuleType, Expected: "number", Actual: tapeType(c.t, k),
+			Message: fmt.Sprintf("expected number, found %s", tapeType(c.t, k))})
+		return
+	}
+	if n, ok := c.t.int(k); ok && n > 0 && n < millis {
+		c.vs = append(c.vs, Violation{Pointer: p, Rule: "timestamp-unit", Actual: fmt.Sprint(n), Expected: fmt.Sprint(n * 1000),
+			Message: fmt.Sprintf("%d looks like seconds; CometChat sends this time in Unix milliseconds (%d)", n, n*1000)})
+	}
 }
 
 // modelKeys reports whether the object on t has a key that makes it a
