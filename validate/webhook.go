@@ -403,9 +403,20 @@ func webhookRules(t *tape, trigger string, legacy bool) []Violation {
 		c.need(tString, true, "data", "receiver")
 		c.need(tString, true, "data", "messageSender")
 		c.need(tString, !aggregate, "data", "sender")
-		if rt, ok := c.oneOf(true, []string{"user", "group"}, "data", "receiverType"); ok && aggregate && rt != string(types.ReceiverGroup) {
+		rt, ok := c.oneOf(true, []string{"user", "group"}, "data", "receiverType")
+		if ok && aggregate && rt != string(types.ReceiverGroup) {
 			c.vs = append(c.vs, Violation{Pointer: "/data/receiverType", Rule: RuleWebhookReceipt, Expected: `"group"`, Actual: quote(rt),
 				Message: fmt.Sprintf("is %s, but %s receipts are for group messages only", quote(rt), trigger)})
+		}
+		// A one-to-one receipt goes back to the message's sender (the
+		// example, and the legacy layout's receiptReceiver).
+		if ok && !aggregate && rt == string(types.ReceiverUser) {
+			to, ok1 := d.str("data", "receiver")
+			from, ok2 := d.str("data", "messageSender")
+			if ok1 && ok2 && to != from {
+				c.vs = append(c.vs, Violation{Pointer: "/data/receiver", Rule: RuleWebhookReceipt, Expected: quote(from), Actual: quote(to),
+					Message: fmt.Sprintf("is %s, but data.messageSender is %s; a one-to-one receipt goes to the message's sender", quote(to), quote(from))})
+			}
 		}
 		c.id(true, "data", "body", "messageId")
 		c.seconds("data", "body", "timestamp")

@@ -420,6 +420,7 @@ func TestWebhookFieldFaults(t *testing.T) {
 		{"message_read_receipt.json", "data/body/messageId", 57, "type", "/data/body/messageId"},
 		{"message_read_receipt.json", "data/body/action", "delivered", validate.RuleWebhookReceipt, "/data/body/action"},
 		{"message_read_receipt.json", "data/messageSender", nil, "required", "/data/messageSender"},
+		{"message_delivery_receipt.json", "data/receiver", "cometchat-uid-2", validate.RuleWebhookReceipt, "/data/receiver"},
 		{"message_read_by_all.json", "data/body/action", "readByall", validate.RuleWebhookReceipt, "/data/body/action"},
 		{"message_read_by_all.json", "data/body/messageId", nil, "required", "/data/body/messageId"},
 		// Reactions.
