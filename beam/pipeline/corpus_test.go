@@ -282,7 +282,7 @@ func TestPipelineEqualsValidate(t *testing.T) {
 				}
 			}
 			out := t.TempDir()
-			o := Options{Input: glob, Output: out, Check: check, All: c.all, SplitBytes: c.split, Shards: 4}
+			o := Options{Input: glob, Output: out, Check: check, All: c.all, SplitBytes: c.split}
 			sum, err := Run(context.Background(), "prism", o)
 			if err != nil {
 				t.Fatal(err)

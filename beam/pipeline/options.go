@@ -10,6 +10,7 @@ import (
 
 	"github.com/ccconform/ccconform/types"
 	"github.com/ccconform/ccconform/validate"
+	"github.com/ccconform/ccconform/webhook"
 )
 
 // DefaultSplitBytes is how many bytes of an NDJSON file one split holds
@@ -17,10 +18,6 @@ import (
 // nothing beside its checking, small enough that a large file keeps many
 // workers busy.
 const DefaultSplitBytes = 64 << 20
-
-// DefaultShards is how many files the verdicts are written to when
-// Options.Shards is 0.
-const DefaultShards = 8
 
 // Options say what the pipeline reads, how it checks, and what it writes.
 type Options struct {
@@ -34,9 +31,6 @@ type Options struct {
 	// All writes the verdict of every document, not only of those that do
 	// not conform.
 	All bool
-	// Shards is how many files the verdicts are spread over
-	// (DefaultShards when 0).
-	Shards int
 	// SplitBytes is the size of the splits of an NDJSON file
 	// (DefaultSplitBytes when 0); files of other layouts are read whole.
 	SplitBytes int64
@@ -48,8 +42,12 @@ type Options struct {
 // Check holds what ccconform validate's flags of the same names say. Its
 // fields are exported so that a runner can ship them to its workers.
 type Check struct {
-	// Kind checks every document as this kind; "" or "auto" detects each.
+	// Kind checks every document as this kind; "" or "auto" detects each,
+	// and "webhook" reads each as a webhook delivery.
 	Kind string
+	// Trigger reads every document as a webhook delivery of this trigger
+	// (Kind "", "auto" or "webhook").
+	Trigger string
 	// Profile checks every document in this profile; "" or "auto" detects
 	// each.
 	Profile string
@@ -123,12 +121,26 @@ func unwrapPath(err error) error {
 // options turns c into the validator's options.
 func (c Check) options() (validate.Options, error) {
 	opts := validate.Options{Strict: c.Strict, Coverage: c.Coverage, Disable: c.Disable}
-	if c.Kind != "" && c.Kind != "auto" {
+	switch c.Kind {
+	case "", "auto":
+	case string(types.KindWebhook):
+		opts.Kind = types.KindWebhook
+	default:
 		k, err := types.ParseKind(c.Kind)
 		if err != nil {
-			return opts, err
+			return opts, fmt.Errorf("--kind: %v (or auto, or webhook)", err)
 		}
 		opts.Kind = k
+	}
+	if c.Trigger != "" {
+		// As ccconform validate reads --trigger.
+		if opts.Kind != "" && opts.Kind != types.KindWebhook {
+			return opts, fmt.Errorf("--trigger reads every document as a webhook delivery: give --kind webhook or no --kind, not --kind %s", c.Kind)
+		}
+		if _, err := webhook.Parse(c.Trigger); err != nil {
+			return opts, fmt.Errorf("--trigger: %v", err)
+		}
+		opts.Trigger = c.Trigger
 	}
 	if c.Profile != "" && c.Profile != "auto" {
 		p, err := types.ParseProfile(c.Profile)

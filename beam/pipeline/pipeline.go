@@ -6,7 +6,6 @@ import (
 	"reflect"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/ccconform/ccconform/validate/report"
 
@@ -22,23 +21,25 @@ import (
 )
 
 func init() {
-	register.DoFn3x0[fileio.FileMetadata, func(block), func(Split)](&planFn{})
+	register.DoFn3x1[context.Context, string, func(Input), error](&matchFn{})
+	register.Emitter1[Input]()
+	register.DoFn3x0[Input, func(block), func(Split)](&planFn{})
 	register.Emitter1[block]()
 	register.Emitter1[Split]()
 	register.DoFn3x1[context.Context, block, func(string, blockCount), error](&countFn{})
 	register.Emitter2[string, blockCount]()
 	register.Function3x0(placeFn)
 	register.Iter1[blockCount]()
-	register.DoFn4x1[context.Context, Split, func(int, string), func(*report.Summary), error](&checkFn{})
-	register.Emitter2[int, string]()
+	register.DoFn4x1[context.Context, Split, func(string), func(*report.Summary), error](&checkFn{})
+	register.Emitter1[string]()
 	register.Emitter1[*report.Summary]()
 	register.Combiner3[*report.Summary, *report.Summary, *report.Summary](&combineFn{})
-	register.DoFn3x1[context.Context, int, func(*string) bool, error](&writeShardFn{})
+	register.DoFn4x1[context.Context, []byte, func(*string) bool, func(string), error](&finalizeFn{})
 	register.Iter1[string]()
 	register.DoFn2x1[context.Context, *report.Summary, error](&writeSummaryFn{})
 	register.DoFn3x1[context.Context, *report.Summary, func(*string) bool, error](&writeHTMLFn{})
 
-	for _, t := range []reflect.Type{reflect.TypeOf(Split{}), reflect.TypeOf(block{}), reflect.TypeOf(blockCount{})} {
+	for _, t := range []reflect.Type{reflect.TypeOf(Split{}), reflect.TypeOf(Input{}), reflect.TypeOf(block{}), reflect.TypeOf(blockCount{})} {
 		beam.RegisterType(t)
 	}
 	// A summary crosses workers as the JSON the command line writes: its
@@ -66,33 +67,32 @@ func Build(s beam.Scope, o Options) error {
 	if o.Input == "" || o.Output == "" {
 		return fmt.Errorf("the pipeline needs an input glob and an output directory")
 	}
-	if o.Shards == 0 {
-		o.Shards = DefaultShards
-	}
 	if o.SplitBytes == 0 {
 		o.SplitBytes = DefaultSplitBytes
 	}
-	if o.Shards < 0 || o.SplitBytes < 0 {
-		return fmt.Errorf("shards and split size must be positive")
+	if o.SplitBytes < 0 {
+		return fmt.Errorf("the split size must be positive")
 	}
 	if err := o.Check.Validate(); err != nil {
 		return err
 	}
 
-	files := fileio.MatchFiles(s.Scope("Match"), o.Input, fileio.MatchEmptyDisallow())
+	files := beam.ParDo(s.Scope("Match"), &matchFn{}, beam.Create(s, o.Input))
 	blocks, whole := beam.ParDo2(s.Scope("Plan"), &planFn{SplitBytes: o.SplitBytes}, files)
 	counts := beam.ParDo(s.Scope("Count"), &countFn{}, beam.Reshuffle(s, blocks))
 	placed := beam.ParDo(s.Scope("Place"), placeFn, beam.GroupByKey(s, counts))
 	splits := beam.Reshuffle(s, beam.Flatten(s, whole, placed))
 
-	verdicts, summaries := beam.ParDo2(s.Scope("Check"), &checkFn{Check: o.Check, All: o.All, Shards: o.Shards}, splits)
-	beam.ParDo0(s.Scope("WriteVerdicts"), &writeShardFn{Dir: o.Output, Shards: o.Shards}, beam.GroupByKey(s, verdicts))
+	// Each bundle writes its verdicts to a file of its own: no shuffle of
+	// the verdicts, and no worker holds more than a bundle's buffer.
+	temps, summaries := beam.ParDo2(s.Scope("Check"), &checkFn{Check: o.Check, All: o.All, Dir: o.Output}, splits)
+	shards := beam.ParDo(s.Scope("NameShards"), &finalizeFn{Dir: o.Output}, beam.Impulse(s), beam.SideInput{Input: temps})
 
 	summary := beam.Combine(s.Scope("Summarize"), &combineFn{}, summaries)
 	beam.ParDo0(s.Scope("WriteSummary"), &writeSummaryFn{Dir: o.Output}, summary)
 	if o.HTML {
 		beam.ParDo0(s.Scope("WriteHTML"), &writeHTMLFn{Dir: o.Output, Strict: o.Check.Strict}, summary,
-			beam.SideInput{Input: beam.DropKey(s, verdicts)})
+			beam.SideInput{Input: shards})
 	}
 	return nil
 }

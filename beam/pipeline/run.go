@@ -25,8 +25,12 @@ func isLocal(p string) bool { return !strings.Contains(p, "://") }
 // matches files (listing it through Beam's filesystem, which for gs:// and
 // s3:// needs the launcher's credentials), that none of them is a
 // directory, and that a local output directory can be written (it is made
-// if missing). It returns the files matched.
-func Prepare(ctx context.Context, o Options) ([]string, error) {
+// if missing). It removes what an earlier run wrote to the output
+// directory (verdict shards, summary.json, report.html), which would
+// otherwise stand beside this run's. It returns the files matched; a
+// local file that cannot be read has its Err set (the run counts it as an
+// input error and checks the rest).
+func Prepare(ctx context.Context, o Options) ([]Input, error) {
 	if o.Input == "" {
 		return nil, errors.New("--input is required: a glob of the files to check, as 'exports/*.ndjson' or 'gs://bucket/exports/*.ndjson'")
 	}
@@ -40,23 +44,16 @@ func Prepare(ctx context.Context, o Options) ([]string, error) {
 	if _, err := path.Match(pattern, ""); err != nil {
 		return nil, fmt.Errorf("--input %q is not a glob (check its brackets and escapes): %v", o.Input, err)
 	}
-	fs, err := filesystem.New(ctx, o.Input)
-	if err != nil {
-		return nil, fmt.Errorf("--input %q: %v", o.Input, err)
-	}
-	defer fs.Close()
-	files, err := fs.List(ctx, o.Input)
+	files, err := match(ctx, o.Input)
 	if err != nil {
 		return nil, fmt.Errorf("--input %q: cannot list the files it matches: %v", o.Input, err)
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("--input %q matches no file: check the path, and quote the glob so that the shell does not expand it", o.Input)
 	}
-	if isLocal(o.Input) {
-		for _, f := range files {
-			if fi, err := os.Stat(f); err == nil && fi.IsDir() {
-				return nil, fmt.Errorf("--input %q matches the directory %s: match files, as %s", o.Input, f, filepath.Join(f, "*.ndjson"))
-			}
+	for _, f := range files {
+		if f.Size < 0 {
+			return nil, fmt.Errorf("--input %q matches the directory %s: match files, as %s", o.Input, f.Path, filepath.Join(f.Path, "*.ndjson"))
 		}
 	}
 	if isLocal(o.Output) {
@@ -70,7 +67,25 @@ func Prepare(ctx context.Context, o Options) ([]string, error) {
 		probe.Close()
 		os.Remove(probe.Name())
 	}
+	if err := clearOutput(ctx, o.Output); err != nil {
+		return nil, fmt.Errorf("--output %s: %v: remove it, or give another directory", o.Output, err)
+	}
 	return files, nil
+}
+
+// clearOutput removes from dir what a run writes there.
+func clearOutput(ctx context.Context, dir string) error {
+	fs, err := filesystem.New(ctx, join(dir, SummaryFile))
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	for _, glob := range []string{"verdicts-*-of-*.jsonl", tempPrefix + "*.jsonl", SummaryFile, HTMLFile} {
+		if err := removeMatches(ctx, fs, join(dir, glob)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Run builds the pipeline o describes, runs it on the named runner (its

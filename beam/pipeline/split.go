@@ -9,7 +9,6 @@ import (
 	"io"
 	"sort"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/ccconform/ccconform/validate"
 )
@@ -27,6 +26,27 @@ type Split struct {
 	// Whole says the split is the whole file, read in the layout it has
 	// (an array, one document, NDJSON, ...), as the command line reads it.
 	Whole bool
+	// Err says why the file could not be read when it was matched: the
+	// split is counted as an input error, not checked.
+	Err string
+}
+
+// matchFn lists the files of the glob (match). A glob that matches nothing
+// fails the run: Prepare says so before launching.
+type matchFn struct{}
+
+func (f *matchFn) ProcessElement(ctx context.Context, glob string, emit func(Input)) error {
+	files, err := match(ctx, glob)
+	if err != nil {
+		return fmt.Errorf("listing %s: %w", glob, err)
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no file matches %q", glob)
+	}
+	for _, in := range files {
+		emit(in)
+	}
+	return nil
 }
 
 // block is a nominal piece of an NDJSON file, SplitBytes long, whose lines
@@ -56,7 +76,11 @@ type planFn struct {
 	SplitBytes int64
 }
 
-func (f *planFn) ProcessElement(m fileio.FileMetadata, blocks func(block), whole func(Split)) {
+func (f *planFn) ProcessElement(m Input, blocks func(block), whole func(Split)) {
+	if m.Err != "" {
+		whole(Split{Path: m.Path, Line: 1, Whole: true, Err: m.Err})
+		return
+	}
 	if !validate.IsNDJSON(m.Path) || m.Size <= f.SplitBytes {
 		whole(Split{Path: m.Path, Start: 0, End: m.Size, Line: 1, Whole: true})
 		return

@@ -5,7 +5,6 @@ import (
 	"context"
 	"math/rand/v2"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,6 +113,6 @@ func TestSmallAndOtherFilesAreWhole(t *testing.T) {
 	}
 }
 
-func fileMeta(path string, size int64) fileio.FileMetadata {
-	return fileio.FileMetadata{Path: path, Size: size}
+func fileMeta(path string, size int64) Input {
+	return Input{Path: path, Size: size}
 }

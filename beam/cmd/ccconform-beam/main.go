@@ -55,14 +55,15 @@ type options struct {
 
 // ownFlags names the flags the command adds, for its usage.
 var ownFlags = []string{"input", "output", "kind", "profile", "strict", "coverage", "custom-schema", "metadata-schema",
-	"disable", "all-verdicts", "html", "shards", "split-size"}
+	"trigger", "disable", "all-verdicts", "html", "split-size"}
 
 // addFlags adds the command's flags to fs.
 func addFlags(fs *flag.FlagSet, o *options) {
 	o.splitSize = pipeline.DefaultSplitBytes
 	fs.StringVar(&o.o.Input, "input", "", "a `GLOB` of the files to check: local, gs://bucket/... or s3://bucket/... (quote it)")
 	fs.StringVar(&o.o.Output, "output", "", "the `DIR` to write verdicts-*.jsonl and summary.json to: local, gs:// or s3://")
-	fs.StringVar(&o.o.Check.Kind, "kind", "auto", "check every document as this `KIND`: auto (detect each), or a kind of the model")
+	fs.StringVar(&o.o.Check.Kind, "kind", "auto", "check every document as this `KIND`: auto (detect each), a kind of the model, or webhook (read each as a webhook delivery)")
+	fs.StringVar(&o.o.Check.Trigger, "trigger", "", "read every document as a webhook delivery of this `TRIGGER` (implies --kind webhook); one of another trigger is a violation")
 	fs.StringVar(&o.o.Check.Profile, "profile", "auto", "the shape to check, one of `auto|rest|sdk|docs`")
 	fs.BoolVar(&o.o.Check.Strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
 	fs.BoolVar(&o.o.Check.Coverage, "coverage", false, "count which documented fields, enum values and category/type pairs the documents held, in summary.json")
@@ -71,7 +72,6 @@ func addFlags(fs *flag.FlagSet, o *options) {
 	fs.Var(&o.disable, "disable", "suppress the violations of this `RULE` (repeatable, or comma-separated)")
 	fs.BoolVar(&o.o.All, "all-verdicts", false, "write the verdict of every document, not only of those that do not conform")
 	fs.BoolVar(&o.o.HTML, "html", false, "also write DIR/report.html, the HTML report")
-	fs.IntVar(&o.o.Shards, "shards", pipeline.DefaultShards, "spread the verdicts over `N` files")
 	fs.Var(&o.splitSize, "split-size", "cut NDJSON files into splits of about `SIZE` (bytes, or with KiB, MiB, GiB), checked in parallel")
 }
 
@@ -110,7 +110,7 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 Beam's own flags pass through: --runner (prism by default, in process), and
 for Dataflow --project, --region, --temp_location, --staging_location; for
 Flink and Spark --endpoint (the job server) and --environment_type. The
-README of the beam module describes them.`)
+section "Archives on Apache Beam" of the toolkit's README describes them.`)
 }
 
 // run checks the flags, launches the pipeline and waits for it, and
@@ -123,9 +123,6 @@ func run(ctx context.Context, o *options, args []string, stdout, stderr io.Write
 	if len(args) > 0 {
 		return fail("unexpected argument %q: name the files with --input 'GLOB' (run ccconform-beam --help)", args[0])
 	}
-	if o.o.Shards <= 0 {
-		return fail("--shards must be at least 1")
-	}
 	schemas, err := pipeline.ReadSchemas(o.customData, o.metadata)
 	if err != nil {
 		return fail("%v", err)
@@ -134,13 +131,18 @@ func run(ctx context.Context, o *options, args []string, stdout, stderr io.Write
 	if err := o.o.Check.Validate(); err != nil {
 		return fail("%v", err)
 	}
+	runner, err := runnerName(*runners.Runner)
+	if err != nil {
+		return fail("%v", err)
+	}
 	files, err := pipeline.Prepare(ctx, o.o)
 	if err != nil {
 		return fail("%v", err)
 	}
-	runner := *runners.Runner
-	if runner == "" {
-		runner = "prism"
+	for _, f := range files {
+		if f.Err != "" {
+			fmt.Fprintf(stderr, "ccconform-beam: cannot read %s: %s; it counts in inputErrors, and the run checks the rest\n", f.Path, f.Err)
+		}
 	}
 	fmt.Fprintf(stderr, "ccconform-beam: checking %d files on %s\n", len(files), runner)
 	sum, err := pipeline.Run(ctx, runner, o.o)
@@ -149,10 +151,33 @@ func run(ctx context.Context, o *options, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintf(stdout, "%s; verdicts in %s, summary in %s\n", sum.Line(), o.o.Output,
 		strings.TrimSuffix(o.o.Output, "/")+"/"+pipeline.SummaryFile)
-	if sum.Invalid > 0 {
+	switch {
+	case sum.Errors > 0:
+		fmt.Fprintf(stderr, "ccconform-beam: %d input(s) could not be read; the summary covers the rest\n", sum.Errors)
+		return exitUsage
+	case sum.Invalid > 0:
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// knownRunners are the runners this command imports, by the names Beam
+// registers them under (it has aliases: DataflowRunner, FlinkRunner, ...).
+var knownRunners = []string{"prism", "dataflow", "flink", "spark", "universal", "portable"}
+
+// runnerName reads --runner: "" is prism, and a name is taken in any case
+// (Dataflow, FLINK), where Beam would end the process with status 1, the
+// status of documents that do not conform.
+func runnerName(name string) (string, error) {
+	if name == "" {
+		return "prism", nil
+	}
+	for _, r := range knownRunners {
+		if strings.EqualFold(name, r) || strings.EqualFold(name, r+"runner") {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("--runner %q is not one this command has: use one of %s", name, strings.Join(knownRunners, ", "))
 }
 
 // listFlag gathers a repeatable flag; commas separate values too, except

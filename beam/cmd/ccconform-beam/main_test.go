@@ -53,7 +53,6 @@ func TestExitStatus(t *testing.T) {
 		{"bad kind", []string{"--input", good, "--output", filepath.Join(dir, "o4"), "--kind", "bogus"}, 2, `unknown kind "bogus"`},
 		{"bad schema pair", []string{"--input", good, "--output", filepath.Join(dir, "o5"), "--custom-schema", "location"}, 2, "write NAME=FILE"},
 		{"missing schema", []string{"--input", good, "--output", filepath.Join(dir, "o6"), "--metadata-schema", "user=" + filepath.Join(dir, "none.json")}, 2, "cannot read"},
-		{"no shards", []string{"--input", good, "--output", filepath.Join(dir, "o7"), "--shards", "0"}, 2, "--shards"},
 		{"an argument", []string{"--input", good, "--output", filepath.Join(dir, "o8"), good}, 2, "name the files with --input"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
