@@ -25,9 +25,7 @@ func isLocal(p string) bool { return !strings.Contains(p, "://") }
 // matches files (listing it through Beam's filesystem, which for gs:// and
 // s3:// needs the launcher's credentials), that none of them is a
 // directory, and that a local output directory can be written (it is made
-// if missing). It removes what an earlier run wrote to the output
-// directory (verdict shards, summary.json, report.html), which would
-// otherwise stand beside this run's. It returns the files matched; a
+// if missing). It returns the files matched; a
 // local file that cannot be read has its Err set (the run counts it as an
 // input error and checks the rest).
 func Prepare(ctx context.Context, o Options) ([]Input, error) {
@@ -67,9 +65,6 @@ func Prepare(ctx context.Context, o Options) ([]Input, error) {
 		probe.Close()
 		os.Remove(probe.Name())
 	}
-	if err := clearOutput(ctx, o.Output); err != nil {
-		return nil, fmt.Errorf("--output %s: %v: remove it, or give another directory", o.Output, err)
-	}
 	return files, nil
 }
 
@@ -90,11 +85,16 @@ func clearOutput(ctx context.Context, dir string) error {
 
 // Run builds the pipeline o describes, runs it on the named runner (its
 // package imported, as the runners of beamx are), and returns the summary
-// it wrote to summary.json.
+// it wrote to summary.json. Before launching it removes what an earlier
+// run wrote to the output directory (verdict shards, summary.json,
+// report.html), which would otherwise stand beside this run's.
 func Run(ctx context.Context, runner string, o Options) (*report.Summary, error) {
 	p, s := beam.NewPipelineWithRoot()
 	if err := Build(s, o); err != nil {
 		return nil, err
+	}
+	if err := clearOutput(ctx, o.Output); err != nil {
+		return nil, fmt.Errorf("--output %s: %v: remove it, or give another directory", o.Output, err)
 	}
 	if _, err := beam.Run(ctx, runner, p); err != nil {
 		return nil, fmt.Errorf("the pipeline failed: %w", err)

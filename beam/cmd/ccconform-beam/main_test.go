@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 )
 
 func TestMain(m *testing.M) {
@@ -41,6 +42,7 @@ func TestExitStatus(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"uid":"u1","name":"A","status":"nowhere"}`+"\n"), 0o644)
 	schema := filepath.Join(dir, "location.json")
 	os.WriteFile(schema, []byte(`{"type":"object"}`), 0o644)
+	os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, "dangling.ndjson"))
 	for _, c := range []struct {
 		name   string
 		args   []string
@@ -48,11 +50,15 @@ func TestExitStatus(t *testing.T) {
 		out    string // in standard output, or standard error for status 2
 	}{
 		{"conforming", []string{"--input", good, "--output", filepath.Join(dir, "o1")}, 0, "1 documents: 1 valid, 0 invalid"},
-		{"not conforming", []string{"--input", filepath.Join(dir, "*.ndjson"), "--output", filepath.Join(dir, "o2"), "--coverage", "--custom-schema", "location=" + schema}, 1, "2 documents: 1 valid, 1 invalid"},
+		{"not conforming", []string{"--input", filepath.Join(dir, "[bg]*.ndjson"), "--output", filepath.Join(dir, "o2"), "--coverage", "--custom-schema", "location=" + schema}, 1, "2 documents: 1 valid, 1 invalid"},
 		{"no match", []string{"--input", filepath.Join(dir, "*.jsonl"), "--output", filepath.Join(dir, "o3")}, 2, "matches no file"},
 		{"bad kind", []string{"--input", good, "--output", filepath.Join(dir, "o4"), "--kind", "bogus"}, 2, `unknown kind "bogus"`},
 		{"bad schema pair", []string{"--input", good, "--output", filepath.Join(dir, "o5"), "--custom-schema", "location"}, 2, "write NAME=FILE"},
 		{"missing schema", []string{"--input", good, "--output", filepath.Join(dir, "o6"), "--metadata-schema", "user=" + filepath.Join(dir, "none.json")}, 2, "cannot read"},
+		{"webhook kind", []string{"--input", good, "--output", filepath.Join(dir, "o9"), "--kind", "webhook"}, 1, "1 documents: 0 valid, 1 invalid"},
+		{"bad trigger", []string{"--input", good, "--output", filepath.Join(dir, "o10"), "--trigger", "message_sentt"}, 2, `--trigger: unknown trigger "message_sentt"`},
+		{"trigger with a kind", []string{"--input", good, "--output", filepath.Join(dir, "o11"), "--kind", "user", "--trigger", "message_sent"}, 2, "give --kind webhook or no --kind"},
+		{"unreadable input", []string{"--input", filepath.Join(dir, "*.ndjson"), "--output", filepath.Join(dir, "o12")}, 2, "1 input(s) could not be read"},
 		{"an argument", []string{"--input", good, "--output", filepath.Join(dir, "o8"), good}, 2, "name the files with --input"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,5 +108,42 @@ func TestUsageListsOwnFlags(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "(default 64MiB)") || strings.Contains(b.String(), "Beam's\n") {
 		t.Errorf("usage:\n%s", &b)
+	}
+}
+
+// TestRunnerNames: a runner the command has is taken in any case, and
+// with Beam's Runner suffix; any other stops the command with status 2
+// and the list, where Beam would exit with 1.
+func TestRunnerNames(t *testing.T) {
+	for in, want := range map[string]string{"": "prism", "Dataflow": "dataflow", "FlinkRunner": "flink", "SPARK": "spark", "universal": "universal"} {
+		if got, err := runnerName(in); err != nil || got != want {
+			t.Errorf("runner %q: %q, %v; want %q", in, got, err, want)
+		}
+	}
+	old := *runners.Runner
+	defer func() { *runners.Runner = old }()
+	*runners.Runner = "dataflw"
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.ndjson")
+	os.WriteFile(good, []byte(`{"uid":"u1","name":"A","status":"online"}`+"\n"), 0o644)
+	o, args := parse(t, "--input", good, "--output", filepath.Join(dir, "out"))
+	var stdout, stderr bytes.Buffer
+	if status := run(context.Background(), o, args, &stdout, &stderr); status != 2 || !strings.Contains(stderr.String(), `--runner "dataflw" is not one this command has: use one of prism, dataflow`) {
+		t.Errorf("status %d, stderr %s", status, &stderr)
+	}
+}
+
+// TestUsageNamesTheREADMESection: the usage sends the reader to a section
+// the README has.
+func TestUsageNamesTheREADMESection(t *testing.T) {
+	var b bytes.Buffer
+	usage(flag.NewFlagSet("x", flag.ContinueOnError), &b)
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const section = "Archives on Apache Beam"
+	if !strings.Contains(b.String(), `"`+section+`"`) || !strings.Contains(string(readme), "\n## "+section+"\n") {
+		t.Errorf("the usage or the README lacks the section %q:\n%s", section, &b)
 	}
 }
