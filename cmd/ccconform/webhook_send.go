@@ -151,6 +151,9 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 	if math.IsNaN(o.rate) || math.IsInf(o.rate, 0) || o.rate < 0 {
 		return e.errorf("--rate %v: give events per second, such as 50 or 0.5, or 0 for each as soon as the last is answered", o.rate)
 	}
+	if o.rate > 0 && float64(time.Second)/o.rate >= float64(math.MaxInt64) {
+		return e.errorf("--rate %v: one event in more than %d years is no rate; give events per second, such as 50 or 0.5", o.rate, int64(math.MaxInt64/int64(365*24*time.Hour)))
+	}
 	if o.timeout <= 0 {
 		return e.errorf("--timeout %v: give a positive duration, such as 10s", o.timeout)
 	}
@@ -179,10 +182,17 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 	secrets := auth.secrets()
 	stdout, stderr := masked(e.stdout, secrets), masked(e.stderr, secrets)
 	e = &env{stdin: e.stdin, stdout: stdout, stderr: stderr}
+	if w := auth.shortUserWarning(); w != "" {
+		fmt.Fprintf(e.stderr, "ccconform webhook send: %s\n", w)
+	}
 
-	// The events: read from every file first, so that an unreadable one
-	// stops the run before anything is sent; generated one at a time.
+	// The events: the files are read twice, once to check that each can
+	// be split into deliveries (so that a broken one stops the run before
+	// anything is sent) and to count them, then again a delivery at a
+	// time as they are sent, so that memory does not grow with the files.
+	// Generated events are made one at a time.
 	var next func(i int) (delivery, bool, error)
+	total := o.n
 	if o.world != "" {
 		files = []string{filepath.Join(o.world, generate.EventsFile)}
 		if _, err := os.Stat(files[0]); err != nil {
@@ -191,20 +201,17 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 		}
 	}
 	if len(files) > 0 {
-		var all []delivery
+		total = 0
 		for _, p := range files {
-			ds, err := readDeliveries(p)
+			n, err := scanDeliveries(p, func([]byte) bool { return true })
 			if err != nil {
 				return e.errorf("webhook send: %v", err)
 			}
-			all = append(all, ds...)
+			total += n
 		}
-		next = func(i int) (delivery, bool, error) {
-			if i >= len(all) {
-				return delivery{}, false, nil
-			}
-			return all[i], true, nil
-		}
+		s := streamDeliveries(files)
+		defer s.stop()
+		next = s.next
 	} else {
 		g, err := generate.New(generate.Options{Seed: o.seed})
 		if err != nil {
@@ -245,12 +252,19 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 
 	var times []time.Duration
 	sent, failed, failedHTTP, broken := 0, 0, 0, 0
+	// refusedInARow counts the events in a row whose connection the
+	// consumer refused; notSent, once it stops the run, the events left.
+	refusedInARow, notSent := 0, 0
 	var answers answerCounts
 	start := time.Now()
+	// --rate is a ceiling: each event goes at least interval after the one
+	// before it went, so that events held back by a slow answer do not
+	// then go in a burst.
 	interval := time.Duration(0)
 	if o.rate > 0 {
 		interval = time.Duration(float64(time.Second) / o.rate)
 	}
+	var due time.Time
 	summary := func() {
 		elapsed := time.Since(start)
 		line := fmt.Sprintf("%d events sent in %s", sent, elapsed.Round(time.Millisecond))
@@ -258,6 +272,9 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 			line += fmt.Sprintf(" (%.0f/s)", float64(sent)/elapsed.Seconds())
 		}
 		line += fmt.Sprintf(": %d answered 2xx, %d not", sent-failedHTTP, failedHTTP)
+		if notSent > 0 {
+			line += fmt.Sprintf("; %d not sent (the consumer stopped taking connections)", notSent)
+		}
 		if len(times) > 0 {
 			slices.Sort(times)
 			line += fmt.Sprintf("; consumer time median %s, max %s", ms(times[len(times)/2]), ms(times[len(times)-1]))
@@ -280,17 +297,17 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 		if !ok {
 			break
 		}
-		if interval > 0 {
-			wait := time.Until(start.Add(time.Duration(i) * interval))
-			if wait > 0 {
-				select {
-				case <-ctx.Done():
-				case <-time.After(wait):
-				}
+		if wait := time.Until(due); interval > 0 && wait > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(wait):
 			}
 		}
 		if ctx.Err() != nil {
 			break
+		}
+		if interval > 0 {
+			due = time.Now().Add(interval)
 		}
 		keep := 0
 		if o.checkAnswers && d.trigger == "before_message" {
@@ -310,21 +327,43 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 		if err != nil {
 			var ne net.Error
 			timeout := errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
-			if i == 0 && !timeout {
+			refused := !timeout && unreachable(err)
+			if i == 0 && refused {
+				// Nothing listens at the URL: the run cannot be done. A
+				// consumer that took the connection and then failed it
+				// has answered event 1 badly, which is the consumer's
+				// fault (exit 1, below).
 				return e.errorf("webhook send: cannot reach %s: %v (is the consumer running at that address?)", redact(target), err)
 			}
 			failed++
 			failedHTTP++
-			what := err.Error()
+			what := describeSendError(err, code, status)
 			if timeout {
 				what = fmt.Sprintf("no answer within %s (--timeout)", o.timeout)
+				if code != 0 {
+					what = fmt.Sprintf("HTTP %s came, but not the rest of the answer within %s (--timeout)", status, o.timeout)
+				}
 				fmt.Fprintf(e.stdout, "%d %s timeout %s%s\n", n, d.trigger, ms(took), label)
 			} else {
 				fmt.Fprintf(e.stdout, "%d %s error %s%s\n", n, d.trigger, ms(took), label)
 			}
 			fmt.Fprintf(e.stderr, "ccconform webhook send: event %d (%s): %s\n", n, d.trigger, what)
+			if !refused {
+				refusedInARow = 0
+				continue
+			}
+			// A consumer that went away mid-run would have every event
+			// left tried and refused, a line each: after a few in a row,
+			// the run stops and counts what it did not send.
+			if refusedInARow++; refusedInARow >= maxRefusedInARow && n < total {
+				notSent = total - n
+				fmt.Fprintf(e.stderr, "ccconform webhook send: the consumer refused the connection for %d events in a row (events %d to %d): stopping; events %d to %d (%d) were not sent\n",
+					refusedInARow, n-refusedInARow+1, n, n+1, total, notSent)
+				break
+			}
 			continue
 		}
+		refusedInARow = 0
 		times = append(times, took)
 		ok2xx := code >= 200 && code <= 299
 		var answerErr error
@@ -355,6 +394,9 @@ func runWebhookSend(e *env, o *webhookSendOptions) int {
 	case failed > 0:
 		if failedHTTP > 0 {
 			fmt.Fprintf(e.stderr, "ccconform webhook send: %d of %d events were not answered 2xx\n", failedHTTP, sent)
+		}
+		if notSent > 0 {
+			fmt.Fprintf(e.stderr, "ccconform webhook send: %d events were not sent\n", notSent)
 		}
 		if answers.bad > 0 {
 			fmt.Fprintf(e.stderr, "ccconform webhook send: %d answers to before_message were not ones CometChat accepts\n", answers.bad)
@@ -387,7 +429,18 @@ func deliver(ctx context.Context, client *http.Client, target string, auth webho
 		}
 		return 0, "", nil, time.Since(t0), err
 	}
-	kept, _ := io.ReadAll(io.LimitReader(resp.Body, int64(max(keep, 201))))
+	// An answer is whole only when its body has come: a consumer that
+	// sends its status and never the rest has not answered (the client's
+	// timeout covers the body), nor has one that cuts the body short.
+	kept, err := io.ReadAll(io.LimitReader(resp.Body, int64(max(keep, 201))))
+	if err == nil {
+		_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	}
+	resp.Body.Close()
+	took := time.Since(t0)
+	if err != nil {
+		return resp.StatusCode, resp.Status, nil, took, err
+	}
 	head := kept[:min(len(kept), 201):min(len(kept), 201)]
 	if keep == 0 {
 		kept = nil
@@ -397,9 +450,6 @@ func deliver(ctx context.Context, client *http.Client, target string, auth webho
 		// the cut shows (fetch.MaskWriter).
 		head = append(head[:200:200], "…"...)
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	took := time.Since(t0)
 	status := resp.Status
 	if s := strings.TrimSpace(string(head)); s != "" {
 		status += ": " + escape.Visible(strings.Join(strings.Fields(s), " "))
@@ -426,21 +476,30 @@ func triggerOf(b []byte) string {
 	return "-"
 }
 
-// readDeliveries reads the events of a file as validate reads files
+// scanDeliveries reads the events of a file as validate reads files
 // (validate.Documents): the elements of a JSON array, one event a line of
-// NDJSON, or JSON values one after another; each sent as written,
-// malformed or not. Input that cannot be split into values at all stops
-// the run before anything is sent.
-func readDeliveries(p string) ([]delivery, error) {
+// NDJSON, or JSON values one after another; each is handed to emit as
+// written, malformed or not, and valid only until emit returns. Reading
+// stops when emit returns false. Input that cannot be split into values
+// at all, or holds none, is an error that says nothing was sent: send
+// scans every file before it sends anything. It returns how many events
+// emit was given.
+func scanDeliveries(p string, emit func(raw []byte) bool) (int, error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", escape.Visible(p), unwrapPathErr(err))
+		return 0, fmt.Errorf("cannot read %s: %v", escape.Visible(p), unwrapPathErr(err))
 	}
 	defer f.Close()
-	var out []delivery
+	n := 0
 	var bad error
 	err = validate.Documents(validate.Input{Name: p, R: f}, 0, func(raw []byte, loc validate.Location, v *validate.Verdict) bool {
 		if v != nil {
+			if loc.Line == 0 && n == 0 {
+				// The splitter's verdict on input without a value: no
+				// line to name.
+				bad = fmt.Errorf("%s is empty (no JSON value in it): there is no delivery to send; nothing was sent", escape.Visible(p))
+				return false
+			}
 			msg := "cannot be read"
 			if len(v.Violations) > 0 {
 				msg = v.Violations[0].Message
@@ -448,20 +507,108 @@ func readDeliveries(p string) ([]delivery, error) {
 			bad = fmt.Errorf("%s line %d: %s: nothing was sent; fix the file, or leave it out", escape.Visible(p), loc.Line, escape.Visible(msg))
 			return false
 		}
-		body := bytes.Clone(raw)
-		out = append(out, delivery{trigger: triggerOf(body), body: body})
-		return true
+		n++
+		return emit(raw)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", escape.Visible(p), unwrapPathErr(err))
+		return n, fmt.Errorf("cannot read %s: %v", escape.Visible(p), unwrapPathErr(err))
 	}
 	if bad != nil {
-		return nil, bad
+		return n, bad
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s holds no delivery", escape.Visible(p))
+	if n == 0 {
+		return 0, fmt.Errorf("%s holds no delivery: nothing was sent", escape.Visible(p))
 	}
-	return out, nil
+	return n, nil
+}
+
+// deliveryStream reads the events of files in order, one at a time, as
+// they are sent: a reader goroutine hands each over and waits for the
+// next to be asked for, so that no more than one event is held.
+type deliveryStream struct {
+	ch       chan delivery
+	done     chan struct{} // closed by stop
+	finished chan struct{} // closed when the reader has returned
+	err      error         // set before ch is closed
+}
+
+// streamDeliveries starts reading files.
+func streamDeliveries(files []string) *deliveryStream {
+	s := &deliveryStream{ch: make(chan delivery), done: make(chan struct{}), finished: make(chan struct{})}
+	go func() {
+		defer close(s.finished)
+		defer close(s.ch)
+		for _, p := range files {
+			stopped := false
+			_, err := scanDeliveries(p, func(raw []byte) bool {
+				body := bytes.Clone(raw)
+				select {
+				case s.ch <- delivery{trigger: triggerOf(body), body: body}:
+					return true
+				case <-s.done:
+					stopped = true
+					return false
+				}
+			})
+			if stopped {
+				return
+			}
+			if err != nil {
+				// The files were scanned whole before: one changed since.
+				s.err = fmt.Errorf("%v (the file changed while it was being sent)", err)
+				return
+			}
+		}
+	}()
+	return s
+}
+
+// next returns the next event; i is not read (the events come in order).
+func (s *deliveryStream) next(int) (delivery, bool, error) {
+	d, ok := <-s.ch
+	if !ok {
+		return delivery{}, false, s.err
+	}
+	return d, true, nil
+}
+
+// stop ends the reading and waits for the reader to close its file.
+func (s *deliveryStream) stop() {
+	close(s.done)
+	<-s.finished
+}
+
+// maxRefusedInARow is how many events in a row the consumer may refuse
+// the connection of before send stops (row 95).
+const maxRefusedInARow = 5
+
+// unreachable reports whether err is a failure to reach the consumer at
+// all (nothing listens there, no such host, no route), as opposed to a
+// consumer that took the connection and then failed the request.
+func unreachable(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect") {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
+}
+
+// describeSendError says what went wrong with an event whose request
+// failed, when it is not a timeout. code and status are the answer's,
+// when its status came before the failure.
+func describeSendError(err error, code int, status string) string {
+	what := err.Error()
+	switch {
+	case errors.Is(err, syscall.ECONNRESET):
+		what = "the consumer reset the connection (" + what + ")"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		what = "the consumer closed the connection (" + what + ")"
+	}
+	if code != 0 {
+		return fmt.Sprintf("HTTP %s came, but the rest of the answer did not: %s", status, what)
+	}
+	return what + ": no answer"
 }
 
 // withFaults breaks a share rate of the events next gives, drawn from

@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ccconform/ccconform/validate"
 )
@@ -150,6 +156,17 @@ func TestWebhookSendFaults(t *testing.T) {
 	}
 }
 
+// readDeliveries reads the deliveries of a file as send's second pass
+// does.
+func readDeliveries(p string) ([]delivery, error) {
+	var out []delivery
+	_, err := scanDeliveries(p, func(raw []byte) bool {
+		out = append(out, delivery{trigger: triggerOf(raw), body: bytes.Clone(raw)})
+		return true
+	})
+	return out, err
+}
+
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // stripTimes drops the consumer's times from send's output.
@@ -193,5 +210,232 @@ func TestReadDeliveriesAsValidate(t *testing.T) {
 	os.WriteFile(p, []byte("[{\"trigger\":\"a\",\"data\":{}},\n"), 0o644)
 	if _, err := readDeliveries(p); err == nil || !strings.Contains(err.Error(), "open.json line ") || !strings.Contains(err.Error(), "nothing was sent") {
 		t.Errorf("an array left open: %v", err)
+	}
+}
+
+// rawConsumer serves on loopback with a handler of the raw connection,
+// called once a request has been read whole; it returns the URL.
+func rawConsumer(t *testing.T, handle func(c *net.TCPConn, n int)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for n := 1; ; n++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				req, err := http.ReadRequest(bufio.NewReader(c))
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, req.Body)
+				handle(c.(*net.TCPConn), n)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/hooks"
+}
+
+// A consumer that takes the connection and then fails it (a reset, a
+// close, a status with no body after it, no answer at all) has answered
+// the event badly: send goes on, names each event, prints its summary and
+// exits 1. Exit 2 is for a URL where nothing listens.
+func TestWebhookSendBrokenConsumers(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	headersOnly := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, `{"act`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer headersOnly.Close()
+	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer stall.Close()
+	for _, c := range []struct {
+		name, url string
+		args      []string
+		line      string // the first event's line on stdout
+		err       string // what stderr says of event 1
+	}{
+		{"reset", rawConsumer(t, func(c *net.TCPConn, _ int) { c.SetLinger(0) }), nil,
+			"1 message_sent error ", `event 1 \(message_sent\): the consumer reset the connection \(.*connection reset by peer\): no answer`},
+		{"close", rawConsumer(t, func(*net.TCPConn, int) {}), nil,
+			"1 message_sent error ", `event 1 \(message_sent\): the consumer closed the connection \(.*EOF\): no answer`},
+		{"cut short", rawConsumer(t, func(c *net.TCPConn, _ int) {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"a")
+		}), nil, "1 message_sent error ", `event 1 \(message_sent\): HTTP 200 OK came, but the rest of the answer did not: the consumer closed the connection \(unexpected EOF\)`},
+		{"headers, no body", headersOnly.URL, nil,
+			"1 message_sent timeout ", `event 1 \(message_sent\): HTTP 200 OK came, but not the rest of the answer within 300ms \(--timeout\)`},
+		{"headers, no body, answers read", headersOnly.URL, []string{"--webhook", "before_message", "--check-answers"},
+			"1 before_message timeout ", `event 1 \(before_message\): HTTP 200 OK came, but not the rest of the answer within 300ms`},
+		{"stall", stall.URL, nil,
+			"1 message_sent timeout ", `event 1 \(message_sent\): no answer within 300ms \(--timeout\)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append(append([]string{"webhook", "send", "-n", "2", "--timeout", "300ms"}, c.args...), c.url)
+			code := run(&env{stdout: &stdout, stderr: &stderr}, args)
+			if code != exitInvalid {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitInvalid, stdout.String(), stderr.String())
+			}
+			if !strings.HasPrefix(stdout.String(), c.line) {
+				t.Errorf("stdout does not start %q:\n%s", c.line, stdout.String())
+			}
+			if !regexp.MustCompile(c.err).MatchString(stderr.String()) {
+				t.Errorf("stderr lacks %q:\n%s", c.err, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), "2 events sent in ") || !strings.Contains(stdout.String(), ": 0 answered 2xx, 2 not") ||
+				!strings.Contains(stderr.String(), "2 of 2 events were not answered 2xx") {
+				t.Errorf("no summary of both events:\n%s\n%s", stdout.String(), stderr.String())
+			}
+			if strings.Contains(stdout.String(), "answer: not accepted") || strings.Contains(stderr.String(), "not JSON") {
+				t.Errorf("an answer that never came was read:\n%s\n%s", stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
+// A consumer that goes away mid-run: after maxRefusedInARow events in a
+// row whose connection is refused, send stops, counts what it did not
+// send, and exits 1; the same when the events come from a file.
+func TestWebhookSendConsumerGone(t *testing.T) {
+	serve := func(answered int) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			if n++; n == answered {
+				w.Header().Set("Connection", "close")
+				ln.Close() // nothing listens any more
+			}
+		})}
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+		return "http://" + ln.Addr().String()
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "hooks.ndjson")
+	var lines strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&lines, `{"trigger":"t%d","data":{}}`+"\n", i+1)
+	}
+	os.WriteFile(file, []byte(lines.String()), 0o644)
+	for _, c := range []struct {
+		args          []string
+		total, gone   int
+		firstRefused  string
+		stoppedNaming string
+	}{
+		{[]string{"-n", "100"}, 100, 3, "4 user_mentioned error ", "(events 4 to 8): stopping; events 9 to 100 (92) were not sent"},
+		{[]string{file}, 40, 3, "4 t4 error ", "(events 4 to 8): stopping; events 9 to 40 (32) were not sent"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(&env{stdout: &stdout, stderr: &stderr}, append(append([]string{"webhook", "send"}, c.args...), serve(c.gone)))
+		if code != exitInvalid {
+			t.Errorf("%v: exit %d, want %d\n%s", c.args, code, exitInvalid, stderr.String())
+		}
+		out := stdout.String()
+		if !strings.Contains(out, c.firstRefused) || strings.Count(out, " error ") != maxRefusedInARow {
+			t.Errorf("%v: want %d refused events from %q:\n%s", c.args, maxRefusedInARow, c.firstRefused, out)
+		}
+		notSent := c.total - c.gone - maxRefusedInARow
+		if !strings.Contains(out, "8 events sent in ") || !strings.Contains(out, fmt.Sprintf(": 3 answered 2xx, 5 not; %d not sent (the consumer stopped taking connections)", notSent)) {
+			t.Errorf("%v: summary:\n%s", c.args, out)
+		}
+		if !strings.Contains(stderr.String(), "the consumer refused the connection for 5 events in a row "+c.stoppedNaming) ||
+			!strings.Contains(stderr.String(), fmt.Sprintf("%d events were not sent", notSent)) {
+			t.Errorf("%v: stderr:\n%s", c.args, stderr.String())
+		}
+	}
+}
+
+// --rate is a ceiling: events held back by a slow answer do not go in a
+// burst once it comes.
+func TestWebhookSendRateIsACeiling(t *testing.T) {
+	const interval = 50 * time.Millisecond
+	var mu sync.Mutex
+	var arrived []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		arrived = append(arrived, time.Now())
+		first := len(arrived) == 1
+		mu.Unlock()
+		if first {
+			time.Sleep(12 * interval) // the due times of events 2 to 12 pass
+		}
+	}))
+	defer srv.Close()
+	if code := run(&env{stdout: io.Discard, stderr: io.Discard}, []string{"webhook", "send", "-n", "6", "--rate", "20", srv.URL}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if len(arrived) != 6 {
+		t.Fatalf("%d events arrived, want 6", len(arrived))
+	}
+	for k := 2; k < len(arrived); k++ {
+		// The sender spaces its requests by interval; their arrival may
+		// jitter by a little.
+		if gap := arrived[k].Sub(arrived[k-1]); gap < interval*8/10 {
+			t.Errorf("events %d and %d arrived %v apart, at --rate 20 (one each %v)", k, k+1, gap, interval)
+		}
+	}
+}
+
+// send holds one event at a time, not its files: memory stays flat
+// however large the files are.
+func TestWebhookSendStreamsItsFiles(t *testing.T) {
+	const events, size = 240, 100 << 10
+	p := filepath.Join(t.TempDir(), "big.ndjson")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("x", size)
+	for i := range events {
+		fmt.Fprintf(f, `{"trigger":"t%d","data":{"pad":"%s"}}`+"\n", i, pad)
+	}
+	f.Close()
+	var held uint64
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if n++; n == events-10 {
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			held = m.HeapAlloc
+		}
+	}))
+	defer srv.Close()
+	if code := run(&env{stdout: io.Discard, stderr: io.Discard}, []string{"webhook", "send", p, srv.URL}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if n != events {
+		t.Fatalf("%d events arrived, want %d", n, events)
+	}
+	// The file is 24 MB; a sender that held it would hold all of it here.
+	if held > events*size/3 {
+		t.Errorf("%d MB of heap in use near the end of a %d MB file", held>>20, events*size>>20)
 	}
 }
