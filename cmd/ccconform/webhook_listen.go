@@ -44,12 +44,16 @@ type webhookListenOptions struct {
 	maxConc    int
 	trigger    string
 	strict     bool
-	format     string
-	out        string
-	coverage   bool
-	urlFile    string
-	verbose    bool
-	timeouts   serverFlags
+	// customData and metadataSchemas are validate's --custom-schema and
+	// --metadata-schema.
+	customData      pairFlags
+	metadataSchemas pairFlags
+	format          string
+	out             string
+	coverage        bool
+	urlFile         string
+	verbose         bool
+	timeouts        serverFlags
 }
 
 // newWebhookListenCmd returns the webhook listen command; runF, when set,
@@ -71,7 +75,14 @@ CCCONFORM_WEBHOOK_AUTH (user:password), or is answered 401. A body larger than
 
 Every body is read as a delivery: one that is not an object with trigger and
 data is reported (rule webhook-envelope); with --trigger, one of another
-trigger too (rule webhook-trigger).
+trigger too (rule webhook-trigger). --custom-schema and --metadata-schema check
+customData and metadata as validate's do (also from .ccconform.json).
+
+A delivery is answered 200 only once its verdict is in the report: when the
+report cannot be written (a full disk), deliveries are answered 500, so that
+CometChat retries them, and the listener says so on standard error (exit 2).
+Once the report is closed (at Ctrl-C, after up to 10s for the deliveries in
+flight), a delivery still arriving is answered 503 with Retry-After.
 
 At most --max-concurrent deliveries are read and checked at once, so memory
 stays within that many bodies; four times as many wait for their turn (their
@@ -107,6 +118,8 @@ Retry-After: 1 and counted as turned away (the exit status is then 1).`,
 	f.IntVar(&o.maxConc, "max-concurrent", defaultMaxConcurrent, "read and check at most `N` deliveries at once; 4N more wait, and past that a delivery gets 503 with Retry-After")
 	f.StringVar(&o.trigger, "trigger", "", "expect deliveries of this `TRIGGER` only: one of another trigger is a violation")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
+	f.Var(&o.customData, "custom-schema", "check the customData of custom messages of type TYPE against the JSON Schema in FILE, as `TYPE=FILE` (repeatable; also \"customData\" in .ccconform.json, found from the working directory up)")
+	f.Var(&o.metadataSchemas, "metadata-schema", "check the metadata of documents of kind KIND against the JSON Schema in FILE, as `KIND=FILE` (repeatable; also \"metadata\" in .ccconform.json)")
 	f.StringVar(&o.format, "format", "text", "the report `FORMAT`: "+strings.Join(report.Formats(), ", "))
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `FILE` instead of standard output")
 	f.BoolVar(&o.coverage, "coverage", false, "at the end, list on standard error the triggers seen, with their counts, and the triggers of the model never seen")
@@ -140,7 +153,11 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 	if !o.basicAuth {
 		auth = webhookAuth{}
 	}
-	v, err := validate.New(validate.Options{Strict: o.strict, Workers: 1, Kind: types.KindWebhook, Trigger: o.trigger})
+	custom, err := customSchemas(e, o.customData, o.metadataSchemas)
+	if err != nil {
+		return e.errorf("%v", err)
+	}
+	v, err := validate.New(validate.Options{Strict: o.strict, Workers: 1, Kind: types.KindWebhook, Trigger: o.trigger, Custom: custom})
 	if err != nil {
 		return e.errorf("%v", err)
 	}
@@ -189,7 +206,7 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 		ln.Close()
 		return e.errorf("--format: %v", err)
 	}
-	h.live = newLiveReport(rep, after...)
+	h.rep = &flushedReport{rep: rep, after: after}
 	fmt.Fprintf(logw, "ccconform webhook listen: receiving deliveries at %s; Ctrl-C prints the summary\n", base)
 	status := exitOK
 	if err := serveUntilSignal(ln, hs, 10*time.Second, nil, o.urlFile); err != nil {
@@ -198,11 +215,20 @@ func runWebhookListen(e *env, o *webhookListenOptions) int {
 	}
 	h.mu.Lock()
 	h.closed = true
-	err = h.live.Close(h.sum)
-	invalid, refused, busy := h.sum.Invalid, h.refused, h.busy
+	err = h.rep.Close(h.sum)
+	invalid, refused, busy, unrecorded, late := h.sum.Invalid, h.refused, h.busy, h.unrecorded, h.late
 	h.mu.Unlock()
+	if unrecorded > 0 {
+		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries answered 500: the report could not be written; CometChat retries them\n", unrecorded)
+	}
 	if err != nil {
 		return e.errorf("writing the report: %v", err)
+	}
+	if unrecorded > 0 {
+		return exitUsage
+	}
+	if late > 0 {
+		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries came after the report was closed: answered 503, not reported\n", late)
 	}
 	if refused > 0 {
 		fmt.Fprintf(logw, "ccconform webhook listen: %d deliveries refused (401: wrong or no credentials) or lost (a body that could not be read)\n", refused)
@@ -235,7 +261,7 @@ type hookListener struct {
 	verbose bool
 
 	mu      sync.Mutex
-	live    *liveReport
+	rep     *flushedReport
 	sum     *report.Summary
 	n       int                // deliveries numbered so far
 	seen    map[[32]byte]int   // the number of the first delivery of each body
@@ -243,7 +269,10 @@ type hookListener struct {
 	cov     *validate.Coverage // what the deliveries held, with --coverage
 	refused int
 	busy    int  // deliveries turned away with 503
-	closed  bool // once the report is closed, late verdicts are dropped
+	closed  bool // once the report is closed, deliveries are answered 503
+	// unrecorded counts the deliveries answered 500 because the report
+	// could not be written; late, those answered 503 once it was closed.
+	unrecorded, late int
 
 	// slots holds a token for each delivery read and checked now; waiting
 	// counts those that wait for one, up to maxWaiting.
@@ -326,8 +355,7 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	loc := validate.Location{Source: fmt.Sprintf("%s #%d", r.Method+" "+r.URL.Path, n), Index: -1}
 	var vd validate.Verdict
 	if over {
-		vd = validate.Verdict{Violations: []validate.Violation{{Rule: validate.RuleSize,
-			Message: fmt.Sprintf("the delivery is larger than %d bytes (--max-body-bytes): answered 413, not checked", h.maxBody)}}}
+		vd = oversized(r.ContentLength, h.maxBody)
 	} else {
 		vd = h.v.Check(body)
 	}
@@ -340,18 +368,21 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		vd.Note = note
 	}
 
-	h.mu.Lock()
-	if !h.closed {
-		h.sum.Add(vd)
-		if h.cov != nil {
-			h.cov.Add(body, vd)
+	// The verdict is in the report, written out, before the delivery is
+	// answered 200: a sender told 200 does not send the event again, so
+	// an event answered 200 and not reported would be lost (row 96).
+	recorded, closed := h.record(body, vd)
+	if !recorded {
+		if closed {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "the listener is stopping; retry", http.StatusServiceUnavailable)
+			fmt.Fprintf(h.log, "ccconform webhook listen: %s #%d: answered 503: the report is closed (the listener is stopping)\n", where, n)
+			return
 		}
-		if err := h.live.Verdict(vd); err != nil && h.repErr == nil {
-			h.repErr = err
-			fmt.Fprintf(h.log, "ccconform webhook listen: writing the report: %v\n", err)
-		}
+		http.Error(w, "the delivery could not be recorded; retry", http.StatusInternalServerError)
+		fmt.Fprintf(h.log, "ccconform webhook listen: %s #%d: answered 500: the report cannot be written\n", where, n)
+		return
 	}
-	h.mu.Unlock()
 
 	trigger := vd.Trigger
 	if trigger == "" {
@@ -374,6 +405,87 @@ func (h *hookListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// record adds vd, the verdict on body, to the report and the summary, and
+// writes the report out. It reports whether the verdict is recorded, and
+// if not, whether that is because the report is closed (else it could not
+// be written). A report that cannot be written is said once on the log.
+func (h *hookListener) record(body []byte, vd validate.Verdict) (recorded, closed bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		h.late++
+		return false, true
+	}
+	err := h.repErr
+	if err == nil {
+		err = h.rep.Verdict(vd)
+	}
+	if err != nil {
+		if h.repErr == nil {
+			h.repErr = err
+			fmt.Fprintf(h.log, "ccconform webhook listen: cannot write the report: %v: answering 500 to every delivery from now on, so that CometChat retries them; stop the listener and give a report it can write\n", err)
+		}
+		h.unrecorded++
+		return false, false
+	}
+	h.sum.Add(vd)
+	if h.cov != nil {
+		h.cov.Add(body, vd)
+	}
+	return true, false
+}
+
+// flushedReport is the listener's report: each verdict is written out
+// with the report's buffers flushed before Verdict returns, so that a
+// delivery is answered 200 only once its verdict is written (row 96), and
+// a report that cannot be written is known at the delivery that finds it.
+// JUnit, SARIF and HTML are written whole at the end: for them an error
+// shows only then. Its methods are called under the listener's lock.
+type flushedReport struct {
+	rep   report.Writer
+	after []func() error // flushed after the report, in order
+}
+
+// Verdict writes vd out.
+func (r *flushedReport) Verdict(vd validate.Verdict) error {
+	if err := r.rep.Verdict(vd); err != nil {
+		return err
+	}
+	if err := r.rep.Flush(); err != nil {
+		return err
+	}
+	return r.flushAfter()
+}
+
+// Close closes the report with s.
+func (r *flushedReport) Close(s *report.Summary) error {
+	if err := r.rep.Close(s); err != nil {
+		return err
+	}
+	return r.flushAfter()
+}
+
+func (r *flushedReport) flushAfter() error {
+	for _, f := range r.after {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oversized is the verdict on a delivery refused with 413: its size,
+// when its Content-Length says it, and the cap. It is a delivery, of a
+// trigger the listener did not read.
+func oversized(contentLength, limit int64) validate.Verdict {
+	size := fmt.Sprintf("more than %d bytes", limit)
+	if contentLength > 0 {
+		size = fmt.Sprintf("%d bytes", contentLength)
+	}
+	return validate.Verdict{Kind: types.KindWebhook, Violations: []validate.Violation{{Rule: validate.RuleSize,
+		Message: fmt.Sprintf("a delivery of %s, over the limit of %d (--max-body-bytes): answered 413, not checked (raise --max-body-bytes to check it)", size, limit)}}}
 }
 
 // limit lets n deliveries be read and checked at once, and waitingPerSlot

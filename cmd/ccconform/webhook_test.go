@@ -1,17 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -165,7 +169,7 @@ func newTestListener(t *testing.T, maxBody int64, auth webhookAuth, buf *bytes.B
 		t.Fatal(err)
 	}
 	h := &hookListener{v: v, maxBody: maxBody, auth: auth, log: io.Discard, seen: map[[32]byte]int{},
-		cov: cov, sum: report.NewSummary(), live: newLiveReport(rep)}
+		cov: cov, sum: report.NewSummary(), rep: &flushedReport{rep: rep}}
 	if auth.set {
 		h.want = sha256.Sum256([]byte(auth.user + ":" + auth.password))
 	}
@@ -208,14 +212,14 @@ func TestWebhookListener(t *testing.T) {
 	if w.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET: %d", w.Code)
 	}
-	if err := h.live.Close(h.sum); err != nil {
+	if err := h.rep.Close(h.sum); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
 	for _, want := range []string{
 		`"source":"POST /hook #2"},"kind":"webhook"`,
 		`has no trigger and no data: a webhook delivery is an object with both; it looks like a document of the model (it has uid), not a delivery`,
-		`"rule":"size"`,
+		`"kind":"webhook","violations":[{"pointer":"","rule":"size","message":"a delivery of 65 bytes, over the limit of 64 (--max-body-bytes): answered 413, not checked (raise --max-body-bytes to check it)"}]`,
 		`"note":"duplicate delivery (the same body as #1)"`,
 		`"documents":4,"valid":0,"invalid":4`,
 	} {
@@ -318,7 +322,7 @@ func TestWebhookListenerBoundsAFlood(t *testing.T) {
 	}
 	srv.Close()
 	client.CloseIdleConnections()
-	if err := h.live.Close(h.sum); err != nil {
+	if err := h.rep.Close(h.sum); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -376,5 +380,147 @@ func TestWebhookListenCoverage(t *testing.T) {
 	}
 	if strings.Contains(got, "(rest): ") {
 		t.Errorf("coverage lists documents where deliveries came:\n%s", got)
+	}
+}
+
+// A delivery is answered 200 only once its verdict is written out: with a
+// report that cannot be written (a full disk), deliveries are answered
+// 500, so that CometChat retries them, and the log says why, once.
+func TestWebhookListenerAnswers500WhenItCannotRecord(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here:", err)
+	}
+	defer full.Close()
+	var unused bytes.Buffer
+	h := newTestListener(t, 1<<20, webhookAuth{}, &unused)
+	rep, err := report.New("json", full, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.rep = &flushedReport{rep: rep}
+	var log bytes.Buffer
+	h.log = &syncWriter{w: &log}
+	body, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "webhooks", "message_sent.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(body)))
+		if w.Code != http.StatusInternalServerError {
+			t.Errorf("answered %d to a delivery the report could not take, want 500", w.Code)
+		}
+	}
+	if h.unrecorded != 3 || h.sum.Documents != 0 {
+		t.Errorf("%d unrecorded, %d in the summary; want 3 and 0", h.unrecorded, h.sum.Documents)
+	}
+	if n := strings.Count(log.String(), "cannot write the report: write /dev/full: no space left on device: answering 500"); n != 1 {
+		t.Errorf("the report's failure is said %d times:\n%s", n, log.String())
+	}
+	if n := strings.Count(log.String(), ": answered 500: the report cannot be written"); n != 3 {
+		t.Errorf("%d deliveries said to be answered 500:\n%s", n, log.String())
+	}
+}
+
+// Every delivery answered 200 is in the report: one whose body is still
+// coming when the report closes (the shutdown's grace is over) is
+// answered 503 with Retry-After, not 200 with its verdict dropped.
+func TestWebhookListenerAnswers200OnlyWhenReported(t *testing.T) {
+	var buf bytes.Buffer
+	h := newTestListener(t, 1<<20, webhookAuth{}, &buf)
+	h.limit(4)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	body := `{"trigger":"group_deleted","data":{"group":{"guid":"g1","name":"G","type":"public","createdAt":1638361550}}}`
+	resp, err := http.Post(srv.URL+"/hook", "Application/json", strings.NewReader(body))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the first delivery: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	// The second's headers and half its body come; the report closes
+	// while the listener reads the rest.
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	late := strings.Replace(body, "g1", "g2", 1)
+	fmt.Fprintf(c, "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: Application/json\r\nContent-Length: %d\r\n\r\n%s", len(late), late[:20])
+	for deadline := time.Now().Add(10 * time.Second); len(h.slots) != 1; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second delivery is not being read")
+		}
+	}
+	h.mu.Lock()
+	h.closed = true // as runWebhookListen does once the server has stopped
+	if err := h.rep.Close(h.sum); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Unlock()
+	io.WriteString(c, late[20:])
+	answer, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer.StatusCode != http.StatusServiceUnavailable || answer.Header.Get("Retry-After") == "" {
+		t.Errorf("a delivery that came after the report closed: answered %s (Retry-After %q), want 503 with Retry-After",
+			answer.Status, answer.Header.Get("Retry-After"))
+	}
+	if h.late != 1 || h.sum.Documents != 1 || strings.Count(buf.String(), `"source":`) != 1 {
+		t.Errorf("%d late, %d in the summary; report:\n%s", h.late, h.sum.Documents, buf.String())
+	}
+}
+
+// Under load, with the report closing at some point: every delivery is
+// answered 200 or 503, and the 200s are exactly the verdicts in the
+// report.
+func TestWebhookListenerReportsEvery200(t *testing.T) {
+	var buf bytes.Buffer
+	h := newTestListener(t, 1<<20, webhookAuth{}, &buf)
+	h.limit(8)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	const senders, each = 8, 40
+	var ok, retry, other atomic.Int64
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				body := fmt.Sprintf(`{"trigger":"group_deleted","data":{"group":{"guid":"g%d-%d","name":"G","type":"public","createdAt":1638361550}}}`, s, i)
+				resp, err := http.Post(srv.URL+"/hook", "Application/json", strings.NewReader(body))
+				if err != nil {
+					other.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				switch resp.StatusCode {
+				case http.StatusOK:
+					ok.Add(1)
+				case http.StatusServiceUnavailable:
+					retry.Add(1)
+				default:
+					other.Add(1)
+				}
+			}
+		}()
+	}
+	for ok.Load() < senders*each/3 {
+		time.Sleep(time.Millisecond)
+	}
+	h.mu.Lock()
+	h.closed = true
+	if err := h.rep.Close(h.sum); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Unlock()
+	wg.Wait()
+	reported := strings.Count(buf.String(), `"source":`)
+	if other.Load() != 0 || ok.Load()+retry.Load() != senders*each || int64(reported) != ok.Load() || int64(h.sum.Documents) != ok.Load() {
+		t.Errorf("%d answered 200, %d 503, %d otherwise; %d verdicts reported, %d in the summary", ok.Load(), retry.Load(), other.Load(), reported, h.sum.Documents)
 	}
 }
