@@ -21,6 +21,7 @@ type liveReport struct {
 	rep    report.Writer
 	after  []func() error // flushed after the report, in order
 	dirty  bool
+	err    error // the first error of a flush the ticker made
 	stop   chan struct{}
 	done   chan struct{}
 	closed bool
@@ -39,16 +40,28 @@ func newLiveReport(rep report.Writer, after ...func() error) *liveReport {
 			case <-l.stop:
 				return
 			case <-t.C:
-				l.Flush()
+				if err := l.Flush(); err != nil {
+					l.mu.Lock()
+					if l.err == nil {
+						l.err = err
+					}
+					l.mu.Unlock()
+				}
 			}
 		}
 	}()
 	return l
 }
 
+// Verdict adds vd to the report. Once a flush in the background has
+// failed (a full disk, a closed pipe), it returns that error, so that the
+// run stops rather than checking on for a report it cannot write.
 func (l *liveReport) Verdict(vd validate.Verdict) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.err != nil {
+		return l.err
+	}
 	l.dirty = true
 	return l.rep.Verdict(vd)
 }
@@ -80,6 +93,9 @@ func (l *liveReport) Close(s *report.Summary) error {
 	defer l.mu.Unlock()
 	l.closed = true
 	if err := l.rep.Close(s); err != nil {
+		return err
+	}
+	if err := l.err; err != nil {
 		return err
 	}
 	for _, f := range l.after {

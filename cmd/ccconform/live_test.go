@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -59,5 +60,39 @@ func TestLiveReportWritesWhileIdle(t *testing.T) {
 		if flushed < 2 {
 			t.Errorf("%s: the writers after the report were flushed %d times, want with the report and at Close", format, flushed)
 		}
+	}
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestLiveReportStopsOnAFailedFlush: once a flush in the background has
+// failed, the next verdict gets the error, so that a long run (the proxy, a
+// stream) stops instead of checking on for a report it cannot write; Close
+// says so too.
+func TestLiveReportStopsOnAFailedFlush(t *testing.T) {
+	rep, err := report.New("json", failingWriter{}, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := newLiveReport(rep)
+	vd := validate.Verdict{Location: validate.Location{Source: "-", Line: 1, Index: -1}}
+	if err := live.Verdict(vd); err != nil {
+		t.Fatalf("the first verdict is buffered, not written: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for live.Verdict(vd) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("verdicts are still taken long after the report could not be written")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := live.Verdict(vd); err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Errorf("Verdict after a failed flush: %v", err)
+	}
+	if err := live.Close(report.NewSummary()); err == nil {
+		t.Error("Close after a failed flush says nothing")
 	}
 }
