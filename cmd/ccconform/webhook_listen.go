@@ -71,7 +71,7 @@ is then 1 if any delivery did not conform or was refused, else 0.
 
 With --basic-auth, a delivery must carry the Basic auth credentials of
 CCCONFORM_WEBHOOK_AUTH (user:password), or is answered 401. A body larger than
---max-body-bytes is answered 413 and reported (rule size).
+--max-bytes is answered 413 and reported (rule size).
 
 Every body is read as a delivery: one that is not an object with trigger and
 data is reported (rule webhook-envelope); with --trigger, one of another
@@ -114,7 +114,7 @@ Retry-After: 1 and counted as turned away (the exit status is then 1).`,
 	f.StringVar(&o.listenAddr, "listen", "127.0.0.1:8688", "listen on `HOST:PORT`; port 0 picks a free one")
 	f.SetNormalizeFunc(listenAlias)
 	f.BoolVar(&o.basicAuth, "basic-auth", false, "answer 401 to deliveries without the Basic auth credentials of "+webhookAuthEnv+" (user:password)")
-	f.Var(&o.maxBody, "max-body-bytes", "answer 413 to a body larger than `SIZE`, and report it (bytes, or with KiB, MiB)")
+	f.Var(&o.maxBody, "max-bytes", "answer 413 to a body larger than `SIZE`, and report it (bytes, or with KiB, MiB)")
 	f.IntVar(&o.maxConc, "max-concurrent", defaultMaxConcurrent, "read and check at most `N` deliveries at once; 4N more wait, and past that a delivery gets 503 with Retry-After")
 	f.StringVar(&o.trigger, "trigger", "", "expect deliveries of this `TRIGGER` only: one of another trigger is a violation")
 	f.BoolVar(&o.strict, "strict", false, "report fields the model does not document as violations (rule unknown-field)")
@@ -485,7 +485,7 @@ func oversized(contentLength, limit int64) validate.Verdict {
 		size = fmt.Sprintf("%d bytes", contentLength)
 	}
 	return validate.Verdict{Kind: types.KindWebhook, Violations: []validate.Violation{{Rule: validate.RuleSize,
-		Message: fmt.Sprintf("a delivery of %s, over the limit of %d (--max-body-bytes): answered 413, not checked (raise --max-body-bytes to check it)", size, limit)}}}
+		Message: fmt.Sprintf("a delivery of %s, over the limit of %d (--max-bytes): answered 413, not checked (raise --max-bytes to check it)", size, limit)}}}
 }
 
 // limit lets n deliveries be read and checked at once, and waitingPerSlot

@@ -53,7 +53,7 @@ func TestWebhookListenFlags(t *testing.T) {
 	var got *webhookListenOptions
 	e := &env{stdout: io.Discard, stderr: io.Discard}
 	c := newWebhookListenCmd(e, func(o *webhookListenOptions) int { got = o; return 0 })
-	c.SetArgs([]string{"--addr", "127.0.0.1:0", "--basic-auth", "--max-body-bytes", "64KiB", "--format", "json", "-o", "r.jsonl", "--coverage", "--url-file", "u"})
+	c.SetArgs([]string{"--addr", "127.0.0.1:0", "--basic-auth", "--max-bytes", "64KiB", "--format", "json", "-o", "r.jsonl", "--coverage", "--url-file", "u"})
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestWebhookListener(t *testing.T) {
 	for _, want := range []string{
 		`"source":"POST /hook #2"},"kind":"webhook"`,
 		`has no trigger and no data: a webhook delivery is an object with both; it looks like a document of the model (it has uid), not a delivery`,
-		`"kind":"webhook","violations":[{"pointer":"","rule":"size","message":"a delivery of 65 bytes, over the limit of 64 (--max-body-bytes): answered 413, not checked (raise --max-body-bytes to check it)"}]`,
+		`"kind":"webhook","violations":[{"pointer":"","rule":"size","message":"a delivery of 65 bytes, over the limit of 64 (--max-bytes): answered 413, not checked (raise --max-bytes to check it)"}]`,
 		`"note":"duplicate delivery (the same body as #1)"`,
 		`"documents":4,"valid":0,"invalid":4`,
 	} {
