@@ -436,6 +436,9 @@ func TestWebhookFieldFaults(t *testing.T) {
 		// Moderation.
 		{"moderation_engine_blocked-live.json", "data/message/data/moderation/status", "approved", validate.RuleWebhookModeration, "/data/message/data/moderation/status"},
 		{"moderation_engine_approved-live.json", "data/message/data/moderation/status", "disapproved", validate.RuleWebhookModeration, "/data/message/data/moderation/status"},
+		{"moderation_engine_blocked-live.json", "data/moderation", map[string]any{"rule": "x"}, "type", "/data/moderation"},
+		{"moderation_engine_blocked-live.json", "data/moderation/0", "blockMessage", "type", "/data/moderation/0"},
+		{"message_read_receipt.json", "data/type", "message", "enum", "/data/type"},
 		// Legacy receipts.
 		{"message_read_receipt-legacy.json", "data/receiptType", "delivered", validate.RuleWebhookReceipt, "/data/receiptType"},
 		{"message_read_receipt-legacy.json", "data/messageId", 57, "type", "/data/messageId"},
@@ -584,5 +587,20 @@ func TestWebhookCallForms(t *testing.T) {
 	}
 	if vd := v.Check(hookJSON(t, publishedWebhook(t, "call_initiated.json"))); vd.Note != "" {
 		t.Errorf("call_initiated: note %q", vd.Note)
+	}
+}
+
+// TestManualApprovalKeepsItsStoredStatus: a moderation_manual_approved
+// delivery repeats the blocked message as it was stored, so its status may
+// still say disapproved (row 94); the engine's events are held to theirs.
+func TestManualApprovalKeepsItsStoredStatus(t *testing.T) {
+	v := newValidator(t, validate.Options{})
+	for _, st := range []string{"disapproved", "approved", "pending"} {
+		doc := publishedWebhook(t, "moderation_manual_approved.json")
+		msgData := doc["data"].(map[string]any)["message"].(map[string]any)["data"].(map[string]any)
+		msgData["moderation"] = map[string]any{"status": st}
+		if vd := v.Check(hookJSON(t, doc)); !vd.OK() {
+			t.Errorf("manual approval of a message whose status is %s: %v", st, vd.Violations)
+		}
 	}
 }
