@@ -780,29 +780,50 @@ func (p PartCoverage) Title() string {
 	return fmt.Sprintf("%s %s (%s)", p.Trigger, p.Part, p.Kind)
 }
 
-// PartGap is what one part of one trigger never had that entities of the
-// same kind had in other parts of the run's deliveries.
+// PartGap is what one part of one trigger never had that entities at the
+// same place (the part's pointer, of the same kind) had in other triggers'
+// deliveries.
 type PartGap struct {
 	PartCoverage
 	// Missing lists the documented fields no entity of the part had and
-	// some entity of its kind elsewhere in the deliveries had, in the
+	// some entities at the same place of other triggers had, in the
 	// model's order; a field under one already listed (or under one the
 	// part never had) is left out, as its parent says it.
 	Missing []string `json:"missing"`
 }
 
 // PartGaps lists, for each part of Parts, the documented fields it never
-// had that entities of its kind had in other parts: a real difference
-// between triggers, where a field that no delivery had is one line of
-// NeverSeen for its kind. Parts with no such field are left out.
+// had that other triggers' entities at the same place had now and then: a
+// difference between triggers that more captures may close, where a field
+// that no delivery had is one line of NeverSeen for its kind. Parts are
+// compared only with parts of the same pointer and kind (a receipt's user
+// with receipts' users, a group's members with members), and a field that
+// every entity of each other trigger that had it carried is left out: it
+// belongs to those triggers' shape (an edit's editedAt, a receipt user's
+// hasBlockedMe), not to what this one's captures happened to hold. Parts
+// with no such field are left out.
 func (r CoverageReport) PartGaps() []PartGap {
-	elsewhere := map[types.Kind]map[string]int{}
+	type place struct {
+		part string
+		kind types.Kind
+	}
+	// Per place and field: whether some other part had it, and whether
+	// one had it in some entities but not all.
+	type seen struct{ any, sometimes bool }
+	at := map[place]map[string]map[string]seen{} // place, field, trigger
 	for _, p := range r.Parts {
-		if elsewhere[p.Kind] == nil {
-			elsewhere[p.Kind] = map[string]int{}
+		pl := place{p.Part, p.Kind}
+		if at[pl] == nil {
+			at[pl] = map[string]map[string]seen{}
 		}
 		for _, f := range p.Fields {
-			elsewhere[p.Kind][f.Pointer] += f.Count
+			if f.Count == 0 {
+				continue
+			}
+			if at[pl][f.Pointer] == nil {
+				at[pl][f.Pointer] = map[string]seen{}
+			}
+			at[pl][f.Pointer][p.Trigger] = seen{any: true, sometimes: f.Count < p.Entities}
 		}
 	}
 	var out []PartGap
@@ -814,7 +835,16 @@ func (r CoverageReport) PartGaps() []PartGap {
 		g := PartGap{PartCoverage: p}
 	fields:
 		for _, f := range p.Fields {
-			if f.Count > 0 || elsewhere[p.Kind][f.Pointer] == 0 {
+			if f.Count > 0 {
+				continue
+			}
+			sometimes := false
+			for trig, sn := range at[place{p.Part, p.Kind}][f.Pointer] {
+				if trig != p.Trigger && sn.sometimes {
+					sometimes = true
+				}
+			}
+			if !sometimes {
 				continue
 			}
 			for i := strings.LastIndexByte(f.Pointer, '/'); i > 0; i = strings.LastIndexByte(f.Pointer[:i], '/') {

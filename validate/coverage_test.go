@@ -375,7 +375,11 @@ func TestCoverageByTriggerAndPart(t *testing.T) {
 	banned := `{"trigger":"group_member_banned","data":{"group":{"guid":"g","name":"G","type":"public"},` +
 		`"members":{"a":{"uid":"a","name":"A"},"b":{"uid":"b","name":"B","status":"offline"}},"by":{"uid":"o","name":"O","lastActiveAt":1700000000}}}`
 	receipt := `{"trigger":"message_read_receipt","data":{"sender":"c","body":{"user":{"uid":"c","name":"C","avatar":"https://example.com/c.png","lastActiveAt":1700000000}}}}`
-	r := coverageOf(t, "hooks.ndjson", banned+"\n"+banned+"\n"+receipt+"\n"+`{"trigger":"nope","data":{"members":{"x":{"uid":"x"}}}}`)
+	// A kick's members have avatar and lastActiveAt now and then, its
+	// actor a status always and never lastActiveAt.
+	kicked := `{"trigger":"group_member_kicked","data":{"group":{"guid":"g","name":"G","type":"public"},` +
+		`"members":{"k":{"uid":"k","name":"K","avatar":"https://example.com/k.png","lastActiveAt":1700000000},"l":{"uid":"l","name":"L"}},"by":{"uid":"o","name":"O","status":"online"}}}`
+	r := coverageOf(t, "hooks.ndjson", banned+"\n"+banned+"\n"+receipt+"\n"+kicked+"\n"+`{"trigger":"nope","data":{"members":{"x":{"uid":"x"}}}}`)
 	parts := map[string]validate.PartCoverage{}
 	var order []string
 	for _, p := range r.Parts {
@@ -384,6 +388,9 @@ func TestCoverageByTriggerAndPart(t *testing.T) {
 	}
 	want := []string{
 		"message_read_receipt /data/body/user (user)",
+		"group_member_kicked /data/group (group)",
+		"group_member_kicked /data/members/* (user)",
+		"group_member_kicked /data/by (user)",
 		"group_member_banned /data/group (group)",
 		"group_member_banned /data/members/* (user)",
 		"group_member_banned /data/by (user)",
@@ -395,8 +402,8 @@ func TestCoverageByTriggerAndPart(t *testing.T) {
 	for _, k := range r.Kinds {
 		if k.Kind == types.KindUser && k.In == validate.InWebhook {
 			users = len(k.Fields)
-			if k.Documents != 7 {
-				t.Errorf("the kind's summary counts %d users, want 7 (4 members, 2 by, 1 receipt user)", k.Documents)
+			if k.Documents != 10 {
+				t.Errorf("the kind's summary counts %d users, want 10 (6 members, 3 by, 1 receipt user)", k.Documents)
 			}
 		}
 	}
@@ -432,10 +439,14 @@ func TestCoverageByTriggerAndPart(t *testing.T) {
 	for _, g := range r.PartGaps() {
 		gaps[g.Title()] = g.Missing
 	}
+	// The ban's members never had what the kick's members had now and
+	// then; the kick's never had the status some of the ban's had. The
+	// actors differ only in what each trigger's actors always carried
+	// (the kick's status, the ban's lastActiveAt), and the receipt's user
+	// is compared with receipts' users alone: no gap there.
 	wantGaps := map[string][]string{
-		"group_member_banned /data/members/* (user)":  {"/avatar", "/lastActiveAt"},
-		"group_member_banned /data/by (user)":         {"/avatar", "/status"},
-		"message_read_receipt /data/body/user (user)": {"/status"},
+		"group_member_banned /data/members/* (user)": {"/avatar", "/lastActiveAt"},
+		"group_member_kicked /data/members/* (user)": {"/status"},
 	}
 	if !reflect.DeepEqual(gaps, wantGaps) {
 		t.Errorf("part gaps %v, want %v", gaps, wantGaps)
@@ -454,7 +465,9 @@ func TestPartGapsLeaveOutChildren(t *testing.T) {
 	bare := `{"trigger":"message_pinned","data":{"message":{"id":"2","conversationId":"a_user_b","sender":"a","receiver":"b","receiverType":"user","category":"message","type":"text","data":{"text":"hi"},"sentAt":1700000000,"updatedAt":1700000000}}}`
 	iconless := strings.Replace(withGroup, `,"icon":"https://example.com/g.png"`, "", 1)
 	iconless = strings.Replace(iconless, "message_sent", "user_mentioned", 1)
-	r := coverageOf(t, "m.ndjson", withGroup+"\n"+bare+"\n"+iconless)
+	// message_sent had entities, and a receiver's icon, once in two.
+	bareSent := strings.Replace(strings.Replace(bare, "message_pinned", "message_sent", 1), `"id":"2"`, `"id":"3"`, 1)
+	r := coverageOf(t, "m.ndjson", withGroup+"\n"+bareSent+"\n"+bare+"\n"+iconless)
 	gaps := map[string][]string{}
 	for _, g := range r.PartGaps() {
 		gaps[g.Title()] = g.Missing
@@ -470,9 +483,12 @@ func TestPartGapsLeaveOutChildren(t *testing.T) {
 	}
 }
 
-// TestCoveragePartsOfTheFixtures: CometChat's published examples of the
-// same kind differ by trigger, and the report says where: the users of a
-// read-by-all receipt lack the lastActiveAt the ban's members have.
+// TestCoveragePartsOfTheFixtures: CometChat's published examples, one per
+// trigger, differ by trigger in the shape each trigger's entities always
+// have (a receipt's user carries hasBlockedMe, an edit's message
+// editedAt): no part lists those as gaps, while the full counts keep the
+// differences (a read-by-all receipt's user has no lastActiveAt, a read
+// receipt's has).
 func TestCoveragePartsOfTheFixtures(t *testing.T) {
 	files, _ := filepath.Glob("../fixtures/webhooks/*.json")
 	var corpus []string
@@ -484,17 +500,25 @@ func TestCoveragePartsOfTheFixtures(t *testing.T) {
 		corpus = append(corpus, compact(t, b))
 	}
 	r := coverageOf(t, "fixtures.ndjson", strings.Join(corpus, "\n"))
-	found := false
 	for _, g := range r.PartGaps() {
-		if g.Title() == "message_read_by_all /data/body/user (user)" {
-			found = slices.Contains(g.Missing, "/lastActiveAt")
-		}
-		if g.Title() == "group_member_banned /data/members/* (user)" && slices.Contains(g.Missing, "/lastActiveAt") {
-			t.Errorf("the ban's members have lastActiveAt in the fixture, yet it is listed: %q", g.Missing)
+		for _, f := range []string{"/hasBlockedMe", "/blockedByMe", "/deactivatedAt", "/editedAt", "/deletedAt"} {
+			if slices.Contains(g.Missing, f) {
+				t.Errorf("%s lists %s, which belongs to another trigger's shape: %q", g.Title(), f, g.Missing)
+			}
 		}
 	}
-	if !found {
-		t.Errorf("message_read_by_all's user lacks lastActiveAt, which other users have; not listed in %+v", r.PartGaps())
+	lastActive := map[string]int{}
+	for _, p := range r.Parts {
+		if p.Part == "/data/body/user" {
+			for _, f := range p.Fields {
+				if f.Pointer == "/lastActiveAt" {
+					lastActive[p.Trigger] = f.Count
+				}
+			}
+		}
+	}
+	if lastActive["message_read_by_all"] != 0 || lastActive["message_read_receipt"] != 1 {
+		t.Errorf("lastActiveAt of receipts' users by trigger: %v, want 0 for message_read_by_all and 1 for message_read_receipt", lastActive)
 	}
 	for _, p := range r.Parts {
 		if p.Entities == 0 {

@@ -530,8 +530,8 @@ func (h *hookListener) release() {
 // writeCoverage writes, from the coverage report, the triggers seen with
 // their counts, the triggers of the model never seen, for each kind of
 // entity the deliveries carried its documented fields never seen, and for
-// each part of a trigger the fields it never had that other deliveries'
-// entities of its kind had (CoverageReport.PartGaps).
+// each part of a trigger the fields it never had that other triggers'
+// entities at the same place had at times (CoverageReport.PartGaps).
 func (h *hookListener) writeCoverage(w io.Writer) {
 	r := h.cov.Report()
 	counts := map[string]int{}
@@ -578,7 +578,7 @@ func (h *hookListener) writeCoverage(w io.Writer) {
 		fmt.Fprintln(w, line)
 	}
 	for _, g := range r.PartGaps() {
-		fmt.Fprintf(w, "%s: %d entities; never seen %s, which other deliveries' %s entities had\n",
-			escape.Visible(g.Title()), g.Entities, strings.Join(g.Missing, " "), g.Kind)
+		fmt.Fprintf(w, "%s: %d entities; never seen %s, which other triggers' %s entities at %s had at times\n",
+			escape.Visible(g.Title()), g.Entities, strings.Join(g.Missing, " "), g.Kind, escape.Visible(g.Part))
 	}
 }

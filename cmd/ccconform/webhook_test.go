@@ -348,11 +348,12 @@ func TestWebhookListenerBoundsAFlood(t *testing.T) {
 
 // TestWebhookListenCoverage: --coverage writes, from the coverage report,
 // the triggers seen and never seen, the fields of their entities, and per
-// part the fields other deliveries' entities of its kind had.
+// part the fields other triggers' entities at the same place had at times.
 func TestWebhookListenCoverage(t *testing.T) {
 	var buf bytes.Buffer
 	h := newTestListener(t, 1<<20, webhookAuth{}, &buf)
-	for _, f := range []string{"message_sent.json", "group_member_added.json", "group_member_added.json"} {
+	for _, f := range []string{"message_sent.json", "group_member_added.json", "group_member_added.json",
+		"moderation_engine_approved-live.json", "moderation_engine_approved-docs.json"} {
 		body, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "webhooks", f))
 		if err != nil {
 			t.Fatal(err)
@@ -365,14 +366,14 @@ func TestWebhookListenCoverage(t *testing.T) {
 	h.writeCoverage(&out)
 	got := out.String()
 	for _, want := range []string{
-		"triggers seen: group_member_added 2, message_sent 1, nope 1\n",
-		"triggers of the model never seen (34 of 36): message_edited, ",
+		"triggers seen: group_member_added 2, message_sent 1, moderation_engine_approved 2, nope 1\n",
+		"triggers of the model never seen (33 of 36): message_edited, ",
 		"\nuser (rest, in webhook deliveries): ",
-		"\ntextMessage (rest, in webhook deliveries): 1 entities, ",
+		"\ntextMessage (rest, in webhook deliveries): 3 entities, ",
 		"\ngroup (rest, in webhook deliveries): 2 entities, ",
-		// The part that lacks what the same kind had elsewhere: the
-		// actor of group_member_added, beside its members.
-		"\ngroup_member_added /data/by (user): 2 entities; never seen /conversationId, which other deliveries' user entities had\n",
+		// The part that never had what another trigger's messages
+		// had at times: a moderation's rules, in one approval of two.
+		"\nmessage_sent /data/message (textMessage): 1 entities; never seen /data/moderation, which other triggers' textMessage entities at /data/message had at times\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("coverage lacks %q:\n%s", want, got)

@@ -115,7 +115,7 @@ type htmlData struct {
 
 // partBlock is one part of one webhook trigger: its entities, every
 // documented field of its kind with its count, and the fields it never had
-// that other deliveries' entities of its kind had.
+// that other triggers' entities at the same place had at times.
 type partBlock struct {
 	Title    string
 	Entities int
@@ -324,7 +324,7 @@ summary{cursor:pointer;font-weight:600}
 </section>{{end}}
 {{if $.Parts}}<section>
 <h2>Webhook parts: the entities of each trigger's parts, and their fields</h2>
-<p class="muted">Per trigger and part, the documented fields of the entity's kind with how many entities had each; in red, the fields never seen there that other deliveries' entities of the kind had.</p>
+<p class="muted">Per trigger and part, the documented fields of the entity's kind with how many entities had each; in red, the fields never seen there that other triggers' entities at the same place (the same part, of the same kind) had at times.</p>
 {{range $.Parts}}<details><summary><code>{{.Title}}</code>: {{.Entities}} entities, {{.Seen}} of {{len .Fields}} documented fields seen{{if .Missing}}; <span class="req">never seen here, seen elsewhere:</span> {{range .Missing}}<code>{{.}}</code> {{end}}{{end}}</summary>
 <table class="heat"><tr><th>field</th><th>entities</th><th>share</th></tr>{{range .Fields}}{{$c := index .Cells 0}}<tr><td class="f"><code>{{.Field}}</code>{{if .Required}} <span class="req">required</span>{{end}}</td><td class="n">{{$c.Count}}</td><td style="{{heat $c.Share}}">{{pct $c.Share}}</td></tr>{{end}}</table></details>
 {{end}}</section>{{end}}

@@ -147,10 +147,10 @@ func (t *textWriter) coverage(r validate.CoverageReport) {
 	}
 	if len(r.Parts) > 0 {
 		gaps := r.PartGaps()
-		fmt.Fprintf(t.bw, "  webhook parts: %d seen (trigger, part and kind), %d without fields that other deliveries' entities of their kind had\n", len(r.Parts), len(gaps))
+		fmt.Fprintf(t.bw, "  webhook parts: %d seen (trigger, part and kind), %d without fields that other triggers' entities at the same place had at times\n", len(r.Parts), len(gaps))
 		for _, g := range gaps {
-			fmt.Fprintf(t.bw, "    %s: %d entities; never seen %s, which other deliveries' %s entities had\n",
-				visible(g.Title()), g.Entities, strings.Join(g.Missing, " "), g.Kind)
+			fmt.Fprintf(t.bw, "    %s: %d entities; never seen %s, which other triggers' %s entities at %s had at times\n",
+				visible(g.Title()), g.Entities, strings.Join(g.Missing, " "), g.Kind, visible(g.Part))
 		}
 	}
 	if never := r.NeverSeen(); len(never) > 0 {
