@@ -86,7 +86,7 @@ func Build(s beam.Scope, o Options) error {
 	// Each bundle writes its verdicts to a file of its own: no shuffle of
 	// the verdicts, and no worker holds more than a bundle's buffer.
 	temps, summaries := beam.ParDo2(s.Scope("Check"), &checkFn{Check: o.Check, All: o.All, Dir: o.Output}, splits)
-	shards := beam.ParDo(s.Scope("NameShards"), &finalizeFn{Dir: o.Output}, beam.Impulse(s), beam.SideInput{Input: temps})
+	shards := beam.ParDo(s.Scope("NameShards"), &finalizeFn{Dir: o.Output, HTML: o.HTML}, beam.Impulse(s), beam.SideInput{Input: temps})
 
 	summary := beam.Combine(s.Scope("Summarize"), &combineFn{}, summaries)
 	beam.ParDo0(s.Scope("WriteSummary"), &writeSummaryFn{Dir: o.Output}, summary)

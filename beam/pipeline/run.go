@@ -24,8 +24,10 @@ func isLocal(p string) bool { return !strings.Contains(p, "://") }
 // on the workers after minutes of staging: that the glob is one, that it
 // matches files (listing it through Beam's filesystem, which for gs:// and
 // s3:// needs the launcher's credentials), that none of them is a
-// directory, and that a local output directory can be written (it is made
-// if missing). It returns the files matched; a
+// directory, that a local output directory can be written (it is made
+// if missing), that no matched file lies in the output directory, and that
+// the files there the run would replace or remove are the pipeline's own
+// (checkOwn); it removes nothing. It returns the files matched; a
 // local file that cannot be read has its Err set (the run counts it as an
 // input error and checks the rest).
 func Prepare(ctx context.Context, o Options) ([]Input, error) {
@@ -65,36 +67,26 @@ func Prepare(ctx context.Context, o Options) ([]Input, error) {
 		probe.Close()
 		os.Remove(probe.Name())
 	}
+	if f := inOutput(files, o.Output); f != "" {
+		return nil, fmt.Errorf("--input %q matches %s, in the output directory, where the run writes and replaces files: choose another --output", o.Input, f)
+	}
+	if err := checkOwn(ctx, o.Output, o.HTML); err != nil {
+		return nil, err
+	}
 	return files, nil
-}
-
-// clearOutput removes from dir what a run writes there.
-func clearOutput(ctx context.Context, dir string) error {
-	fs, err := filesystem.New(ctx, join(dir, SummaryFile))
-	if err != nil {
-		return err
-	}
-	defer fs.Close()
-	for _, glob := range []string{"verdicts-*-of-*.jsonl", tempPrefix + "*.jsonl", SummaryFile, HTMLFile} {
-		if err := removeMatches(ctx, fs, join(dir, glob)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Run builds the pipeline o describes, runs it on the named runner (its
 // package imported, as the runners of beamx are), and returns the summary
-// it wrote to summary.json. Before launching it removes what an earlier
-// run wrote to the output directory (verdict shards, summary.json,
-// report.html), which would otherwise stand beside this run's.
+// it wrote to summary.json. It removes nothing at launch: the job itself
+// replaces an earlier run's summary.json (and report.html with o.HTML) and
+// removes its other verdict files (and its report.html without o.HTML),
+// each only when its content shows the pipeline wrote it; it fails rather
+// than replace a file that the pipeline did not write.
 func Run(ctx context.Context, runner string, o Options) (*report.Summary, error) {
 	p, s := beam.NewPipelineWithRoot()
 	if err := Build(s, o); err != nil {
 		return nil, err
-	}
-	if err := clearOutput(ctx, o.Output); err != nil {
-		return nil, fmt.Errorf("--output %s: %v: remove it, or give another directory", o.Output, err)
 	}
 	if _, err := beam.Run(ctx, runner, p); err != nil {
 		return nil, fmt.Errorf("the pipeline failed: %w", err)

@@ -116,8 +116,15 @@ func (b *bundleFile) close() error {
 // output, in the order of their temporary names, and removes the files of
 // bundles that failed and were retried. It runs once, on an impulse, with
 // the names as a side input (one per bundle), and emits the shards' names.
+//
+// It then removes the verdict files of an earlier run that are not among
+// the new ones, and the earlier report.html when this run writes none
+// (HTML false), each only if its content shows the pipeline wrote it
+// (removeOld); a file of a shard's name that the pipeline did not write
+// fails the step instead of being replaced.
 type finalizeFn struct {
-	Dir string
+	Dir  string
+	HTML bool
 }
 
 func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, temps func(*string) bool, emit func(string)) error {
@@ -132,12 +139,26 @@ func (f *finalizeFn) ProcessElement(ctx context.Context, _ []byte, temps func(*s
 		return err
 	}
 	defer fs.Close()
+	keep := make(map[string]bool, len(names))
 	for i, name := range names {
 		shard := join(f.Dir, ShardName(i, len(names)))
+		keep[shard] = true
+		if there, err := exists(ctx, fs, shard); err != nil {
+			return err
+		} else if there {
+			if ok, err := isOwnShard(ctx, shard); err != nil {
+				return err
+			} else if !ok {
+				return notOwn(f.Dir, shard, "a verdict file")
+			}
+		}
 		if err := filesystem.Rename(ctx, fs, name, shard); err != nil {
 			return fmt.Errorf("naming %s %s: %w", name, shard, err)
 		}
 		emit(shard)
+	}
+	if err := removeOld(ctx, fs, f.Dir, keep, f.HTML); err != nil {
+		return err
 	}
 	return removeMatches(ctx, fs, join(f.Dir, tempPrefix+"*.jsonl"))
 }
@@ -161,6 +182,18 @@ func removeMatches(ctx context.Context, fs filesystem.Interface, glob string) er
 		}
 	}
 	return nil
+}
+
+// replaceable fails when dir holds a file named base (summary.json or
+// report.html) that the pipeline did not write: the job does not write
+// over it.
+func replaceable(ctx context.Context, dir, base string) error {
+	fs, err := filesystem.New(ctx, join(dir, base))
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	return checkOwnFile(ctx, fs, dir, base)
 }
 
 // SummaryLine is the line ccconform validate --format json ends its report
@@ -187,6 +220,9 @@ func (f *writeSummaryFn) ProcessElement(ctx context.Context, s *report.Summary) 
 	if err != nil {
 		return err
 	}
+	if err := replaceable(ctx, f.Dir, SummaryFile); err != nil {
+		return err
+	}
 	return create(ctx, join(f.Dir, SummaryFile), func(w io.Writer) error {
 		_, err := w.Write(line)
 		return err
@@ -208,6 +244,9 @@ func (f *writeHTMLFn) ProcessElement(ctx context.Context, s *report.Summary, sha
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	if err := replaceable(ctx, f.Dir, HTMLFile); err != nil {
+		return err
+	}
 	return create(ctx, join(f.Dir, HTMLFile), func(w io.Writer) error {
 		rep, err := report.New("html", w, report.Options{Strict: f.Strict})
 		if err != nil {
@@ -223,7 +262,11 @@ func (f *writeHTMLFn) ProcessElement(ctx context.Context, s *report.Summary, sha
 				return err
 			}
 		}
-		return rep.Close(s)
+		if err := rep.Close(s); err != nil {
+			return err
+		}
+		_, err = io.WriteString(w, htmlMark)
+		return err
 	})
 }
 

@@ -9,7 +9,9 @@
 // It writes the verdicts of the documents that do not conform (every one
 // with --all-verdicts) to DIR/verdicts-*.jsonl, in the JSON form of
 // ccconform validate --format json, and DIR/summary.json, the summary line
-// that command ends with. The exit status is ccconform validate's: 0 every
+// that command ends with. It replaces an earlier run's files there, and
+// no other file (a file it would write over and did not write stops the
+// run). The exit status is ccconform validate's: 0 every
 // document conforms, 1 some do not, 2 the run could not be done. Beam's own
 // flags (--runner, --project, --region, --endpoint, ...) pass through.
 package main
@@ -61,7 +63,7 @@ var ownFlags = []string{"input", "output", "kind", "profile", "strict", "coverag
 func addFlags(fs *flag.FlagSet, o *options) {
 	o.splitSize = pipeline.DefaultSplitBytes
 	fs.StringVar(&o.o.Input, "input", "", "a `GLOB` of the files to check: local, gs://bucket/... or s3://bucket/... (quote it)")
-	fs.StringVar(&o.o.Output, "output", "", "the `DIR` to write verdicts-*.jsonl and summary.json to: local, gs:// or s3://")
+	fs.StringVar(&o.o.Output, "output", "", "the `DIR` to write verdicts-*.jsonl and summary.json to: local, gs:// or s3://, not an input's directory; an earlier run's files there are replaced, and a summary.json, verdicts-*.jsonl or (with --html) report.html this command did not write stops the run")
 	fs.StringVar(&o.o.Check.Kind, "kind", "auto", "check every document as this `KIND`: auto (detect each), a kind of the model, or webhook (read each as a webhook delivery)")
 	fs.StringVar(&o.o.Check.Trigger, "trigger", "", "read every document as a webhook delivery of this `TRIGGER` (implies --kind webhook); one of another trigger is a violation")
 	fs.StringVar(&o.o.Check.Profile, "profile", "auto", "the shape to check, one of `auto|rest|sdk|docs`")

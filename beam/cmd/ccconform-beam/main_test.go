@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
+	"github.com/ccconform/ccconform/validate/report"
 )
 
 func TestMain(m *testing.M) {
@@ -145,5 +147,132 @@ func TestUsageNamesTheREADMESection(t *testing.T) {
 	const section = "Archives on Apache Beam"
 	if !strings.Contains(b.String(), `"`+section+`"`) || !strings.Contains(string(readme), "\n## "+section+"\n") {
 		t.Errorf("the usage or the README lacks the section %q:\n%s", section, &b)
+	}
+}
+
+// snapshot reads every file of dir, by name.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, e := range ents {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[e.Name()] = string(b)
+	}
+	return m
+}
+
+// sameFiles fails t when dir no longer holds exactly the files of was.
+func sameFiles(t *testing.T, dir string, was map[string]string) {
+	t.Helper()
+	now := snapshot(t, dir)
+	for n, c := range was {
+		if now[n] != c {
+			t.Errorf("%s was changed or removed", n)
+		}
+	}
+	if len(now) != len(was) {
+		t.Errorf("%s holds %d files, was %d", dir, len(now), len(was))
+	}
+}
+
+// TestOutputIsTheInputDirectory: with the output directory the inputs',
+// the command stops with status 2, naming an input there and the next
+// step, and removes none of them (files named as its outputs included).
+func TestOutputIsTheInputDirectory(t *testing.T) {
+	arch := filepath.Join(t.TempDir(), "arch")
+	os.Mkdir(arch, 0o755)
+	os.WriteFile(filepath.Join(arch, "a.ndjson"), []byte(`{"uid":"u1","name":"A","status":"online"}`+"\n"), 0o644)
+	os.WriteFile(filepath.Join(arch, "summary.json"), []byte(`{"uid":"u2","name":"B","status":"online"}`+"\n"), 0o644)
+	os.WriteFile(filepath.Join(arch, "verdicts-00001-of-00003.jsonl"), []byte(`{"uid":"u3","name":"C","status":"online"}`+"\n"), 0o644)
+	was := snapshot(t, arch)
+	o, args := parse(t, "--input", filepath.Join(arch, "*"), "--output", arch)
+	var stdout, stderr bytes.Buffer
+	status := run(context.Background(), o, args, &stdout, &stderr)
+	if status != 2 || !strings.Contains(stderr.String(), "in the output directory") || !strings.Contains(stderr.String(), "choose another --output") {
+		t.Errorf("status %d, stderr %s", status, &stderr)
+	}
+	sameFiles(t, arch, was)
+}
+
+// TestUsersReportIsKept: a report.html the user wrote with ccconform
+// validate --format html in the output directory is left as it is by a
+// run without --html, and stops a run with --html (status 2, naming it).
+func TestUsersReportIsKept(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(t.TempDir(), "in.ndjson")
+	os.WriteFile(in, []byte(`{"uid":"u1","name":"A","status":"nowhere"}`+"\n"), 0o644)
+	var html bytes.Buffer
+	rep, err := report.New("html", &html, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Close(report.NewSummary()); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "report.html"), html.Bytes(), 0o644)
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+
+	o, args := parse(t, "--input", in, "--output", ".")
+	var stdout, stderr bytes.Buffer
+	if status := run(context.Background(), o, args, &stdout, &stderr); status != 1 {
+		t.Fatalf("status %d, stderr %s", status, &stderr)
+	}
+	if b, _ := os.ReadFile("report.html"); !bytes.Equal(b, html.Bytes()) {
+		t.Error("the user's report.html was changed or removed")
+	}
+	was := snapshot(t, dir)
+	o, args = parse(t, "--input", in, "--output", ".", "--html")
+	stderr.Reset()
+	if status := run(context.Background(), o, args, &stdout, &stderr); status != 2 || !strings.Contains(stderr.String(), "report.html, which is not a report this command wrote") {
+		t.Errorf("with --html: status %d, stderr %s", status, &stderr)
+	}
+	sameFiles(t, dir, was)
+}
+
+// TestRunThatDoesNotStartRemovesNothing: a runner refused for a missing
+// flag leaves the previous run's results as they were.
+func TestRunThatDoesNotStartRemovesNothing(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.ndjson")
+	os.WriteFile(in, []byte(`{"uid":"u1","name":"A","status":"nowhere"}`+"\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	o, args := parse(t, "--input", in, "--output", out, "--html")
+	var stdout, stderr bytes.Buffer
+	if status := run(context.Background(), o, args, &stdout, &stderr); status != 1 {
+		t.Fatalf("first run: status %d, stderr %s", status, &stderr)
+	}
+	was := snapshot(t, out)
+	if len(was) != 3 {
+		t.Fatalf("the first run wrote %v", was)
+	}
+	// Prism, run in process, leaves its job service's address in
+	// --endpoint; the runs below have none. Without credentials the
+	// Dataflow runner finds no project and looks nowhere else.
+	old, oldEndpoint := *runners.Runner, *jobopts.Endpoint
+	defer func() { *runners.Runner, *jobopts.Endpoint = old, oldEndpoint }()
+	*jobopts.Endpoint = ""
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(dir, "none.json"))
+	for r, why := range map[string]string{"flink": "--endpoint", "dataflow": "--project"} {
+		*runners.Runner = r
+		o, args := parse(t, "--input", in, "--output", out, "--html")
+		stderr.Reset()
+		if status := run(context.Background(), o, args, &stdout, &stderr); status != 2 || !strings.Contains(stderr.String(), why) {
+			t.Errorf("--runner %s: status %d, stderr %s", r, status, &stderr)
+		}
+		sameFiles(t, out, was)
 	}
 }
