@@ -15,6 +15,7 @@ import (
 
 	"github.com/ccconform/ccconform/generate"
 	"github.com/ccconform/ccconform/types"
+	"github.com/ccconform/ccconform/webhook"
 )
 
 // writeCorpus writes, in dir, generated documents of every kind and
@@ -170,17 +171,19 @@ func cliRun(t *testing.T, files []string, args ...string) (verdicts []string, su
 	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() > 1) {
 		t.Fatalf("ccconform validate: %v\n%s", err, stderr.Bytes())
 	}
-	lines := strings.SplitAfter(string(out), "\n")
-	if len(lines) > 0 && lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
+	return reportLines(t, out, &stderr)
+}
+
+// reportLines splits what ccconform validate --format json wrote into its
+// verdict lines and its summary line (with its newline), as summary.json
+// holds it.
+func reportLines(t *testing.T, out []byte, stderr *bytes.Buffer) (verdicts []string, summary string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if !strings.HasPrefix(lines[len(lines)-1], `{"summary":`) {
+		t.Fatalf("ccconform validate wrote no summary line:\n%s\n%s", out, stderr)
 	}
-	if len(lines) == 0 || !strings.HasPrefix(lines[len(lines)-1], `{"summary":`) {
-		t.Fatalf("ccconform validate wrote no summary line:\n%s", out)
-	}
-	for _, l := range lines[:len(lines)-1] {
-		verdicts = append(verdicts, strings.TrimSuffix(l, "\n"))
-	}
-	return verdicts, lines[len(lines)-1]
+	return lines[:len(lines)-1], lines[len(lines)-1] + "\n"
 }
 
 // shardLines reads the verdict lines of every shard in dir.
@@ -356,4 +359,103 @@ func jsonDiff(t *testing.T, a, b []byte) []string {
 	walk("", x, y)
 	sort.Strings(out)
 	return out
+}
+
+// shellRun runs ccconform validate --format json with args, then the
+// words of glob expanded by sh in dir, as a user would type it; it returns
+// the verdict lines, the summary line and the exit status.
+func shellRun(t *testing.T, dir, glob string, args ...string) ([]string, string, int) {
+	t.Helper()
+	bin, err := cliBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sh", append([]string{"-c", `exec "$0" validate --format json "$@" ` + glob, bin}, args...)...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	status := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		status = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	verdicts, summary := reportLines(t, out, &stderr)
+	return verdicts, summary, status
+}
+
+// TestEdgesEqualValidate runs the pipeline and ccconform validate on the
+// same words, a relative glob spelt with ./, over what the review found
+// the pipeline read otherwise: a dangling link (an input error, the rest
+// checked), an NDJSON file that starts with more blank lines than a
+// split (no "empty input"), a dot file (the shell does not expand * to
+// it), and webhook deliveries read with --kind webhook and --trigger.
+// summary.json must be the CLI's summary line byte for byte, and the
+// verdicts the same set, named alike (./b1/...).
+func TestEdgesEqualValidate(t *testing.T) {
+	if _, err := cliBinary(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.Mkdir("b1", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	users := strings.Repeat("\n", 3000) + `{"uid":"u1","name":"A","status":"online","extra":1}` + "\n" +
+		`{"uid":"u2","name":"B","status":"offline"}` + "\n" + `{"uid":"u3","name":"C","status":"nowhere","extra":2}` + "\n"
+	os.WriteFile("b1/users.ndjson", []byte(users), 0o644)
+	os.WriteFile("b1/blank.ndjson", []byte(strings.Repeat("\n", 3000)), 0o644)
+	os.WriteFile("b1/.hidden.json", []byte(`{"uid":"h"}`), 0o644)
+	if err := os.Symlink("gone.json", "b1/dangling.json"); err != nil {
+		t.Fatal(err)
+	}
+	g, err := generate.New(generate.Options{Seed: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks bytes.Buffer
+	if err := g.WriteWebhooks("all", 60, true, generate.Output{Format: "ndjson", W: &hooks}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile("b1/hooks.ndjson", hooks.Bytes(), 0o644)
+
+	trigger := webhook.Names()[0]
+	for _, c := range []struct {
+		name  string
+		glob  string
+		check Check
+		args  []string
+	}{
+		{"auto", "./b1/*", Check{Coverage: true}, []string{"--coverage"}},
+		{"kind webhook", "./b1//hooks*", Check{Kind: "webhook", Coverage: true}, []string{"--kind", "webhook", "--coverage"}},
+		{"trigger", "b1/../b1/hooks.ndjson", Check{Trigger: trigger, Strict: true}, []string{"--trigger", trigger, "--strict"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			sum, err := Run(context.Background(), "prism", Options{Input: c.glob, Output: out, Check: c.check, SplitBytes: 1 << 10, HTML: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			verdicts, line, status := shellRun(t, dir, c.glob, c.args...)
+			got, err := os.ReadFile(filepath.Join(out, SummaryFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != line {
+				diffs := jsonDiff(t, got, []byte(line))
+				t.Errorf("summary.json differs from ccconform validate's in %d places:\n%s", len(diffs), strings.Join(diffs[:min(len(diffs), 10)], "\n"))
+			}
+			if c.name == "auto" && (sum.Errors != 1 || status != 2) {
+				t.Errorf("the dangling link: pipeline inputErrors %d, validate exit %d; want 1 and 2", sum.Errors, status)
+			}
+			if sum.Documents == 0 || sum.Invalid == 0 {
+				t.Errorf("the corpus is not what the test needs: %s", sum.Line())
+			}
+			sameSet(t, "verdicts", shardLines(t, out), invalidOnly(verdicts))
+			if _, err := os.Stat(filepath.Join(out, HTMLFile)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
 }
